@@ -1,0 +1,85 @@
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+
+import { auth } from "@/auth";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { getAccountOverview } from "@/server/account/get-account-overview";
+import { getDb } from "@/server/db";
+
+export const metadata: Metadata = { title: "Your account" };
+
+const providerNames: Record<string, string> = { google: "Google", github: "GitHub", local: "Local ID" };
+
+function formatDate(date: Date) {
+  return date.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+}
+
+export default async function AccountPage() {
+  // The proxy only redirects visitors with no cookie; this is the real check.
+  const session = await auth();
+  if (!session?.user?.id) redirect("/signin?callbackUrl=%2Faccount");
+
+  const cookieStore = await cookies();
+  const sessionToken = SESSION_COOKIE_NAMES.map((name) => cookieStore.get(name)?.value).find(Boolean);
+  const overview = await getAccountOverview(getDb(), { userId: session.user.id, sessionToken });
+  if (!overview) redirect("/signin?callbackUrl=%2Faccount");
+  const { user, accounts, currentSession } = overview;
+
+  return (
+    <div className="space-y-8">
+      <h1 className="text-2xl font-bold tracking-tight">Your account</h1>
+
+      <section aria-labelledby="profile" className="space-y-2">
+        <h2 id="profile" className="text-lg font-semibold">
+          Profile
+        </h2>
+        <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
+          <dt className="text-slate-500">Name</dt>
+          <dd>{user.name ?? "—"}</dd>
+          <dt className="text-slate-500">Email</dt>
+          <dd className="break-all">{user.email ?? "No verified email"}</dd>
+          <dt className="text-slate-500">User id</dt>
+          <dd className="break-all font-mono text-xs">{user.id}</dd>
+          <dt className="text-slate-500">Member since</dt>
+          <dd>{formatDate(user.createdAt)}</dd>
+        </dl>
+      </section>
+
+      <section aria-labelledby="linked-accounts" className="space-y-2">
+        <h2 id="linked-accounts" className="text-lg font-semibold">
+          Linked accounts
+        </h2>
+        <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 text-sm dark:divide-slate-800 dark:border-slate-800">
+          {accounts.map((account) => (
+            <li key={`${account.provider}:${account.providerAccountId}`} className="flex flex-wrap justify-between gap-2 p-3">
+              <span className="font-medium">{providerNames[account.provider] ?? account.provider}</span>
+              <span className="break-all text-slate-500">
+                {account.providerAccountId} · linked {formatDate(account.createdAt)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section aria-labelledby="current-session" className="space-y-2">
+        <h2 id="current-session" className="text-lg font-semibold">
+          This session
+        </h2>
+        {currentSession ? (
+          <dl className="grid grid-cols-1 gap-x-4 gap-y-1 text-sm sm:grid-cols-[10rem_1fr]">
+            <dt className="text-slate-500">Started</dt>
+            <dd>{formatDate(currentSession.createdAt)}</dd>
+            <dt className="text-slate-500">Expires</dt>
+            <dd>{formatDate(currentSession.expires)}</dd>
+          </dl>
+        ) : (
+          <p className="text-sm">This session could not be found.</p>
+        )}
+      </section>
+
+      <SignOutButton variant="primary" />
+    </div>
+  );
+}

@@ -1,0 +1,4 @@
+// /api/auth/* — Auth.js: sign-in, OAuth/OIDC callbacks, sign-out, session, CSRF token.
+import { handlers } from "@/auth";
+
+export const { GET, POST } = handlers;

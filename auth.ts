@@ -1,0 +1,16 @@
+import NextAuth from "next-auth";
+
+import { createAuthConfig } from "@/auth.config";
+import { getDb } from "@/server/db";
+import { getEnv } from "@/server/env";
+
+/**
+ * The Auth.js instance. The configuration is built on first use (not at import) so that `next build`
+ * needs no runtime secrets; `instrumentation.ts` still validates the environment at start-up.
+ */
+let config: ReturnType<typeof createAuthConfig> | undefined;
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+  config ??= createAuthConfig(getEnv(), getDb());
+  return config;
+});

@@ -1,0 +1,32 @@
+import Link from "next/link";
+
+import { auth } from "@/auth";
+import { SignOutButton } from "@/components/auth/sign-out-button";
+
+export async function SiteHeader() {
+  const session = await auth();
+  return (
+    <header className="border-b border-slate-200 dark:border-slate-800">
+      <nav aria-label="Main" className="mx-auto flex w-full max-w-3xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-6">
+        <Link href="/" className="text-lg font-semibold">
+          Gatehouse
+        </Link>
+        <Link href="/account" className="text-sm underline-offset-4 hover:underline">
+          Account
+        </Link>
+        <div className="ml-auto flex items-center gap-3">
+          {session?.user ? (
+            <>
+              <span className="max-w-[12rem] truncate text-sm text-slate-600 dark:text-slate-400">{session.user.name ?? session.user.email}</span>
+              <SignOutButton />
+            </>
+          ) : (
+            <Link href="/signin" className="text-sm font-medium underline-offset-4 hover:underline">
+              Sign in
+            </Link>
+          )}
+        </div>
+      </nav>
+    </header>
+  );
+}

@@ -1,0 +1,103 @@
+import { expect, test, type BrowserContext } from "@playwright/test";
+
+import { deleteUsers, sessionByToken, usersWithEmail } from "./support/database";
+import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
+
+const SESSION_COOKIE = "authjs.session-token";
+
+async function sessionCookie(context: BrowserContext) {
+  return (await context.cookies()).find((cookie) => cookie.name === SESSION_COOKIE);
+}
+
+test.describe("signing in with the local identity provider", () => {
+  const createdUsers: string[] = [];
+  test.afterEach(async () => {
+    await deleteUsers(createdUsers.splice(0));
+  });
+
+  test("a signed-out visit to /account goes through /signin and the provider, and comes back to /account", async ({ page }) => {
+    const person = uniqueIdentity();
+
+    await page.goto("/account");
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Faccount$/);
+    await signInWithLocalId(page, person);
+
+    await expect(page).toHaveURL("/account");
+    await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
+    const profile = page.getByRole("region", { name: "Profile" });
+    await expect(profile).toContainText(person.name);
+    await expect(profile).toContainText(person.email);
+    await expect(page.getByRole("region", { name: "Linked accounts" })).toContainText("Local ID");
+    await expect(page.getByRole("region", { name: "This session" })).toContainText("Expires");
+
+    const [user] = await usersWithEmail(person.email);
+    expect(user).toBeDefined();
+    createdUsers.push(user!.id);
+  });
+
+  test("the session cookie is an opaque HttpOnly, SameSite=Lax token naming a Session row", async ({ page, context }) => {
+    const person = uniqueIdentity();
+    await page.goto("/signin");
+    await signInWithLocalId(page, person);
+    await expect(page).toHaveURL("/account");
+
+    const cookie = await sessionCookie(context);
+    expect(cookie).toBeDefined();
+    expect(cookie!.httpOnly).toBe(true);
+    expect(cookie!.sameSite).toBe("Lax");
+    expect(cookie!.path).toBe("/");
+    // Plain http here, so no Secure flag; under https Auth.js adds Secure and the __Secure- prefix
+    // (covered by tests/auth/secure-cookies.test.ts).
+    expect(cookie!.secure).toBe(false);
+    // Opaque: a random token, not a JWT or anything else that carries data.
+    expect(cookie!.value).toMatch(/^[0-9a-f-]{36}$/);
+
+    const [user] = await usersWithEmail(person.email);
+    createdUsers.push(user!.id);
+    const session = await sessionByToken(cookie!.value);
+    expect(session?.userId).toBe(user!.id);
+    expect(session!.expires.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  test("signing in again as the same person reuses the same User", async ({ page, context }) => {
+    const person = uniqueIdentity();
+    await page.goto("/signin");
+    await signInWithLocalId(page, person);
+    await expect(page).toHaveURL("/account");
+    const [firstUser] = await usersWithEmail(person.email);
+    createdUsers.push(firstUser!.id);
+
+    await context.clearCookies();
+    await page.goto("/signin");
+    await signInWithLocalId(page, person);
+    await expect(page).toHaveURL("/account");
+
+    const users = await usersWithEmail(person.email);
+    expect(users).toHaveLength(1);
+    expect(users[0]!.id).toBe(firstUser!.id);
+    const session = await sessionByToken((await sessionCookie(context))!.value);
+    expect(session?.userId).toBe(firstUser!.id);
+  });
+
+  test("signing out deletes the Session row and the cookie", async ({ page, context }) => {
+    const person = uniqueIdentity();
+    await page.goto("/signin");
+    await signInWithLocalId(page, person);
+    await expect(page).toHaveURL("/account");
+    const [user] = await usersWithEmail(person.email);
+    createdUsers.push(user!.id);
+    const token = (await sessionCookie(context))!.value;
+    expect(await sessionByToken(token)).not.toBeNull();
+
+    await page.getByRole("main").getByRole("button", { name: "Sign out" }).click();
+
+    await expect(page).toHaveURL("/");
+    await expect(page.getByRole("status")).toContainText("You are not signed in");
+    expect(await sessionCookie(context)).toBeUndefined();
+    expect(await sessionByToken(token)).toBeNull();
+    // The old token is worth nothing now, even if someone kept a copy.
+    await context.addCookies([{ name: SESSION_COOKIE, value: token, url: page.url() }]);
+    await page.goto("/account");
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Faccount$/);
+  });
+});

@@ -1,0 +1,20 @@
+/**
+ * Where the end-to-end stack runs. Its own ports (not the dev server's 3000/3001) and its own database,
+ * recreated for every run, on the real PostgreSQL (PGlite would hide concurrency bugs).
+ */
+const adminDatabaseUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+export const e2eConfig = {
+  appPort: Number(process.env.E2E_PORT ?? 3100),
+  idpPort: Number(process.env.E2E_IDP_PORT ?? 3101),
+  adminDatabaseUrl,
+  databaseName: "gatehouse_e2e",
+  get databaseUrl() {
+    const url = new URL(adminDatabaseUrl);
+    url.pathname = `/${this.databaseName}`;
+    return url.toString();
+  },
+  get baseURL() {
+    return `http://localhost:${this.appPort}`;
+  },
+};

@@ -1,0 +1,34 @@
+import { randomUUID } from "node:crypto";
+
+import { expect, type Page } from "@playwright/test";
+
+/** A person to type into the local identity provider's login page. */
+export interface LocalIdentity {
+  name: string;
+  email: string;
+  verified: boolean;
+  /** The provider's subject (account id); derived from the email when left out. */
+  subject?: string;
+}
+
+/** A person nobody else in the test run uses, so tests can run in parallel on one database. */
+export function uniqueIdentity(overrides: Partial<LocalIdentity> = {}): LocalIdentity {
+  const id = randomUUID().slice(0, 8);
+  return { name: `Tester ${id}`, email: `tester-${id}@example.com`, verified: true, ...overrides };
+}
+
+/** On our /signin page: choose the local provider and sign in on its login page. */
+export async function signInWithLocalId(page: Page, identity: LocalIdentity) {
+  await page.getByRole("button", { name: "Sign in with Local ID" }).click();
+  await fillLocalLogin(page, identity);
+}
+
+/** On the local identity provider's login page. */
+export async function fillLocalLogin(page: Page, identity: LocalIdentity) {
+  await expect(page.getByLabel("Email", { exact: true })).toBeVisible();
+  await page.getByLabel("Name").fill(identity.name);
+  await page.getByLabel("Email", { exact: true }).fill(identity.email);
+  await page.getByLabel("Email address is verified").setChecked(identity.verified);
+  await page.getByLabel("Subject (account id)").fill(identity.subject ?? "");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}

@@ -1,0 +1,31 @@
+/**
+ * Playwright's web server: a fresh database, then the production build with the local identity
+ * provider, exactly as `npm start` runs it (scripts/lib/app-stack.ts).
+ */
+import pg from "pg";
+
+import { randomSecret } from "../../scripts/lib/local-state";
+import { runStack } from "../../scripts/lib/app-stack";
+import { e2eConfig } from "./config";
+
+const admin = new pg.Client({ connectionString: e2eConfig.adminDatabaseUrl });
+await admin.connect();
+await admin.query(`DROP DATABASE IF EXISTS "${e2eConfig.databaseName}" WITH (FORCE)`);
+await admin.query(`CREATE DATABASE "${e2eConfig.databaseName}"`);
+await admin.end();
+
+process.exit(
+  await runStack({
+    mode: "start",
+    overrides: {
+      PORT: String(e2eConfig.appPort),
+      DATABASE_URL: e2eConfig.databaseUrl,
+      AUTH_SECRET: randomSecret(),
+      AUTH_TRUST_HOST: "true",
+      AUTH_URL: e2eConfig.baseURL,
+      AUTH_LOCAL_IDP: "on",
+      LOCAL_IDP_PORT: String(e2eConfig.idpPort),
+      LOCAL_IDP_ISSUER: `http://localhost:${e2eConfig.idpPort}`,
+    },
+  }),
+);

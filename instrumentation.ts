@@ -1,0 +1,10 @@
+/**
+ * Runs once when the server starts. The Node.js-only work lives in server/startup.ts so that the Edge
+ * bundle of this file stays free of Node APIs.
+ */
+export async function register() {
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { checkStartup } = await import("@/server/startup");
+    checkStartup();
+  }
+}

@@ -1,0 +1,106 @@
+import path from "node:path";
+
+import { loadEnvConfig } from "@next/env";
+
+import { EnvError, parseEnv } from "../../server/env-schema";
+import { startEmbeddedPostgres } from "./embedded-postgres";
+import { localStateDir, randomSecret, readOrCreateLocalSecret, repoRoot } from "./local-state";
+import { startProcess, waitForHttp, type RunningProcess } from "./processes";
+import { applyMigrations } from "./prisma-cli";
+
+/**
+ * Starts everything the app needs, in order: the database (embedded PostgreSQL when DATABASE_URL is
+ * unset, outside production), its migrations, the local identity provider when it is on, then Next.js.
+ * Used by `npm run dev`, `npm start` and the end-to-end tests, so all three run the same way.
+ */
+export interface StackOptions {
+  mode: "dev" | "start";
+  /** Variables that override `.env*` files and the process environment (the tests use this). */
+  overrides?: Record<string, string>;
+}
+
+const DEFAULT_PORT = 3000;
+const DEFAULT_EMBEDDED_DB_PORT = 54329;
+const DEFAULT_LOCAL_IDP_PORT = 3001;
+
+export async function runStack(options: StackOptions): Promise<number> {
+  const production = options.mode === "start";
+  loadEnvConfig(repoRoot, !production, { info: () => {}, error: console.error });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.overrides,
+    NODE_ENV: production ? "production" : "development",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const port = Number(env.PORT ?? DEFAULT_PORT);
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(error));
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void stopAll().then(() => process.exit(0)));
+  }
+
+  try {
+    if (!env.DATABASE_URL) {
+      if (production) throw new EnvError(["DATABASE_URL is missing: production needs a real PostgreSQL URL"]);
+      const embedded = await startEmbeddedPostgres({
+        dataDir: path.join(localStateDir, "pglite"),
+        port: Number(env.EMBEDDED_DB_PORT ?? DEFAULT_EMBEDDED_DB_PORT),
+      });
+      cleanups.push(embedded.stop);
+      env.DATABASE_URL = embedded.url;
+      console.log(`[gatehouse] embedded PostgreSQL (PGlite) at ${embedded.url}, data in .gatehouse/pglite`);
+    }
+    // Development keeps a generated secret in .gatehouse/; production must be given one.
+    if (!env.AUTH_SECRET && !production) env.AUTH_SECRET = readOrCreateLocalSecret("auth-secret");
+
+    const localIdpOn = env.AUTH_LOCAL_IDP ? env.AUTH_LOCAL_IDP === "on" : !production;
+    if (localIdpOn) {
+      const idpPort = Number(env.LOCAL_IDP_PORT ?? DEFAULT_LOCAL_IDP_PORT);
+      env.LOCAL_IDP_PORT = String(idpPort);
+      env.LOCAL_IDP_ISSUER ??= `http://localhost:${idpPort}`;
+      // Shared only by this app and its own IdP process, so a fresh one per start is enough.
+      env.LOCAL_IDP_CLIENT_SECRET ??= randomSecret();
+      const appOrigin = (env.AUTH_URL ?? `http://localhost:${port}`).replace(/\/$/, "");
+      env.LOCAL_IDP_REDIRECT_URIS ??= [appOrigin, `http://127.0.0.1:${port}`]
+        .map((origin) => `${origin}/api/auth/callback/local`)
+        .join(",");
+    }
+
+    parseEnv(env); // Stop here, with one line per problem, before starting anything else.
+
+    await applyMigrations(env.DATABASE_URL!);
+
+    // If any of our processes dies, stop the others: a half-running stack only confuses.
+    const watched: RunningProcess[] = [];
+    if (localIdpOn) {
+      const idp = startProcess("local identity provider", tsxBin(), [path.join(repoRoot, "idp", "main.ts")], env);
+      cleanups.push(idp.stop);
+      watched.push(idp);
+      await waitForHttp(`${env.LOCAL_IDP_ISSUER!.replace(/\/$/, "")}/healthz`, idp);
+    }
+
+    const next = startProcess("Next.js", nextBin(), [production ? "start" : "dev", "--port", String(port)], env);
+    cleanups.push(next.stop);
+    watched.push(next);
+    const code = await Promise.race(watched.map((running) => running.exited));
+    await stopAll();
+    return code;
+  } catch (error) {
+    await stopAll();
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+function tsxBin() {
+  return path.join(repoRoot, "node_modules", ".bin", "tsx");
+}
+
+function nextBin() {
+  return path.join(repoRoot, "node_modules", ".bin", "next");
+}

@@ -1,0 +1,45 @@
+/**
+ * What Gatehouse takes from an identity provider's profile, and the one rule about email addresses:
+ * a `User.email` is only ever an address the provider says it has verified.
+ *
+ * Why: Auth.js links a new sign-in to the user who owns the same email address. If an unverified
+ * address could reach `User.email`, anyone could register someone else's address at a lax provider
+ * and be linked into (or pre-create) their account. Keeping unverified addresses out of `User.email`
+ * makes email-based linking safe by construction.
+ */
+
+/** The common shape Google, GitHub (after our userinfo request) and the local provider give us. */
+export interface ProviderProfile {
+  email?: string | null;
+  /** OpenID Connect's claim; GitHub's verified flag is copied here by `fetchGitHubProfile`. */
+  email_verified?: boolean | string | null;
+}
+
+/** The email the provider vouches for, lower-cased, or `null` when it does not vouch for any. */
+export function verifiedEmailOf(profile: ProviderProfile): string | null {
+  const email = profile.email?.trim().toLowerCase();
+  if (!email) return null;
+  // Some providers have sent the claim as the string "true"; anything else is "not verified".
+  const verified = profile.email_verified === true || profile.email_verified === "true";
+  return verified ? email : null;
+}
+
+/** The email the provider sent, verified or not, lower-cased: used only to detect collisions. */
+export function claimedEmailOf(profile: ProviderProfile): string | null {
+  return profile.email?.trim().toLowerCase() || null;
+}
+
+/** The user record Auth.js creates from a provider profile (`profile()` callback of each provider). */
+export function toProviderUser(input: {
+  id: string;
+  name?: string | null;
+  image?: string | null;
+  profile: ProviderProfile;
+}) {
+  return {
+    id: input.id,
+    name: input.name?.trim() || null,
+    email: verifiedEmailOf(input.profile),
+    image: input.image ?? null,
+  };
+}

@@ -1,0 +1,99 @@
+import type { Provider } from "next-auth/providers";
+import GitHub from "next-auth/providers/github";
+import Google, { type GoogleProfile } from "next-auth/providers/google";
+
+import type { Env } from "@/server/env-schema";
+import { fetchGitHubProfile, type GitHubProfile } from "@/server/auth/github-profile";
+import { toProviderUser } from "@/server/auth/provider-profile";
+
+/** The claims our local identity provider (idp/) puts in its ID token and userinfo. */
+interface LocalProfile {
+  sub: string;
+  name?: string;
+  email?: string;
+  email_verified?: boolean;
+}
+
+/** One entry per provider shown on /signin, in this order. */
+export interface ProviderSummary {
+  id: string;
+  name: string;
+}
+
+/*
+ * Every provider below sets `allowDangerousEmailAccountLinking: true`. That is safe here, and only here,
+ * because each `profile()` goes through `toProviderUser`, which drops any email the provider has not
+ * verified: Auth.js links by `User.email`, and only verified addresses ever get there. A sign-in with an
+ * unverified address that collides with an existing user is refused in the `signIn` callback.
+ *
+ * `account: () => ({})` keeps the providers' access, refresh and ID tokens out of the Account table:
+ * Gatehouse does not call the providers' APIs after sign-in, and tokens it does not keep cannot leak.
+ */
+const keepNoProviderTokens = () => ({});
+
+export function buildProviders(env: Env): Provider[] {
+  const providers: Provider[] = [];
+
+  if (env.google) {
+    providers.push(
+      Google({
+        clientId: env.google.clientId,
+        clientSecret: env.google.clientSecret,
+        checks: ["pkce", "state", "nonce"],
+        allowDangerousEmailAccountLinking: true,
+        account: keepNoProviderTokens,
+        profile: (profile: GoogleProfile) =>
+          toProviderUser({ id: profile.sub, name: profile.name, image: profile.picture, profile }),
+      }),
+    );
+  }
+
+  if (env.github) {
+    providers.push(
+      GitHub({
+        clientId: env.github.clientId,
+        clientSecret: env.github.clientSecret,
+        checks: ["pkce", "state"],
+        allowDangerousEmailAccountLinking: true,
+        account: keepNoProviderTokens,
+        userinfo: {
+          url: "https://api.github.com/user",
+          request: ({ tokens }: { tokens: { access_token?: string } }) => fetchGitHubProfile(tokens.access_token ?? ""),
+        },
+        // `profile` is what our userinfo request returned: GitHub's user plus the `email_verified` we added.
+        profile: (profile) => {
+          const merged = profile as unknown as GitHubProfile;
+          return toProviderUser({ id: String(merged.id), name: merged.name ?? merged.login, image: merged.avatar_url, profile: merged });
+        },
+      }),
+    );
+  }
+
+  if (env.localIdp) {
+    providers.push({
+      id: "local",
+      name: "Local ID",
+      type: "oidc",
+      issuer: env.localIdp.issuer,
+      clientId: env.localIdp.clientId,
+      clientSecret: env.localIdp.clientSecret,
+      // The same checks as Google: PKCE (RFC 7636), state (CSRF on the callback) and nonce (ID token replay).
+      checks: ["pkce", "state", "nonce"],
+      authorization: { params: { scope: "openid email profile" } },
+      allowDangerousEmailAccountLinking: true,
+      account: keepNoProviderTokens,
+      profile: (profile: LocalProfile) => toProviderUser({ id: profile.sub, name: profile.name, profile }),
+    });
+  }
+
+  return providers;
+}
+
+/** The enabled providers, for the sign-in page. */
+export function summariseProviders(env: Env): ProviderSummary[] {
+  return [
+    ...(env.google ? [{ id: "google", name: "Google" }] : []),
+    ...(env.github ? [{ id: "github", name: "GitHub" }] : []),
+    ...(env.localIdp ? [{ id: "local", name: "Local ID" }] : []),
+  ];
+}
