@@ -40,6 +40,9 @@ export default defineConfig({
     command: "tsx e2e/support/start-server.ts",
     url: `${e2eConfig.baseURL}/api/health`,
     reuseExistingServer: false,
+    // SIGTERM lets the run command stop the IdP and next-server it started (they run in their own
+    // process groups, which Playwright's default SIGKILL of the command's group would orphan).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
     timeout: 120_000,
     stdout: "pipe",
     stderr: "pipe",

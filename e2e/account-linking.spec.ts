@@ -50,7 +50,7 @@ test.describe("linking a second identity by email", () => {
     await signInWithLocalId(page, { name: "Mallory", email: owner.email, verified: false, subject: attackerSubject });
 
     await expect(page).toHaveURL(/\/signin\?error=OAuthAccountNotLinked/);
-    await expect(page.getByRole("alert")).toContainText("An account with this email address already exists");
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("An account with this email address already exists");
     expect((await accountsOf(user!.id)).map((account) => account.providerAccountId)).toEqual([owner.subject]);
     expect(await query(`SELECT 1 FROM "Account" WHERE "providerAccountId" = $1`, [attackerSubject])).toHaveLength(0);
     expect((await context.cookies()).some((cookie) => cookie.name.endsWith("authjs.session-token"))).toBe(false);

@@ -16,9 +16,9 @@ test("the sign-in page offers exactly the enabled providers", async ({ page }) =
 
 test("the sign-in page explains an error code and never echoes an unknown one", async ({ page }) => {
   await page.goto("/signin?error=OAuthAccountNotLinked");
-  await expect(page.getByRole("alert")).toContainText("An account with this email address already exists");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("An account with this email address already exists");
   await page.goto("/signin?error=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
-  await expect(page.getByRole("alert")).toHaveText("Something went wrong while signing you in. Please try again.");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Something went wrong while signing you in. Please try again.");
 });
 
 test("pages fit a 375 px wide screen", async ({ page }) => {

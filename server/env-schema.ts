@@ -61,8 +61,9 @@ export const envSchema = z
       authSecret: raw.AUTH_SECRET,
       authUrl: raw.AUTH_URL,
       // Auth.js refuses requests whose Host it does not trust (to stop Host-header poisoning of its
-      // redirect URLs). Trust it in development, on Vercel, or when the deployer says so.
-      trustHost: raw.AUTH_TRUST_HOST ?? (!isProduction || Boolean(raw.VERCEL)),
+      // redirect URLs). With AUTH_URL set it builds its URLs from that, not from Host; otherwise trust
+      // Host in development, on Vercel, or when the deployer says so (AUTH_TRUST_HOST).
+      trustHost: raw.AUTH_TRUST_HOST ?? (!isProduction || Boolean(raw.VERCEL) || Boolean(raw.AUTH_URL)),
       google: oauthCredentials(raw.AUTH_GOOGLE_ID, raw.AUTH_GOOGLE_SECRET),
       github: oauthCredentials(raw.AUTH_GITHUB_ID, raw.AUTH_GITHUB_SECRET),
       localIdp: localIdpEnabled(raw)

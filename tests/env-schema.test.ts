@@ -56,10 +56,11 @@ describe("parseEnv", () => {
     expect(env.github).toEqual({ clientId: "h-id", clientSecret: "h-secret" });
   });
 
-  it("trusts the Host header in production only on Vercel or when told to", () => {
-    const production = { ...base, NODE_ENV: "production", AUTH_URL: "https://gatehouse.example" };
-    expect(parseEnv(production).trustHost).toBe(false);
+  it("in production trusts the Host only with AUTH_URL, on Vercel, or when told to", () => {
+    const production = { ...base, NODE_ENV: "production" };
+    expect(parseEnv({ ...production, AUTH_URL: "https://gatehouse.example" }).trustHost).toBe(true);
     expect(parseEnv({ ...production, VERCEL: "1" }).trustHost).toBe(true);
     expect(parseEnv({ ...production, AUTH_TRUST_HOST: "true" }).trustHost).toBe(true);
+    expect(parseEnv({ ...production, AUTH_URL: "https://gatehouse.example", AUTH_TRUST_HOST: "false" }).trustHost).toBe(false);
   });
 });

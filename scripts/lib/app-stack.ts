@@ -1,9 +1,8 @@
 import path from "node:path";
 
-import { loadEnvConfig } from "@next/env";
+import nextEnv from "@next/env";
 
 import { EnvError, parseEnv } from "../../server/env-schema";
-import { startEmbeddedPostgres } from "./embedded-postgres";
 import { localStateDir, randomSecret, readOrCreateLocalSecret, repoRoot } from "./local-state";
 import { startProcess, waitForHttp, type RunningProcess } from "./processes";
 import { applyMigrations } from "./prisma-cli";
@@ -25,7 +24,7 @@ const DEFAULT_LOCAL_IDP_PORT = 3001;
 
 export async function runStack(options: StackOptions): Promise<number> {
   const production = options.mode === "start";
-  loadEnvConfig(repoRoot, !production, { info: () => {}, error: console.error });
+  nextEnv.loadEnvConfig(repoRoot, !production, { info: () => {}, error: console.error });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.overrides,
@@ -44,6 +43,8 @@ export async function runStack(options: StackOptions): Promise<number> {
   try {
     if (!env.DATABASE_URL) {
       if (production) throw new EnvError(["DATABASE_URL is missing: production needs a real PostgreSQL URL"]);
+      // Imported here: PGlite is a development dependency, absent from a production install.
+      const { startEmbeddedPostgres } = await import("./embedded-postgres");
       const embedded = await startEmbeddedPostgres({
         dataDir: path.join(localStateDir, "pglite"),
         port: Number(env.EMBEDDED_DB_PORT ?? DEFAULT_EMBEDDED_DB_PORT),

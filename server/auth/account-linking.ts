@@ -37,7 +37,7 @@ export async function checkAccountLinking(
 
   const [existingAccount, userWithEmail] = await Promise.all([
     db.account.findUnique({
-      where: { provider_providerAccountId: account },
+      where: { provider_providerAccountId: { provider: account.provider, providerAccountId: account.providerAccountId } },
       select: { userId: true },
     }),
     db.user.findUnique({ where: { email: claimedEmail }, select: { id: true } }),

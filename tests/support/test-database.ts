@@ -1,0 +1,33 @@
+import { randomBytes } from "node:crypto";
+
+import pg from "pg";
+
+import { applyMigrations } from "../../scripts/lib/prisma-cli";
+
+const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+
+/**
+ * A fresh database on the real PostgreSQL for one test file, migrated the way the app is
+ * (`prisma migrate deploy`), and dropped afterwards.
+ */
+export async function createTestDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `gatehouse_test_${label}_${randomBytes(4).toString("hex")}`;
+  await adminQuery(`CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  await applyMigrations(url.toString());
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
+}
+
+async function adminQuery(sql: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
