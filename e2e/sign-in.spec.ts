@@ -29,6 +29,9 @@ test.describe("signing in with the local identity provider", () => {
     await expect(profile).toContainText(person.email);
     await expect(page.getByRole("region", { name: "Linked accounts" })).toContainText("Local ID");
     await expect(page.getByRole("region", { name: "This session" })).toContainText("Expires");
+    await page.setViewportSize({ width: 375, height: 740 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, "/account scrolls sideways at 375 px").toBeLessThanOrEqual(0);
 
     const [user] = await usersWithEmail(person.email);
     expect(user).toBeDefined();

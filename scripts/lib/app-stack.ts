@@ -36,8 +36,15 @@ export async function runStack(options: StackOptions): Promise<number> {
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(error));
   };
+  // Ctrl-C reaches npm, tsx and this process at once (and tsx relays it again): stop once, and ignore
+  // the repeats rather than die halfway and leave the IdP or next-server running.
+  let stopping = false;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => void stopAll().then(() => process.exit(0)));
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      void stopAll().then(() => process.exit(0));
+    });
   }
 
   try {
@@ -90,7 +97,9 @@ export async function runStack(options: StackOptions): Promise<number> {
     return code;
   } catch (error) {
     await stopAll();
-    if (error instanceof EnvError) {
+    // Problems a person can fix (configuration, a port or the embedded database already in use): one
+    // clear message, no stack trace.
+    if (error instanceof EnvError || (error instanceof Error && error.name === "EmbeddedPostgresError")) {
       console.error(error.message);
       return 1;
     }

@@ -15,15 +15,15 @@ export function randomSecret(bytes = 32): string {
 }
 
 /** Reads a secret kept in `.gatehouse/<name>`, creating it (mode 0600) on first use. */
-export function readOrCreateLocalSecret(name: string): string {
-  const file = path.join(localStateDir, name);
+export function readOrCreateLocalSecret(name: string, directory = localStateDir): string {
+  const file = path.join(directory, name);
   try {
     const existing = readFileSync(file, "utf8").trim();
     if (existing.length >= 32) return existing;
   } catch {
     // Not created yet.
   }
-  mkdirSync(localStateDir, { recursive: true });
+  mkdirSync(directory, { recursive: true });
   const secret = randomSecret();
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
