@@ -1,6 +1,5 @@
-import { expect, test } from "@playwright/test";
-
-import { deleteUsers, query, usersWithEmail } from "./support/database";
+import { query, usersWithEmail } from "./support/database";
+import { expect, test } from "./support/fixtures";
 import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 
 /*
@@ -9,22 +8,12 @@ import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
  * can take over an account by claiming its address at a provider that does not check it.
  */
 test.describe("linking a second identity by email", () => {
-  const createdUsers: string[] = [];
-  test.afterEach(async () => {
-    await deleteUsers(createdUsers.splice(0));
-  });
-
   async function accountsOf(userId: string) {
     return query<{ providerAccountId: string }>(`SELECT "providerAccountId" FROM "Account" WHERE "userId" = $1 ORDER BY "createdAt"`, [userId]);
   }
 
-  test("a second subject with the same verified email is linked to the same user", async ({ page, context }) => {
-    const owner = uniqueIdentity({ subject: `owner-${Date.now()}` });
-    await page.goto("/signin");
-    await signInWithLocalId(page, owner);
-    await expect(page).toHaveURL("/account");
-    const [user] = await usersWithEmail(owner.email);
-    createdUsers.push(user!.id);
+  test("a second subject with the same verified email is linked to the same user", async ({ page, context, signInNewPerson }) => {
+    const { identity: owner, userId } = await signInNewPerson({ subject: `owner-${Date.now()}` });
 
     await context.clearCookies();
     await page.goto("/signin");
@@ -32,17 +21,12 @@ test.describe("linking a second identity by email", () => {
 
     await expect(page).toHaveURL("/account");
     expect(await usersWithEmail(owner.email)).toHaveLength(1);
-    expect((await accountsOf(user!.id)).map((account) => account.providerAccountId)).toEqual([owner.subject, `${owner.subject}-work`]);
+    expect((await accountsOf(userId)).map((account) => account.providerAccountId)).toEqual([owner.subject, `${owner.subject}-work`]);
     await expect(page.getByRole("region", { name: "Linked accounts" }).getByRole("listitem")).toHaveCount(2);
   });
 
-  test("a second subject claiming the same email unverified is refused with a clear message", async ({ page, context }) => {
-    const owner = uniqueIdentity({ subject: `owner-${Date.now()}` });
-    await page.goto("/signin");
-    await signInWithLocalId(page, owner);
-    await expect(page).toHaveURL("/account");
-    const [user] = await usersWithEmail(owner.email);
-    createdUsers.push(user!.id);
+  test("a second subject claiming the same email unverified is refused with a clear message", async ({ page, context, signInNewPerson }) => {
+    const { identity: owner, userId } = await signInNewPerson({ subject: `owner-${Date.now()}` });
 
     await context.clearCookies();
     await page.goto("/signin");
@@ -51,12 +35,12 @@ test.describe("linking a second identity by email", () => {
 
     await expect(page).toHaveURL(/\/signin\?error=OAuthAccountNotLinked/);
     await expect(page.getByRole("main").getByRole("alert")).toContainText("An account with this email address already exists");
-    expect((await accountsOf(user!.id)).map((account) => account.providerAccountId)).toEqual([owner.subject]);
+    expect((await accountsOf(userId)).map((account) => account.providerAccountId)).toEqual([owner.subject]);
     expect(await query(`SELECT 1 FROM "Account" WHERE "providerAccountId" = $1`, [attackerSubject])).toHaveLength(0);
     expect((await context.cookies()).some((cookie) => cookie.name.endsWith("authjs.session-token"))).toBe(false);
   });
 
-  test("an unverified email never becomes a user's address", async ({ page }) => {
+  test("an unverified email never becomes a user's address", async ({ page, trackUser }) => {
     const person = uniqueIdentity({ verified: false, subject: `unverified-${Date.now()}` });
     await page.goto("/signin");
     await signInWithLocalId(page, person);
@@ -65,6 +49,6 @@ test.describe("linking a second identity by email", () => {
     await expect(page.getByRole("region", { name: "Profile" })).toContainText("No verified email");
     expect(await usersWithEmail(person.email)).toHaveLength(0);
     const [account] = await query<{ userId: string }>(`SELECT "userId" FROM "Account" WHERE "providerAccountId" = $1`, [person.subject]);
-    createdUsers.push(account!.userId);
+    trackUser(account!.userId);
   });
 });

@@ -1,28 +1,22 @@
-import { expect, test } from "@playwright/test";
-
-import { deleteUsers, usersWithEmail } from "./support/database";
+import { usersWithEmail } from "./support/database";
+import { expect, test } from "./support/fixtures";
 import { fillLocalLogin, signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 
 /* Open-redirect defences: after sign-in the browser only ever goes to our own origin. */
 test.describe("callbackUrl only ever leads back to our own origin", () => {
-  const createdUsers: string[] = [];
-  test.afterEach(async () => {
-    await deleteUsers(createdUsers.splice(0));
-  });
-
   for (const hostile of ["https://evil.example", "//evil.example", "/\\evil.example", "https://evil.example@localhost/"]) {
-    test(`our sign-in page refuses callbackUrl=${hostile}`, async ({ page, baseURL }) => {
+    test(`our sign-in page refuses callbackUrl=${hostile}`, async ({ page, baseURL, trackUser }) => {
       const person = uniqueIdentity();
       await page.goto(`/signin?callbackUrl=${encodeURIComponent(hostile)}`);
       await signInWithLocalId(page, person);
 
       await expect(page).toHaveURL("/account");
       expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
-      createdUsers.push((await usersWithEmail(person.email))[0]!.id);
+      trackUser((await usersWithEmail(person.email))[0]!.id);
     });
   }
 
-  test("Auth.js's own endpoint refuses callbackUrl=https://evil.example", async ({ page, baseURL }) => {
+  test("Auth.js's own endpoint refuses callbackUrl=https://evil.example", async ({ page, baseURL, trackUser }) => {
     const person = uniqueIdentity();
     // An attacker's page could post straight to Auth.js, skipping our sign-in page.
     const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
@@ -36,6 +30,6 @@ test.describe("callbackUrl only ever leads back to our own origin", () => {
 
     await expect(page).toHaveURL(new RegExp(`^${baseURL}/`));
     expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
-    createdUsers.push((await usersWithEmail(person.email))[0]!.id);
+    trackUser((await usersWithEmail(person.email))[0]!.id);
   });
 });

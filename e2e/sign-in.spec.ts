@@ -1,6 +1,7 @@
-import { expect, test, type BrowserContext } from "@playwright/test";
+import type { BrowserContext } from "@playwright/test";
 
-import { deleteUsers, sessionByToken, usersWithEmail } from "./support/database";
+import { sessionByToken, usersWithEmail } from "./support/database";
+import { expect, test } from "./support/fixtures";
 import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 
 const SESSION_COOKIE = "authjs.session-token";
@@ -10,12 +11,7 @@ async function sessionCookie(context: BrowserContext) {
 }
 
 test.describe("signing in with the local identity provider", () => {
-  const createdUsers: string[] = [];
-  test.afterEach(async () => {
-    await deleteUsers(createdUsers.splice(0));
-  });
-
-  test("a signed-out visit to /account goes through /signin and the provider, and comes back to /account", async ({ page }) => {
+  test("a signed-out visit to /account goes through /signin and the provider, and comes back to /account", async ({ page, trackUser }) => {
     const person = uniqueIdentity();
 
     await page.goto("/account");
@@ -35,14 +31,11 @@ test.describe("signing in with the local identity provider", () => {
 
     const [user] = await usersWithEmail(person.email);
     expect(user).toBeDefined();
-    createdUsers.push(user!.id);
+    trackUser(user!.id);
   });
 
-  test("the session cookie is an opaque HttpOnly, SameSite=Lax token naming a Session row", async ({ page, context }) => {
-    const person = uniqueIdentity();
-    await page.goto("/signin");
-    await signInWithLocalId(page, person);
-    await expect(page).toHaveURL("/account");
+  test("the session cookie is an opaque HttpOnly, SameSite=Lax token naming a Session row", async ({ context, signInNewPerson }) => {
+    const { userId } = await signInNewPerson();
 
     const cookie = await sessionCookie(context);
     expect(cookie).toBeDefined();
@@ -55,20 +48,13 @@ test.describe("signing in with the local identity provider", () => {
     // Opaque: a random token, not a JWT or anything else that carries data.
     expect(cookie!.value).toMatch(/^[0-9a-f-]{36}$/);
 
-    const [user] = await usersWithEmail(person.email);
-    createdUsers.push(user!.id);
     const session = await sessionByToken(cookie!.value);
-    expect(session?.userId).toBe(user!.id);
+    expect(session?.userId).toBe(userId);
     expect(session!.expires.getTime()).toBeGreaterThan(Date.now());
   });
 
-  test("signing in again as the same person reuses the same User", async ({ page, context }) => {
-    const person = uniqueIdentity();
-    await page.goto("/signin");
-    await signInWithLocalId(page, person);
-    await expect(page).toHaveURL("/account");
-    const [firstUser] = await usersWithEmail(person.email);
-    createdUsers.push(firstUser!.id);
+  test("signing in again as the same person reuses the same User", async ({ page, context, signInNewPerson }) => {
+    const { identity: person, userId } = await signInNewPerson();
 
     await context.clearCookies();
     await page.goto("/signin");
@@ -77,18 +63,13 @@ test.describe("signing in with the local identity provider", () => {
 
     const users = await usersWithEmail(person.email);
     expect(users).toHaveLength(1);
-    expect(users[0]!.id).toBe(firstUser!.id);
+    expect(users[0]!.id).toBe(userId);
     const session = await sessionByToken((await sessionCookie(context))!.value);
-    expect(session?.userId).toBe(firstUser!.id);
+    expect(session?.userId).toBe(userId);
   });
 
-  test("signing out deletes the Session row and the cookie", async ({ page, context }) => {
-    const person = uniqueIdentity();
-    await page.goto("/signin");
-    await signInWithLocalId(page, person);
-    await expect(page).toHaveURL("/account");
-    const [user] = await usersWithEmail(person.email);
-    createdUsers.push(user!.id);
+  test("signing out deletes the Session row and the cookie", async ({ page, context, signInNewPerson }) => {
+    await signInNewPerson();
     const token = (await sessionCookie(context))!.value;
     expect(await sessionByToken(token)).not.toBeNull();
 
