@@ -3,6 +3,7 @@ import NextAuth from "next-auth";
 import { createAuthConfig } from "@/auth.config";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
+import { getSessionService } from "@/server/sessions";
 
 /**
  * The Auth.js instance. The configuration is built on first use (not at import) so that `next build`
@@ -11,6 +12,6 @@ import { getEnv } from "@/server/env";
 let config: ReturnType<typeof createAuthConfig> | undefined;
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
-  config ??= createAuthConfig(getEnv(), getDb());
+  config ??= createAuthConfig(getEnv(), getDb(), getSessionService());
   return config;
 });

@@ -1,22 +1,37 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-import { hasSessionCookie } from "@/lib/session-cookie";
+import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { getSessionService } from "@/server/sessions";
 
 /**
- * Optimistic redirect for protected pages: a visitor with no session cookie at all goes straight to
- * /signin and comes back afterwards. It does not decide who is signed in: a cookie can be stale or
- * forged, so every protected page and handler checks the session again where the data is read.
+ * Protects /account/** and /admin/** with the real session: the cookie's token is resolved by the
+ * session service (Redis, then PostgreSQL), so a revoked session is turned away here on its very next
+ * request. Pages and handlers check again where they read data (defence in depth).
  *
- * Next 16 runs `proxy.ts` on Node.js (the deprecated `middleware.ts` ran on the Edge runtime), so a
- * later version could read the database session here; this one needs no I/O.
+ * Next 16 runs `proxy.ts` on Node.js (the deprecated `middleware.ts` ran on the Edge runtime, with no
+ * TCP sockets for PostgreSQL or Redis). On Vercel it runs as a Node.js function in front of the matched
+ * routes, so it can reach the same database and Redis as the pages.
  */
-export function proxy(request: NextRequest) {
-  if (hasSessionCookie(request.cookies)) return NextResponse.next();
-  const signIn = new URL("/signin", request.url);
-  signIn.searchParams.set("callbackUrl", `${request.nextUrl.pathname}${request.nextUrl.search}`);
-  return NextResponse.redirect(signIn);
+export async function proxy(request: NextRequest) {
+  const cookie = SESSION_COOKIE_NAMES.map((name) => request.cookies.get(name)).find(Boolean);
+  const session = cookie ? await getSessionService().resolve(cookie.value) : null;
+  if (!session) {
+    const signIn = new URL("/signin", request.url);
+    signIn.searchParams.set("callbackUrl", `${request.nextUrl.pathname}${request.nextUrl.search}`);
+    return NextResponse.redirect(signIn);
+  }
+  // Sliding renewal: the cookie lives as long as the session could, never past its absolute end.
+  const response = NextResponse.next();
+  response.cookies.set(cookie!.name, cookie!.value, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: cookie!.name.startsWith("__Secure-"),
+    path: "/",
+    expires: session.expires,
+  });
+  return response;
 }
 
 export const config = {
-  matcher: ["/account/:path*"],
+  matcher: ["/account/:path*", "/admin/:path*"],
 };

@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-import { auth } from "@/auth";
+import { getCurrentSession } from "@/server/auth/current-session";
 
 const strategies = [
   {
@@ -18,7 +18,7 @@ const strategies = [
 ];
 
 export default async function HomePage() {
-  const session = await auth();
+  const session = await getCurrentSession();
   return (
     <div className="space-y-8">
       <section aria-labelledby="intro" className="space-y-3">

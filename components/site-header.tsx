@@ -1,10 +1,10 @@
 import Link from "next/link";
 
-import { auth } from "@/auth";
+import { getCurrentSession } from "@/server/auth/current-session";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 
 export async function SiteHeader() {
-  const session = await auth();
+  const session = await getCurrentSession();
   return (
     <header className="border-b border-slate-200 dark:border-slate-800">
       <nav aria-label="Main" className="mx-auto flex w-full max-w-3xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 sm:px-6">

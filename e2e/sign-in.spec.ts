@@ -1,6 +1,6 @@
 import type { BrowserContext } from "@playwright/test";
 
-import { sessionByToken, usersWithEmail } from "./support/database";
+import { sessionByToken, sessionRowsAsText, usersWithEmail } from "./support/database";
 import { expect, test } from "./support/fixtures";
 import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 
@@ -45,12 +45,18 @@ test.describe("signing in with the local identity provider", () => {
     // Plain http here, so no Secure flag; under https Auth.js adds Secure and the __Secure- prefix
     // (covered by tests/auth/secure-cookies.test.ts).
     expect(cookie!.secure).toBe(false);
-    // Opaque: a random token, not a JWT or anything else that carries data.
-    expect(cookie!.value).toMatch(/^[0-9a-f-]{36}$/);
+    // Opaque: 256 random bits, not a JWT or anything else that carries data.
+    expect(cookie!.value).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const session = await sessionByToken(cookie!.value);
     expect(session?.userId).toBe(userId);
-    expect(session!.expires.getTime()).toBeGreaterThan(Date.now());
+    expect(session!.expiresAt.getTime()).toBeGreaterThan(Date.now());
+    // The database holds the token's hash only: a leaked backup yields no usable cookie.
+    const rows = await sessionRowsAsText(userId);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).not.toContain(cookie!.value);
+    // The session records the client it was made for.
+    expect(session).toMatchObject({ browser: expect.stringMatching(/^Chrom/), os: "Windows 10", deviceType: "desktop" });
   });
 
   test("signing in again as the same person reuses the same User", async ({ page, context, signInNewPerson }) => {

@@ -51,6 +51,10 @@ export const envSchema = z
     LOCAL_IDP_ISSUER: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default(DEFAULT_LOCAL_IDP_ISSUER),
     LOCAL_IDP_CLIENT_ID: z.string().trim().min(1).default(DEFAULT_LOCAL_IDP_CLIENT_ID),
     LOCAL_IDP_CLIENT_SECRET: optionalText,
+    REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a Redis URL, e.g. redis://127.0.0.1:6379" }).optional(),
+    SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int().min(1).max(525_600).default(24 * 60),
+    SESSION_MAX_AGE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).max(400).default(30),
+    TRUST_PROXY: booleanFlag,
   })
   .transform((raw) => {
     const isProduction = raw.NODE_ENV === "production";
@@ -66,6 +70,14 @@ export const envSchema = z
       trustHost: raw.AUTH_TRUST_HOST ?? (!isProduction || Boolean(raw.VERCEL) || Boolean(raw.AUTH_URL)),
       google: oauthCredentials(raw.AUTH_GOOGLE_ID, raw.AUTH_GOOGLE_SECRET),
       github: oauthCredentials(raw.AUTH_GITHUB_ID, raw.AUTH_GITHUB_SECRET),
+      redisUrl: raw.REDIS_URL,
+      sessionLifetimes: {
+        idleTimeoutMs: raw.SESSION_IDLE_TIMEOUT_MINUTES * 60 * 1000,
+        absoluteLifetimeMs: raw.SESSION_MAX_AGE_DAYS * 24 * 60 * 60 * 1000,
+        touchIntervalMs: 60 * 1000,
+      },
+      // X-Forwarded-For is only believed behind a proxy that sets it (Vercel always does).
+      trustProxy: raw.TRUST_PROXY ?? Boolean(raw.VERCEL),
       localIdp: localIdpEnabled(raw)
         ? {
             issuer: raw.LOCAL_IDP_ISSUER.replace(/\/$/, ""),

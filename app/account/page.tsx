@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
+import Link from "next/link";
 import { redirect } from "next/navigation";
 
-import { auth } from "@/auth";
 import { SignOutButton } from "@/components/auth/sign-out-button";
-import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
 import { getAccountOverview } from "@/server/account/get-account-overview";
+import { requireSession } from "@/server/auth/current-session";
 import { getDb } from "@/server/db";
 
 export const metadata: Metadata = { title: "Your account" };
@@ -17,13 +16,9 @@ function formatDate(date: Date) {
 }
 
 export default async function AccountPage() {
-  // The proxy only redirects visitors with no cookie; this is the real check.
-  const session = await auth();
-  if (!session?.user?.id) redirect("/signin?callbackUrl=%2Faccount");
-
-  const cookieStore = await cookies();
-  const sessionToken = SESSION_COOKIE_NAMES.map((name) => cookieStore.get(name)?.value).find(Boolean);
-  const overview = await getAccountOverview(getDb(), { userId: session.user.id, sessionToken });
+  // The proxy checked too; checking again where the data is read is what actually protects it.
+  const session = await requireSession("/account");
+  const overview = await getAccountOverview(getDb(), { userId: session.userId, sessionId: session.sessionId });
   if (!overview) redirect("/signin?callbackUrl=%2Faccount");
   const { user, accounts, currentSession } = overview;
 
@@ -72,11 +67,17 @@ export default async function AccountPage() {
             <dt className="text-slate-500">Started</dt>
             <dd>{formatDate(currentSession.createdAt)}</dd>
             <dt className="text-slate-500">Expires</dt>
-            <dd>{formatDate(currentSession.expires)}</dd>
+            <dd>{formatDate(currentSession.expiresAt)} at the latest</dd>
           </dl>
         ) : (
           <p className="text-sm">This session could not be found.</p>
         )}
+        <p className="text-sm">
+          <Link href="/account/security" className="font-medium underline">
+            Devices &amp; access
+          </Link>{" "}
+          lists every device signed in to your account and lets you sign them out.
+        </p>
       </section>
 
       <SignOutButton variant="primary" />

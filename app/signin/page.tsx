@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 
-import { auth } from "@/auth";
 import { Button } from "@/components/ui/button";
 import { safeCallbackPath } from "@/lib/safe-redirect";
 import { signInErrorMessage } from "@/lib/sign-in-errors";
+import { getCurrentSession } from "@/server/auth/current-session";
 import { summariseProviders } from "@/server/auth/providers";
 import { getEnv } from "@/server/env";
 
@@ -19,8 +19,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const callbackUrl = safeCallbackPath(params.callbackUrl);
   const error = signInErrorMessage(params.error);
 
-  const session = await auth();
-  if (session?.user && !error) redirect(callbackUrl);
+  const session = await getCurrentSession();
+  if (session && !error) redirect(callbackUrl);
 
   const providers = summariseProviders(getEnv());
   return (

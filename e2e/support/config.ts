@@ -9,6 +9,8 @@ export const e2eConfig = {
   idpPort: Number(process.env.E2E_IDP_PORT ?? 3101),
   adminDatabaseUrl,
   databaseName: "gatehouse_e2e",
+  // Its own Redis database number, away from a developer's keys in database 0.
+  redisUrl: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/1",
   get databaseUrl() {
     const url = new URL(adminDatabaseUrl);
     url.pathname = `/${this.databaseName}`;

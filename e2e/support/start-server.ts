@@ -24,6 +24,7 @@ process.exit(
       AUTH_TRUST_HOST: "true",
       AUTH_URL: e2eConfig.baseURL,
       AUTH_LOCAL_IDP: "on",
+      REDIS_URL: e2eConfig.redisUrl,
       LOCAL_IDP_PORT: String(e2eConfig.idpPort),
       LOCAL_IDP_ISSUER: `http://localhost:${e2eConfig.idpPort}`,
     },

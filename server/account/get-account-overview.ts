@@ -2,9 +2,9 @@ import type { PrismaClient } from "@/generated/prisma/client";
 
 /**
  * What /account shows: the user, the identities linked to them, and the session making this request.
- * Every query is scoped by `userId`, so a token that belongs to someone else finds nothing.
+ * Every query is scoped by `userId`, so an id that belongs to someone else finds nothing.
  */
-export async function getAccountOverview(db: PrismaClient, input: { userId: string; sessionToken: string | undefined }) {
+export async function getAccountOverview(db: PrismaClient, input: { userId: string; sessionId: string }) {
   const [user, accounts, currentSession] = await Promise.all([
     db.user.findUnique({
       where: { id: input.userId },
@@ -15,12 +15,10 @@ export async function getAccountOverview(db: PrismaClient, input: { userId: stri
       select: { provider: true, providerAccountId: true, createdAt: true },
       orderBy: { createdAt: "asc" },
     }),
-    input.sessionToken
-      ? db.session.findFirst({
-          where: { sessionToken: input.sessionToken, userId: input.userId },
-          select: { createdAt: true, expires: true },
-        })
-      : null,
+    db.session.findFirst({
+      where: { id: input.sessionId, userId: input.userId },
+      select: { createdAt: true, expiresAt: true },
+    }),
   ]);
   return user ? { user, accounts, currentSession } : null;
 }

@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthConfig } from "@/auth.config";
 import { PrismaClient } from "@/generated/prisma/client";
 import { parseEnv } from "@/server/env-schema";
+import { noSessionCache } from "@/server/sessions/session-cache";
+import { createSessionService } from "@/server/sessions/session-service";
+import { hashSessionToken } from "@/server/sessions/session-token";
 import { startLocalIdp, type RunningLocalIdp } from "../../idp/server";
 import { FakeBrowser, followUntilLeaving } from "../idp/fake-browser";
 import { createTestDatabase } from "../support/test-database";
@@ -67,7 +70,8 @@ describe("sign-in over HTTPS", () => {
       LOCAL_IDP_CLIENT_ID: client.id,
       LOCAL_IDP_CLIENT_SECRET: client.secret,
     });
-    config = { ...createAuthConfig(env, db), basePath: "/api/auth" };
+    const sessions = createSessionService({ db, cache: noSessionCache, lifetimes: env.sessionLifetimes });
+    config = { ...createAuthConfig(env, db, sessions), basePath: "/api/auth" };
   });
 
   afterAll(async () => {
@@ -109,7 +113,8 @@ describe("sign-in over HTTPS", () => {
     expect(sessionCookie!.attributes.get("samesite")?.toLowerCase()).toBe("lax");
     expect(sessionCookie!.attributes.get("path")).toBe("/");
 
-    const session = await db.session.findUnique({ where: { sessionToken: sessionCookie!.value }, include: { user: true } });
+    // The database has only the token's hash.
+    const session = await db.session.findUnique({ where: { tokenHash: hashSessionToken(sessionCookie!.value) }, include: { user: true } });
     expect(session?.user.email).toBe("ada-secure@example.com");
   });
 });

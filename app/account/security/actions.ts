@@ -1,0 +1,45 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+
+import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { requireSession } from "@/server/auth/current-session";
+import { getSessionService } from "@/server/sessions";
+
+const revokeFormSchema = z.object({ sessionId: z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/) });
+
+async function clearSessionCookie() {
+  const cookieStore = await cookies();
+  for (const name of SESSION_COOKIE_NAMES) cookieStore.delete(name);
+}
+
+/** "Sign out this device": ends one of the person's own sessions (ids of others' sessions do nothing). */
+export async function revokeSessionAction(formData: FormData) {
+  const session = await requireSession("/account/security");
+  const parsed = revokeFormSchema.safeParse({ sessionId: formData.get("sessionId") });
+  if (!parsed.success) return;
+  await getSessionService().revoke(session.userId, [parsed.data.sessionId]);
+  if (parsed.data.sessionId === session.sessionId) {
+    await clearSessionCookie();
+    redirect("/signin");
+  }
+  revalidatePath("/account/security");
+}
+
+/** "Sign out all other devices": every session of the person but this one. */
+export async function revokeOtherSessionsAction() {
+  const session = await requireSession("/account/security");
+  await getSessionService().revokeAll(session.userId, session.sessionId);
+  revalidatePath("/account/security");
+}
+
+/** "Sign out everywhere": every session, this one included. */
+export async function revokeAllSessionsAction() {
+  const session = await requireSession("/account/security");
+  await getSessionService().revokeAll(session.userId);
+  await clearSessionCookie();
+  redirect("/signin");
+}

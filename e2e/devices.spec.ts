@@ -1,0 +1,84 @@
+import type { Browser, Page } from "@playwright/test";
+
+import { sessionByToken } from "./support/database";
+import { expect, test } from "./support/fixtures";
+import { signInWithLocalId, type LocalIdentity } from "./support/local-idp";
+
+/* "Devices & access": every session visible, any of them revocable, and a revoked one dead at once. */
+
+async function signInOnAnotherDevice(browser: Browser, identity: LocalIdentity): Promise<Page> {
+  const context = await browser.newContext({ userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1" });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  await signInWithLocalId(page, identity);
+  await expect(page).toHaveURL("/account");
+  return page;
+}
+
+test.describe("Devices & access", () => {
+  test("lists both devices, marks this one, and signing the other out ends it on its next request", async ({ page, browser, signInNewPerson }) => {
+    const { identity } = await signInNewPerson();
+    const phone = await signInOnAnotherDevice(browser, identity);
+
+    await page.goto("/account/security");
+    const devices = page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem");
+    await expect(devices).toHaveCount(2);
+    await expect(devices.filter({ has: page.getByText("This device", { exact: true }) })).toHaveCount(1);
+    const phoneEntry = devices.filter({ hasText: "Mobile Safari" });
+    await expect(phoneEntry).toContainText("iOS 17");
+    await expect(phoneEntry).toContainText("mobile");
+
+    await phoneEntry.getByRole("button", { name: "Sign out this device" }).click();
+    await expect(devices).toHaveCount(1);
+
+    await phone.goto("/account");
+    await expect(phone).toHaveURL(/\/signin\?callbackUrl=%2Faccount$/);
+    await page.goto("/account");
+    await expect(page).toHaveURL("/account");
+    await phone.context().close();
+  });
+
+  test("sign out all other devices keeps this one", async ({ page, browser, signInNewPerson }) => {
+    const { identity } = await signInNewPerson();
+    const phone = await signInOnAnotherDevice(browser, identity);
+
+    await page.goto("/account/security");
+    await page.getByRole("button", { name: "Sign out all other devices" }).click();
+    await expect(page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem")).toHaveCount(1);
+
+    await phone.goto("/account/security");
+    await expect(phone).toHaveURL(/\/signin/);
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "Devices & access" })).toBeVisible();
+    await phone.context().close();
+  });
+
+  test("sign out everywhere ends every session, this one included", async ({ page, context, browser, signInNewPerson }) => {
+    const { identity } = await signInNewPerson();
+    const phone = await signInOnAnotherDevice(browser, identity);
+    const token = (await context.cookies()).find((cookie) => cookie.name === "authjs.session-token")!.value;
+
+    await page.goto("/account/security");
+    await page.getByRole("button", { name: "Sign out everywhere" }).click();
+
+    await expect(page).toHaveURL("/signin");
+    expect(await sessionByToken(token)).toBeNull();
+    await phone.goto("/account");
+    await expect(phone).toHaveURL(/\/signin/);
+    await phone.context().close();
+  });
+
+  test("a session token planted before sign-in is never the one used after it", async ({ page, context, baseURL, signInNewPerson }) => {
+    // Session fixation: an attacker sets a token they know in the victim's browser, then waits.
+    const planted = "A".repeat(43);
+    await context.addCookies([{ name: "authjs.session-token", value: planted, url: baseURL! }]);
+
+    await signInNewPerson();
+
+    const token = (await context.cookies()).find((cookie) => cookie.name === "authjs.session-token")!.value;
+    expect(token).not.toBe(planted);
+    expect(await sessionByToken(planted)).toBeNull();
+    await page.goto("/account/security");
+    await expect(page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem")).toHaveCount(1);
+  });
+});

@@ -1,0 +1,26 @@
+import "server-only";
+
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+
+import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { getSessionService } from "@/server/sessions";
+
+/**
+ * The signed-in session of this request, or `null`: the cookie's token resolved by the session service
+ * (Redis, then PostgreSQL). Cached per request, so a layout and its page cost one lookup. Hot paths use
+ * this instead of Auth.js's `auth()`, which is kept for the sign-in and sign-out flows.
+ */
+export const getCurrentSession = cache(async () => {
+  const cookieStore = await cookies();
+  const token = SESSION_COOKIE_NAMES.map((name) => cookieStore.get(name)?.value).find(Boolean);
+  return token ? getSessionService().resolve(token) : null;
+});
+
+/** The session, or a redirect to /signin that comes back to `returnTo` afterwards. */
+export async function requireSession(returnTo: string) {
+  const session = await getCurrentSession();
+  if (!session) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return session;
+}

@@ -1,0 +1,132 @@
+import type { Redis } from "ioredis";
+
+/** What the hot path needs to know about a session, as kept in the cache. */
+export interface CachedSession {
+  sessionId: string;
+  userId: string;
+  user: { id: string; name: string | null; email: string | null; image: string | null; emailVerified: Date | null };
+  expiresAt: Date;
+  lastUsedAt: Date;
+}
+
+/**
+ * A cache of session lookups in front of PostgreSQL (the source of truth).
+ *
+ * `get` answers a session, `null` for "known not to exist" (negative entry), or `undefined` for "ask the
+ * database" (a miss, or the cache is unreachable). A cache failure never fails a request.
+ */
+export interface SessionCache {
+  get(tokenHash: string): Promise<CachedSession | null | undefined>;
+  set(tokenHash: string, session: CachedSession | null, ttlMs: number): Promise<void>;
+  delete(tokenHashes: string[]): Promise<void>;
+}
+
+/** Without Redis: every lookup goes to PostgreSQL. */
+export const noSessionCache: SessionCache = {
+  get: async () => undefined,
+  set: async () => {},
+  delete: async () => {},
+};
+
+const KEY_PREFIX = "gatehouse:session:";
+const NEGATIVE = "-";
+
+interface StoredSession extends Omit<CachedSession, "expiresAt" | "lastUsedAt" | "user"> {
+  user: Omit<CachedSession["user"], "emailVerified"> & { emailVerified: number | null };
+  expiresAt: number;
+  lastUsedAt: number;
+}
+
+/**
+ * The Redis cache, shared by every app process, so a revocation (database delete + key delete) is seen
+ * by the next request wherever it lands.
+ *
+ * If a delete cannot reach Redis, the key may outlive its session; the cache remembers that and, when
+ * Redis is back, removes every session key before serving from it again. (Entries also expire on their
+ * own, and the once-a-minute activity write notices a session that is gone from the database.)
+ */
+export class RedisSessionCache implements SessionCache {
+  private mustPurge = false;
+  private purging: Promise<void> | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly onError: (operation: string, error: unknown) => void = () => {},
+  ) {
+    redis.on("ready", () => {
+      if (this.mustPurge) void this.purge();
+    });
+  }
+
+  async get(tokenHash: string): Promise<CachedSession | null | undefined> {
+    if (this.mustPurge || this.redis.status !== "ready") return undefined;
+    try {
+      const value = await this.redis.get(KEY_PREFIX + tokenHash);
+      if (value === null) return undefined;
+      if (value === NEGATIVE) return null;
+      return revive(JSON.parse(value) as StoredSession);
+    } catch (error) {
+      this.onError("get", error);
+      return undefined;
+    }
+  }
+
+  async set(tokenHash: string, session: CachedSession | null, ttlMs: number): Promise<void> {
+    if (this.mustPurge || this.redis.status !== "ready" || ttlMs <= 0) return;
+    try {
+      const value = session === null ? NEGATIVE : JSON.stringify(serialise(session));
+      await this.redis.set(KEY_PREFIX + tokenHash, value, "PX", Math.ceil(ttlMs));
+    } catch (error) {
+      this.onError("set", error);
+    }
+  }
+
+  async delete(tokenHashes: string[]): Promise<void> {
+    if (tokenHashes.length === 0) return;
+    try {
+      if (this.redis.status !== "ready") throw new Error(`redis is ${this.redis.status}`);
+      await this.redis.del(...tokenHashes.map((hash) => KEY_PREFIX + hash));
+    } catch (error) {
+      this.mustPurge = true;
+      this.onError("delete", error);
+    }
+  }
+
+  /** Removes every cached session (after a delete was lost); until done, lookups go to PostgreSQL. */
+  purge(): Promise<void> {
+    this.purging ??= (async () => {
+      try {
+        let cursor = "0";
+        do {
+          const [next, keys] = await this.redis.scan(cursor, "MATCH", `${KEY_PREFIX}*`, "COUNT", 500);
+          if (keys.length > 0) await this.redis.del(...keys);
+          cursor = next;
+        } while (cursor !== "0");
+        this.mustPurge = false;
+      } catch (error) {
+        this.onError("purge", error);
+      } finally {
+        this.purging = undefined;
+      }
+    })();
+    return this.purging;
+  }
+}
+
+function serialise(session: CachedSession): StoredSession {
+  return {
+    ...session,
+    user: { ...session.user, emailVerified: session.user.emailVerified?.getTime() ?? null },
+    expiresAt: session.expiresAt.getTime(),
+    lastUsedAt: session.lastUsedAt.getTime(),
+  };
+}
+
+function revive(stored: StoredSession): CachedSession {
+  return {
+    ...stored,
+    user: { ...stored.user, emailVerified: stored.user.emailVerified === null ? null : new Date(stored.user.emailVerified) },
+    expiresAt: new Date(stored.expiresAt),
+    lastUsedAt: new Date(stored.lastUsedAt),
+  };
+}

@@ -1,0 +1,140 @@
+import type { PrismaClient } from "@/generated/prisma/client";
+
+import type { CachedSession, SessionCache } from "./session-cache";
+import { effectiveExpiry, isSessionActive, isTouchDue, type SessionLifetimes } from "./session-policy";
+import { generateSessionToken, hashSessionToken, isWellFormedSessionToken } from "./session-token";
+
+/** What the app knows about the client when a session starts (shown on "Devices & access"). */
+export interface SessionClient {
+  userAgent: string | null;
+  browser: string | null;
+  os: string | null;
+  deviceType: string | null;
+  ip: string | null;
+}
+
+export interface SessionServiceDeps {
+  db: PrismaClient;
+  cache: SessionCache;
+  lifetimes: SessionLifetimes;
+  now?: () => Date;
+}
+
+/** Longest time an entry stays in the cache, whatever its session's own expiry. */
+const MAX_CACHE_TTL_MS = 10 * 60 * 1000;
+/** How long "no such session" is remembered, so garbage cookies cost one database read a minute. */
+const NEGATIVE_CACHE_TTL_MS = 60 * 1000;
+
+const sessionWithUser = {
+  id: true,
+  userId: true,
+  expiresAt: true,
+  lastUsedAt: true,
+  user: { select: { id: true, name: true, email: true, image: true, emailVerified: true } },
+} as const;
+
+/**
+ * Browser sessions: created at sign-in, resolved on every request (cache first, PostgreSQL as the
+ * truth), revoked one, several or all at a time. No Next.js here: the clock, database and cache are
+ * given, so it is tested on its own against real PostgreSQL and Redis.
+ */
+export function createSessionService({ db, cache, lifetimes, now = () => new Date() }: SessionServiceDeps) {
+  function cacheTtl(session: CachedSession): number {
+    return Math.min(effectiveExpiry(session, lifetimes).getTime() - now().getTime(), MAX_CACHE_TTL_MS);
+  }
+
+  async function load(tokenHash: string): Promise<CachedSession | null> {
+    const row = await db.session.findUnique({ where: { tokenHash }, select: sessionWithUser });
+    return row ? { sessionId: row.id, userId: row.userId, user: row.user, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt } : null;
+  }
+
+  async function deleteWhere(where: { tokenHash?: string; id?: { in: string[] }; userId?: string; NOT?: { id: string } }) {
+    const removed = await db.session.findMany({ where, select: { id: true, tokenHash: true } });
+    if (removed.length === 0) return [];
+    await db.session.deleteMany({ where: { id: { in: removed.map((session) => session.id) } } });
+    await cache.delete(removed.map((session) => session.tokenHash));
+    return removed.map((session) => session.id);
+  }
+
+  return {
+    /**
+     * Starts a session for `userId` with a new random token (a new token at every sign-in: a token
+     * planted in the browser before sign-in is never the one used after).
+     * @returns the token for the cookie (never stored) and the session's current expiry.
+     */
+    async create(userId: string, client: SessionClient, token = generateSessionToken()) {
+      const startedAt = now();
+      const session = await db.session.create({
+        data: {
+          tokenHash: hashSessionToken(token),
+          userId,
+          expiresAt: new Date(startedAt.getTime() + lifetimes.absoluteLifetimeMs),
+          lastUsedAt: startedAt,
+          createdAt: startedAt,
+          ...client,
+        },
+        select: { id: true, expiresAt: true, lastUsedAt: true },
+      });
+      return { token, sessionId: session.id, expires: effectiveExpiry(session, lifetimes) };
+    },
+
+    /**
+     * The session a cookie names, or `null` if it is unknown, revoked, idle too long or past its
+     * absolute lifetime. Records activity at most once per touch interval.
+     */
+    async resolve(token: unknown): Promise<(CachedSession & { expires: Date }) | null> {
+      if (!isWellFormedSessionToken(token)) return null;
+      const tokenHash = hashSessionToken(token);
+      let session = await cache.get(tokenHash);
+      if (session === undefined) {
+        session = await load(tokenHash);
+        await cache.set(tokenHash, session, session ? cacheTtl(session) : NEGATIVE_CACHE_TTL_MS);
+      }
+      if (session === null) return null;
+
+      const current = now();
+      if (!isSessionActive(session, current, lifetimes)) {
+        await deleteWhere({ tokenHash });
+        return null;
+      }
+      if (isTouchDue(session, current, lifetimes)) {
+        // Also how a cache entry that outlived its session (a lost delete) is caught within a minute.
+        const { count } = await db.session.updateMany({ where: { tokenHash }, data: { lastUsedAt: current } });
+        if (count === 0) {
+          await cache.delete([tokenHash]);
+          return null;
+        }
+        session = { ...session, lastUsedAt: current };
+        await cache.set(tokenHash, session, cacheTtl(session));
+      }
+      return { ...session, expires: effectiveExpiry(session, lifetimes) };
+    },
+
+    /** Ends the session a cookie names (sign-out). */
+    async revokeByToken(token: string): Promise<string[]> {
+      return isWellFormedSessionToken(token) ? deleteWhere({ tokenHash: hashSessionToken(token) }) : [];
+    },
+
+    /** Ends the given sessions of `userId`; ids of other users' sessions are ignored. */
+    async revoke(userId: string, sessionIds: string[]): Promise<string[]> {
+      return deleteWhere({ userId, id: { in: sessionIds } });
+    },
+
+    /** Ends every session of `userId`, or every one but `exceptSessionId`. */
+    async revokeAll(userId: string, exceptSessionId?: string): Promise<string[]> {
+      return deleteWhere(exceptSessionId ? { userId, NOT: { id: exceptSessionId } } : { userId });
+    },
+
+    /** The user's live sessions, most recently used first. */
+    async list(userId: string) {
+      const sessions = await db.session.findMany({
+        where: { userId, expiresAt: { gt: now() } },
+        orderBy: { lastUsedAt: "desc" },
+        select: { id: true, createdAt: true, lastUsedAt: true, expiresAt: true, browser: true, os: true, deviceType: true, ip: true },
+      });
+      return sessions.filter((session) => isSessionActive(session, now(), lifetimes));
+    },
+  };
+}
+
+export type SessionService = ReturnType<typeof createSessionService>;
