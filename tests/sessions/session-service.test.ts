@@ -1,0 +1,194 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+
+import { PrismaClient } from "@/generated/prisma/client";
+import { RedisSessionCache, noSessionCache, type SessionCache } from "@/server/sessions/session-cache";
+import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
+import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
+import { hashSessionToken } from "@/server/sessions/session-token";
+import { startTcpProxy } from "../support/tcp-proxy";
+import { createTestDatabase } from "../support/test-database";
+
+/* The session service against the real PostgreSQL and the real Redis, with a clock the test moves. */
+
+const redisUrl = new URL(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/2");
+const client: SessionClient = { userAgent: "test", browser: "Firefox 140", os: "Linux", deviceType: "desktop", ip: null };
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** A client tuned like the app's (fail fast, keep reconnecting), once it is connected. */
+async function connectRedis(url: string) {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 500, commandTimeout: 500, retryStrategy: () => 50 });
+  await untilReady(redis);
+  return redis;
+}
+
+function untilReady(redis: Redis) {
+  return redis.status === "ready" ? Promise.resolve() : new Promise<void>((resolve) => redis.once("ready", () => resolve()));
+}
+
+describe("session service", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: PrismaClient;
+  let redis: Redis;
+  let clock: Date;
+  const now = () => clock;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("sessions");
+    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+    redis = await connectRedis(redisUrl.toString());
+    await redis.flushdb();
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await db?.$disconnect();
+    await database?.drop();
+  });
+  beforeEach(() => {
+    clock = new Date("2026-01-01T00:00:00Z");
+  });
+
+  function service(cache: SessionCache = new RedisSessionCache(redis)) {
+    return createSessionService({ db, cache, lifetimes: DEFAULT_LIFETIMES, now });
+  }
+
+  async function newUser() {
+    return db.user.create({ data: { name: "Session Tester" } });
+  }
+
+  it("stores only the SHA-256 of the token", async () => {
+    const user = await newUser();
+    const { token, sessionId } = await service().create(user.id, client);
+    const row = await db.session.findUniqueOrThrow({ where: { id: sessionId } });
+    expect(row.tokenHash).toBe(hashSessionToken(token));
+    expect(JSON.stringify(row)).not.toContain(token);
+  });
+
+  it("serves a resolved session from Redis", async () => {
+    const user = await newUser();
+    const sessions = service();
+    const { token } = await sessions.create(user.id, client);
+    expect(await sessions.resolve(token)).toMatchObject({ userId: user.id, user: { name: "Session Tester" } });
+    expect(await redis.exists(`gatehouse:session:${hashSessionToken(token)}`)).toBe(1);
+  });
+
+  it("ends a revoked session on its next lookup, even with a warm cache", async () => {
+    const user = await newUser();
+    const sessions = service();
+    const { token, sessionId } = await sessions.create(user.id, client);
+    await sessions.resolve(token);
+
+    expect(await sessions.revoke(user.id, [sessionId])).toEqual([sessionId]);
+
+    expect(await sessions.resolve(token)).toBeNull();
+    expect(await db.session.count({ where: { id: sessionId } })).toBe(0);
+  });
+
+  it("does not let one user revoke another's session", async () => {
+    const [owner, stranger] = [await newUser(), await newUser()];
+    const sessions = service();
+    const { token, sessionId } = await sessions.create(owner.id, client);
+    expect(await sessions.revoke(stranger.id, [sessionId])).toEqual([]);
+    expect(await sessions.revokeAll(stranger.id)).toEqual([]);
+    expect(await sessions.resolve(token)).not.toBeNull();
+  });
+
+  it("revokes all of a user's sessions, or all but one", async () => {
+    const user = await newUser();
+    const sessions = service();
+    const [a, b, c] = [await sessions.create(user.id, client), await sessions.create(user.id, client), await sessions.create(user.id, client)];
+    await Promise.all([a, b, c].map((session) => sessions.resolve(session.token)));
+
+    expect(await sessions.revokeAll(user.id, a.sessionId)).toHaveLength(2);
+    expect([await sessions.resolve(a.token), await sessions.resolve(b.token), await sessions.resolve(c.token)].map(Boolean)).toEqual([true, false, false]);
+    expect(await sessions.revokeAll(user.id)).toEqual([a.sessionId]);
+    expect(await sessions.resolve(a.token)).toBeNull();
+  });
+
+  it("writes last-used at most once a minute", async () => {
+    const user = await newUser();
+    const sessions = service();
+    const { token, sessionId } = await sessions.create(user.id, client);
+    const lastUsed = async () => (await db.session.findUniqueOrThrow({ where: { id: sessionId } })).lastUsedAt.getTime();
+    const created = clock.getTime();
+
+    clock = new Date(created + 30 * 1000);
+    await sessions.resolve(token);
+    expect(await lastUsed()).toBe(created);
+
+    clock = new Date(created + 61 * 1000);
+    await sessions.resolve(token);
+    expect(await lastUsed()).toBe(clock.getTime());
+  });
+
+  it("ends a session left idle for 24 hours", async () => {
+    const user = await newUser();
+    const sessions = service();
+    const { token, sessionId } = await sessions.create(user.id, client);
+    const created = clock.getTime();
+
+    clock = new Date(created + 23 * HOUR);
+    expect(await sessions.resolve(token)).not.toBeNull();
+    clock = new Date(created + 46 * HOUR); // 23 hours after the last use: still alive
+    expect(await sessions.resolve(token)).not.toBeNull();
+    clock = new Date(created + 46 * HOUR + 24 * HOUR + MINUTE);
+    expect(await sessions.resolve(token)).toBeNull();
+    expect(await db.session.count({ where: { id: sessionId } })).toBe(0);
+  });
+
+  it("never extends the 30-day absolute lifetime, however active the session", async () => {
+    const user = await newUser();
+    const sessions = service();
+    const { token } = await sessions.create(user.id, client);
+    const created = clock.getTime();
+
+    for (let hours = 20; hours < 30 * 24; hours += 20) {
+      clock = new Date(created + hours * HOUR);
+      expect(await sessions.resolve(token), `after ${hours} hours`).not.toBeNull();
+    }
+    clock = new Date(created + 30 * DAY + MINUTE);
+    expect(await sessions.resolve(token)).toBeNull();
+  });
+
+  it("answers no session for malformed tokens without asking anything", async () => {
+    const sessions = service(noSessionCache);
+    for (const token of ["", "short", "x".repeat(65), "' OR 1=1 --aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 42, null, { length: 43 }]) {
+      expect(await sessions.resolve(token)).toBeNull();
+    }
+  });
+
+  it("remembers unknown tokens briefly, so a flood of forged cookies does not reach PostgreSQL each time", async () => {
+    const sessions = service();
+    const forged = "F".repeat(43);
+    expect(await sessions.resolve(forged)).toBeNull();
+    expect(await redis.get(`gatehouse:session:${hashSessionToken(forged)}`)).toBe("-");
+  });
+
+  it("keeps working from PostgreSQL while Redis is unreachable, and revocations made meanwhile hold when it is back", async () => {
+    const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+    const viaProxy = await connectRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
+    const sessions = service(new RedisSessionCache(viaProxy));
+    const user = await newUser();
+    const kept = await sessions.create(user.id, client);
+    const revoked = await sessions.create(user.id, client);
+    await sessions.resolve(kept.token);
+    await sessions.resolve(revoked.token); // both now cached in Redis
+
+    await proxy.cut();
+    expect(await sessions.resolve(kept.token)).toMatchObject({ userId: user.id });
+    await sessions.revoke(user.id, [revoked.sessionId]); // the cache delete cannot reach Redis
+    expect(await sessions.resolve(revoked.token)).toBeNull();
+
+    await proxy.restore();
+    await untilReady(viaProxy);
+    // Redis still holds the revoked session's entry (a partition, not a restart): it must not come back.
+    expect(await sessions.resolve(revoked.token)).toBeNull();
+    expect(await sessions.resolve(kept.token)).toMatchObject({ userId: user.id });
+
+    viaProxy.disconnect();
+    await proxy.close();
+  });
+});
