@@ -1,22 +1,14 @@
 import type { NextConfig } from "next";
 
+import { staticSecurityHeaders } from "./lib/security-headers";
+
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Packages that must stay in Node's own module system (native `pg`, Prisma's Wasm query compiler).
   serverExternalPackages: ["pg", "@prisma/adapter-pg"],
+  // The Content-Security-Policy, which needs a nonce per response, is set by proxy.ts.
   async headers() {
-    return [
-      {
-        source: "/:path*",
-        headers: [
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          // No page of ours is meant to be framed: refuse clickjacking.
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
-        ],
-      },
-    ];
+    return [{ source: "/:path*", headers: staticSecurityHeaders({ production: process.env.NODE_ENV === "production" }) }];
   },
 };
 

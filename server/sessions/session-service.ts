@@ -80,9 +80,10 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
 
     /**
      * The session a cookie names, or `null` if it is unknown, revoked, idle too long or past its
-     * absolute lifetime. Records activity at most once per touch interval.
+     * absolute lifetime. Records activity at most once per touch interval (`touched` says it did now,
+     * which is when the cookie's expiry is worth renewing).
      */
-    async resolve(token: unknown): Promise<(CachedSession & { expires: Date }) | null> {
+    async resolve(token: unknown): Promise<(CachedSession & { expires: Date; touched: boolean }) | null> {
       if (!isWellFormedSessionToken(token)) return null;
       const tokenHash = hashSessionToken(token);
       let session = await cache.get(tokenHash);
@@ -97,7 +98,8 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
         await deleteWhere({ tokenHash });
         return null;
       }
-      if (isTouchDue(session, current, lifetimes)) {
+      const touched = isTouchDue(session, current, lifetimes);
+      if (touched) {
         // Also how a cache entry that outlived its session (a lost delete) is caught within a minute.
         const { count } = await db.session.updateMany({ where: { tokenHash }, data: { lastUsedAt: current } });
         if (count === 0) {
@@ -107,7 +109,7 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
         session = { ...session, lastUsedAt: current };
         await cache.set(tokenHash, session, cacheTtl(session));
       }
-      return { ...session, expires: effectiveExpiry(session, lifetimes) };
+      return { ...session, expires: effectiveExpiry(session, lifetimes), touched };
     },
 
     /** Ends the session a cookie names (sign-out). */

@@ -1,0 +1,60 @@
+import { createServer, type Server } from "node:http";
+
+import { sessionByToken } from "./support/database";
+import { expect, test } from "./support/fixtures";
+
+/*
+ * Cross-site request forgery, as an attacker would try it: a page on another origin (another port on
+ * localhost, which is the *same site*, so SameSite=Lax cookies travel with its requests) posts the
+ * victim's browser into "Sign out everywhere". The proxy refuses it with 403 and nothing changes.
+ */
+const attackerPort = 3102;
+
+function serveAttackerPage(html: string): Promise<Server> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
+  });
+  return new Promise((resolve) => server.listen(attackerPort, "127.0.0.1", () => resolve(server)));
+}
+
+test("a form posted from another origin is refused with 403 and changes nothing", async ({ page, context, baseURL, signInNewPerson }) => {
+  await signInNewPerson();
+  const token = (await context.cookies()).find((cookie) => cookie.name === "authjs.session-token")!.value;
+
+  // The attacker copies the server action's id from the page's markup (it is not a secret).
+  await page.goto("/account/security");
+  const form = page.locator("form").filter({ has: page.getByRole("button", { name: "Sign out everywhere" }) });
+  const actionField = await form.locator('input[type="hidden"][name^="$ACTION_ID_"]').getAttribute("name");
+  expect(actionField).toBeTruthy();
+
+  const attacker = await serveAttackerPage(`<!doctype html><title>Prize</title>
+    <form method="post" enctype="multipart/form-data" action="${baseURL}/account/security">
+      <input type="hidden" name="${actionField}" value="">
+      <button>Claim your prize</button>
+    </form>`);
+  try {
+    await page.goto(`http://localhost:${attackerPort}/`);
+    const [response] = await Promise.all([
+      page.waitForResponse((candidate) => candidate.url().startsWith(`${baseURL}/account/security`) && candidate.request().method() === "POST"),
+      page.getByRole("button", { name: "Claim your prize" }).click(),
+    ]);
+
+    expect(response.status()).toBe(403);
+    expect(await response.json()).toEqual({ error: { code: "cross_site_request", message: expect.any(String) } });
+    expect(await sessionByToken(token)).not.toBeNull();
+  } finally {
+    await new Promise((resolve) => attacker.close(resolve));
+  }
+  await page.goto("/account");
+  await expect(page).toHaveURL("/account");
+});
+
+test("a state-changing request carrying the session cookie but no Origin is refused", async ({ page, context, baseURL, signInNewPerson }) => {
+  await signInNewPerson();
+  const token = (await context.cookies()).find((cookie) => cookie.name === "authjs.session-token")!.value;
+
+  const response = await page.request.post(`${baseURL}/account/security`, { form: { anything: "1" }, maxRedirects: 0 });
+
+  expect(response.status()).toBe(403);
+  expect(await sessionByToken(token)).not.toBeNull();
+});
