@@ -38,7 +38,8 @@ export default defineConfig({
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
   webServer: {
     command: "tsx e2e/support/start-server.ts",
-    url: `${e2eConfig.baseURL}/api/health`,
+    // The second app process starts last: when it answers, the whole stack is up.
+    url: `${e2eConfig.secondBaseURL}/api/health`,
     reuseExistingServer: false,
     // SIGTERM lets the run command stop the IdP and next-server it started (they run in their own
     // process groups, which Playwright's default SIGKILL of the command's group would orphan).

@@ -1,13 +1,17 @@
 import type { Browser, Page } from "@playwright/test";
 
+import { e2eConfig } from "./support/config";
 import { sessionByToken } from "./support/database";
 import { expect, test } from "./support/fixtures";
 import { signInWithLocalId, type LocalIdentity } from "./support/local-idp";
 
 /* "Devices & access": every session visible, any of them revocable, and a revoked one dead at once. */
 
-async function signInOnAnotherDevice(browser: Browser, identity: LocalIdentity): Promise<Page> {
-  const context = await browser.newContext({ userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1" });
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
+
+/** A second browser (an iPhone), signed in as the same person; `baseURL` picks the app process. */
+async function signInOnAnotherDevice(browser: Browser, identity: LocalIdentity, baseURL?: string): Promise<Page> {
+  const context = await browser.newContext({ userAgent: IPHONE, ...(baseURL ? { baseURL } : {}) });
   const page = await context.newPage();
   await page.goto("/signin");
   await signInWithLocalId(page, identity);
@@ -35,6 +39,22 @@ test.describe("Devices & access", () => {
     await expect(phone).toHaveURL(/\/signin\?callbackUrl=%2Faccount$/);
     await page.goto("/account");
     await expect(page).toHaveURL("/account");
+    await phone.context().close();
+  });
+
+  test("a revocation made through one app process holds in another", async ({ page, browser, signInNewPerson }) => {
+    const { identity } = await signInNewPerson();
+    // The phone talks to the second app process only; both share PostgreSQL and Redis.
+    const phone = await signInOnAnotherDevice(browser, identity, e2eConfig.secondBaseURL);
+    await phone.goto("/account/security"); // its session is now in the cache
+    await expect(phone.getByRole("heading", { name: "Devices & access" })).toBeVisible();
+
+    await page.goto("/account/security");
+    await page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem").filter({ hasText: "Mobile Safari" }).getByRole("button", { name: "Sign out this device" }).click();
+    await expect(page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem")).toHaveCount(1);
+
+    await phone.goto("/account/security");
+    await expect(phone).toHaveURL(`${e2eConfig.secondBaseURL}/signin?callbackUrl=%2Faccount%2Fsecurity`);
     await phone.context().close();
   });
 

@@ -6,6 +6,8 @@ const adminDatabaseUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres
 
 export const e2eConfig = {
   appPort: Number(process.env.E2E_PORT ?? 3100),
+  /** A second app process on the same database and Redis (revocation across processes). */
+  secondAppPort: Number(process.env.E2E_SECOND_PORT ?? 3103),
   idpPort: Number(process.env.E2E_IDP_PORT ?? 3101),
   adminDatabaseUrl,
   databaseName: "gatehouse_e2e",
@@ -18,5 +20,8 @@ export const e2eConfig = {
   },
   get baseURL() {
     return `http://localhost:${this.appPort}`;
+  },
+  get secondBaseURL() {
+    return `http://localhost:${this.secondAppPort}`;
   },
 };

@@ -17,12 +17,12 @@ await admin.end();
 process.exit(
   await runStack({
     mode: "start",
+    extraAppPorts: [e2eConfig.secondAppPort],
     overrides: {
       PORT: String(e2eConfig.appPort),
       DATABASE_URL: e2eConfig.databaseUrl,
       AUTH_SECRET: randomSecret(),
       AUTH_TRUST_HOST: "true",
-      AUTH_URL: e2eConfig.baseURL,
       AUTH_LOCAL_IDP: "on",
       REDIS_URL: e2eConfig.redisUrl,
       LOCAL_IDP_PORT: String(e2eConfig.idpPort),

@@ -16,6 +16,11 @@ export interface StackOptions {
   mode: "dev" | "start";
   /** Variables that override `.env*` files and the process environment (the tests use this). */
   overrides?: Record<string, string>;
+  /**
+   * More app processes on these ports, sharing the database, Redis and IdP: how the tests show that a
+   * revocation made through one process holds in another (`start` mode only).
+   */
+  extraAppPorts?: number[];
 }
 
 const DEFAULT_PORT = 3000;
@@ -70,10 +75,12 @@ export async function runStack(options: StackOptions): Promise<number> {
       env.LOCAL_IDP_ISSUER ??= `http://localhost:${idpPort}`;
       // Shared only by this app and its own IdP process, so a fresh one per start is enough.
       env.LOCAL_IDP_CLIENT_SECRET ??= randomSecret();
-      const appOrigin = (env.AUTH_URL ?? `http://localhost:${port}`).replace(/\/$/, "");
-      env.LOCAL_IDP_REDIRECT_URIS ??= [appOrigin, `http://127.0.0.1:${port}`]
-        .map((origin) => `${origin}/api/auth/callback/local`)
-        .join(",");
+      const ports = [port, ...(options.extraAppPorts ?? [])];
+      const origins = [
+        ...(env.AUTH_URL ? [env.AUTH_URL.replace(/\/$/, "")] : []),
+        ...ports.flatMap((appPort) => [`http://localhost:${appPort}`, `http://127.0.0.1:${appPort}`]),
+      ];
+      env.LOCAL_IDP_REDIRECT_URIS ??= origins.map((origin) => `${origin}/api/auth/callback/local`).join(",");
     }
 
     parseEnv(env); // Stop here, with one line per problem, before starting anything else.
@@ -89,9 +96,14 @@ export async function runStack(options: StackOptions): Promise<number> {
       await waitForHttp(`${env.LOCAL_IDP_ISSUER!.replace(/\/$/, "")}/healthz`, idp);
     }
 
-    const next = startProcess("Next.js", nextBin(), [production ? "start" : "dev", "--port", String(port)], env);
-    cleanups.push(next.stop);
-    watched.push(next);
+    for (const appPort of [port, ...(production ? (options.extraAppPorts ?? []) : [])]) {
+      const next = startProcess(`Next.js on port ${appPort}`, nextBin(), [production ? "start" : "dev", "--port", String(appPort)], env);
+      cleanups.push(next.stop);
+      watched.push(next);
+      // One at a time in production (each is up in about a second), so that when the last one answers,
+      // all do.
+      if (production) await waitForHttp(`http://localhost:${appPort}/api/health`, next, 60_000);
+    }
     const code = await Promise.race(watched.map((running) => running.exited));
     await stopAll();
     return code;
