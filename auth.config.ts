@@ -8,15 +8,20 @@ import { createAuthAdapter } from "@/server/sessions/auth-adapter";
 import type { SessionService } from "@/server/sessions/session-service";
 import { generateSessionToken } from "@/server/sessions/session-token";
 import type { ProviderProfile } from "@/server/auth/provider-profile";
+import type { AuditEntry } from "@/server/audit/audit-log";
 import type { Env } from "@/server/env-schema";
+import { syncRole } from "@/server/roles/sync-role";
 
 /**
  * The Auth.js configuration: providers, database sessions, our pages, and the two security callbacks.
  * Built from the validated environment and the db client, so nothing here reads `process.env`.
  */
-export function createAuthConfig(env: Env, db: PrismaClient, sessions: SessionService): NextAuthConfig {
+/** Auth.js errors that mean "this sign-in attempt failed" (as opposed to a server fault). */
+const SIGN_IN_FAILURES = new Set(["AccessDenied", "OAuthAccountNotLinked", "OAuthCallbackError", "CallbackRouteError", "InvalidCheck", "OAuthProfileParseError"]);
+
+export function createAuthConfig(env: Env, db: PrismaClient, sessions: SessionService, audit: (entry: AuditEntry) => void = () => {}): NextAuthConfig {
   return {
-    adapter: createAuthAdapter(db, sessions),
+    adapter: createAuthAdapter(db, sessions, audit),
     providers: buildProviders(env),
     secret: env.authSecret,
     trustHost: env.trustHost,
@@ -31,12 +36,35 @@ export function createAuthConfig(env: Env, db: PrismaClient, sessions: SessionSe
     },
     pages: { signIn: "/signin", error: "/signin" },
     callbacks: {
-      signIn: ({ account, profile }) =>
-        account && profile && (account.type === "oidc" || account.type === "oauth")
-          ? checkAccountLinking(db, account, profile as ProviderProfile)
-          : true,
+      async signIn({ account, profile }) {
+        if (!account || !profile || (account.type !== "oidc" && account.type !== "oauth")) return true;
+        const decision = await checkAccountLinking(db, account, profile as ProviderProfile);
+        if (decision !== true) {
+          audit({ event: "sign_in_failed", details: { provider: account.provider, reason: "unverified_email_of_existing_user" } });
+        }
+        return decision;
+      },
       // Open-redirect defence for every `callbackUrl` / `redirectTo` that Auth.js honours.
       redirect: ({ url, baseUrl }) => sameOriginUrl(url, baseUrl),
+    },
+    events: {
+      async signIn({ user, account }) {
+        if (!user.id) return;
+        audit({ event: "sign_in", actorId: user.id, subjectId: user.id, details: { provider: account?.provider ?? null } });
+        const change = await syncRole(db, user.id, env.adminEmails);
+        if (change) {
+          // Other sessions of this person must not keep serving the old role from the cache.
+          await sessions.forgetCachedUser(user.id);
+          audit({ event: "role_changed", subjectId: user.id, details: { from: change.from, to: change.to, by: "ADMIN_EMAILS" } });
+        }
+      },
+    },
+    logger: {
+      error(error) {
+        const type = (error as { type?: string }).type ?? error.name;
+        console.error(`[auth][error] ${type}: ${error.message}`);
+        if (SIGN_IN_FAILURES.has(type)) audit({ event: "sign_in_failed", details: { reason: type } });
+      },
     },
   };
 }

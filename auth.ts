@@ -1,6 +1,7 @@
 import NextAuth from "next-auth";
 
 import { createAuthConfig } from "@/auth.config";
+import { recordAuditEvent } from "@/server/audit";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getSessionService } from "@/server/sessions";
@@ -12,6 +13,6 @@ import { getSessionService } from "@/server/sessions";
 let config: ReturnType<typeof createAuthConfig> | undefined;
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
-  config ??= createAuthConfig(getEnv(), getDb(), getSessionService());
+  config ??= createAuthConfig(getEnv(), getDb(), getSessionService(), recordAuditEvent);
   return config;
 });

@@ -4,6 +4,8 @@ import { staticSecurityHeaders } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // `forbidden()` (403 with app/forbidden.tsx) for signed-in people who are not allowed somewhere.
+  experimental: { authInterrupts: true },
   // Packages that must stay in Node's own module system (native `pg`, Prisma's Wasm query compiler).
   serverExternalPackages: ["pg", "@prisma/adapter-pg"],
   // The Content-Security-Policy, which needs a nonce per response, is set by proxy.ts.

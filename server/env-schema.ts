@@ -55,6 +55,12 @@ export const envSchema = z
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int().min(1).max(525_600).default(24 * 60),
     SESSION_MAX_AGE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).max(400).default(30),
     TRUST_PROXY: booleanFlag,
+    ADMIN_EMAILS: z
+      .string()
+      .trim()
+      .transform((value) => value.split(",").map((email) => email.trim().toLowerCase()).filter(Boolean))
+      .pipe(z.array(z.email({ error: "must be a comma-separated list of email addresses" })))
+      .default([]),
   })
   .transform((raw) => {
     const isProduction = raw.NODE_ENV === "production";
@@ -71,6 +77,7 @@ export const envSchema = z
       google: oauthCredentials(raw.AUTH_GOOGLE_ID, raw.AUTH_GOOGLE_SECRET),
       github: oauthCredentials(raw.AUTH_GITHUB_ID, raw.AUTH_GITHUB_SECRET),
       redisUrl: raw.REDIS_URL,
+      adminEmails: raw.ADMIN_EMAILS,
       sessionLifetimes: {
         idleTimeoutMs: raw.SESSION_IDLE_TIMEOUT_MINUTES * 60 * 1000,
         absoluteLifetimeMs: raw.SESSION_MAX_AGE_DAYS * 24 * 60 * 60 * 1000,

@@ -25,7 +25,16 @@ function titleOf(entry: AccessEntry) {
   return entry.os ? `${browser} on ${entry.os}` : browser;
 }
 
-export function AccessList({ entries, revokeAction }: { entries: AccessEntry[]; revokeAction: (formData: FormData) => Promise<void> }) {
+export function AccessList({
+  entries,
+  revokeAction,
+  hiddenFields = {},
+}: {
+  entries: AccessEntry[];
+  revokeAction: (formData: FormData) => Promise<void>;
+  /** Extra fields the revoke action needs (the admin page passes the user's id). */
+  hiddenFields?: Record<string, string>;
+}) {
   return (
     <ul aria-label="Signed-in devices" className="divide-y divide-slate-200 rounded-lg border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
       {entries.map((entry) => (
@@ -52,6 +61,9 @@ export function AccessList({ entries, revokeAction }: { entries: AccessEntry[]; 
           </div>
           <form action={revokeAction}>
             <input type="hidden" name="sessionId" value={entry.id} />
+            {Object.entries(hiddenFields).map(([name, value]) => (
+              <input key={name} type="hidden" name={name} value={value} />
+            ))}
             <Button type="submit" variant="secondary">
               Sign out this device
             </Button>

@@ -25,6 +25,7 @@ process.exit(
       AUTH_TRUST_HOST: "true",
       AUTH_LOCAL_IDP: "on",
       REDIS_URL: e2eConfig.redisUrl,
+      ADMIN_EMAILS: e2eConfig.adminEmail,
       LOCAL_IDP_PORT: String(e2eConfig.idpPort),
       LOCAL_IDP_ISSUER: `http://localhost:${e2eConfig.idpPort}`,
     },

@@ -2,6 +2,7 @@ import { PrismaAdapter } from "@auth/prisma-adapter";
 import type { Adapter, AdapterSession } from "next-auth/adapters";
 
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { AuditEntry } from "@/server/audit/audit-log";
 import { currentRequestContext } from "@/server/http/request-context";
 
 import { describeClient } from "./describe-client";
@@ -12,7 +13,7 @@ import type { SessionService } from "./session-service";
  * it at sign-out, but through the session service, so tokens are stored hashed, sessions record the
  * client, lifetimes are ours, and every change reaches the cache.
  */
-export function createAuthAdapter(db: PrismaClient, sessions: SessionService): Adapter {
+export function createAuthAdapter(db: PrismaClient, sessions: SessionService, audit: (entry: AuditEntry) => void = () => {}): Adapter {
   return {
     ...PrismaAdapter(db),
 
@@ -42,7 +43,8 @@ export function createAuthAdapter(db: PrismaClient, sessions: SessionService): A
     },
 
     async deleteSession(sessionToken) {
-      await sessions.revokeByToken(sessionToken);
+      const ended = await sessions.revokeByToken(sessionToken);
+      if (ended) audit({ event: "sign_out", actorId: ended.userId, subjectId: ended.userId, details: { sessionId: ended.sessionId } });
     },
   };
 }

@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 export interface CachedSession {
   sessionId: string;
   userId: string;
-  user: { id: string; name: string | null; email: string | null; image: string | null; emailVerified: Date | null };
+  user: { id: string; name: string | null; email: string | null; image: string | null; emailVerified: Date | null; role: "user" | "admin" };
   expiresAt: Date;
   lastUsedAt: Date;
 }

@@ -30,7 +30,7 @@ const sessionWithUser = {
   userId: true,
   expiresAt: true,
   lastUsedAt: true,
-  user: { select: { id: true, name: true, email: true, image: true, emailVerified: true } },
+  user: { select: { id: true, name: true, email: true, image: true, emailVerified: true, role: true } },
 } as const;
 
 /**
@@ -49,7 +49,7 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
   }
 
   async function deleteWhere(where: { tokenHash?: string; id?: { in: string[] }; userId?: string; NOT?: { id: string } }) {
-    const removed = await db.session.findMany({ where, select: { id: true, tokenHash: true } });
+    const removed = await db.session.findMany({ where, select: { id: true, userId: true, tokenHash: true } });
     if (removed.length === 0) return [];
     await db.session.deleteMany({ where: { id: { in: removed.map((session) => session.id) } } });
     await cache.delete(removed.map((session) => session.tokenHash));
@@ -112,9 +112,19 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
       return { ...session, expires: effectiveExpiry(session, lifetimes), touched };
     },
 
-    /** Ends the session a cookie names (sign-out). */
-    async revokeByToken(token: string): Promise<string[]> {
-      return isWellFormedSessionToken(token) ? deleteWhere({ tokenHash: hashSessionToken(token) }) : [];
+    /** Ends the session a cookie names (sign-out). @returns whose session it was, if it existed. */
+    async revokeByToken(token: string): Promise<{ sessionId: string; userId: string } | null> {
+      if (!isWellFormedSessionToken(token)) return null;
+      const tokenHash = hashSessionToken(token);
+      const session = await db.session.findUnique({ where: { tokenHash }, select: { id: true, userId: true } });
+      await deleteWhere({ tokenHash });
+      return session ? { sessionId: session.id, userId: session.userId } : null;
+    },
+
+    /** Drops the user's sessions from the cache (not the sessions): after their role or profile changed. */
+    async forgetCachedUser(userId: string): Promise<void> {
+      const sessions = await db.session.findMany({ where: { userId }, select: { tokenHash: true } });
+      await cache.delete(sessions.map((session) => session.tokenHash));
     },
 
     /** Ends the given sessions of `userId`; ids of other users' sessions are ignored. */

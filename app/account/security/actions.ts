@@ -6,7 +6,9 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
 import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { getAuditLog } from "@/server/audit";
 import { requireSession } from "@/server/auth/current-session";
+import { currentClient } from "@/server/auth/request-client";
 import { getSessionService } from "@/server/sessions";
 
 const revokeFormSchema = z.object({ sessionId: z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/) });
@@ -21,7 +23,10 @@ export async function revokeSessionAction(formData: FormData) {
   const session = await requireSession("/account/security");
   const parsed = revokeFormSchema.safeParse({ sessionId: formData.get("sessionId") });
   if (!parsed.success) return;
-  await getSessionService().revoke(session.userId, [parsed.data.sessionId]);
+  const revoked = await getSessionService().revoke(session.userId, [parsed.data.sessionId]);
+  if (revoked.length > 0) {
+    getAuditLog().record({ event: "session_revoked", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked }, ...(await currentClient()) });
+  }
   if (parsed.data.sessionId === session.sessionId) {
     await clearSessionCookie();
     redirect("/signin");
@@ -32,14 +37,18 @@ export async function revokeSessionAction(formData: FormData) {
 /** "Sign out all other devices": every session of the person but this one. */
 export async function revokeOtherSessionsAction() {
   const session = await requireSession("/account/security");
-  await getSessionService().revokeAll(session.userId, session.sessionId);
+  const revoked = await getSessionService().revokeAll(session.userId, session.sessionId);
+  if (revoked.length > 0) {
+    getAuditLog().record({ event: "session_revoked", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked }, ...(await currentClient()) });
+  }
   revalidatePath("/account/security");
 }
 
 /** "Sign out everywhere": every session, this one included. */
 export async function revokeAllSessionsAction() {
   const session = await requireSession("/account/security");
-  await getSessionService().revokeAll(session.userId);
+  const revoked = await getSessionService().revokeAll(session.userId);
+  getAuditLog().record({ event: "sign_out_everywhere", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked }, ...(await currentClient()) });
   await clearSessionCookie();
   redirect("/signin");
 }

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+import { AUDIT_EVENTS } from "@/lib/audit-events";
+
+/** Query parameters of the admin pages: anything malformed falls back to the defaults, never an error. */
+const page = z.coerce.number().int().min(1).max(10_000).catch(1);
+
+export const adminUsersQuerySchema = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  page,
+});
+
+export const auditQuerySchema = z.object({
+  user: z.string().trim().max(64).regex(/^[a-z0-9]+$/).optional().catch(undefined),
+  event: z.enum(AUDIT_EVENTS).optional().catch(undefined),
+  page,
+});
+
+/** The first value of a search parameter. */
+export function firstParam(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
