@@ -4,14 +4,19 @@ import { isCrossSiteRequest } from "@/lib/cross-site-request";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
+import { clientIpFrom } from "@/server/http/client-ip";
+import { getSignInLimiter } from "@/server/rate-limit";
+import { isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
 import { getSessionService } from "@/server/sessions";
 
 /**
- * Runs before every route (but static files). Three jobs, cheapest first:
+ * Runs before every route (but static files). Four jobs, cheapest first:
  *
  * 1. CSRF: a state-changing request that does not come from our own origin is refused with 403.
- * 2. A per-request CSP nonce, so only our own scripts run.
- * 3. /account/** and /admin/** need a live session: the cookie's token is resolved by the session service
+ * 2. Sign-in attempts are rate-limited per client IP (429 with Retry-After). Without a trusted proxy the
+ *    IP is unknown (Next.js does not expose the socket) and this limit does not apply.
+ * 3. A per-request CSP nonce, so only our own scripts run.
+ * 4. /account/** and /admin/** need a live session: the cookie's token is resolved by the session service
  *    (Redis, then PostgreSQL), so a revoked session is turned away on its very next request. Pages and
  *    handlers check again where they read data (defence in depth).
  *
@@ -31,12 +36,23 @@ export async function proxy(request: NextRequest) {
     );
   }
 
+  const { pathname } = request.nextUrl;
+  const ip = isSignInAttempt(request.method, pathname) ? clientIpFrom(request.headers, env.trustProxy) : null;
+  if (ip) {
+    const decision = await getSignInLimiter().consume(`ip:${ip}`);
+    if (!decision.allowed) {
+      return Response.json(
+        { error: { code: "too_many_requests", message: "Too many sign-in attempts. Please wait and try again." } },
+        { status: 429, headers: { "Retry-After": String(decision.retryAfterSeconds) } },
+      );
+    }
+  }
+
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const csp = contentSecurityPolicy({ nonce, development: !env.isProduction });
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("Content-Security-Policy", csp); // Next.js reads the nonce from here for its scripts.
 
-  const { pathname } = request.nextUrl;
   const isProtected = PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
   const session = isProtected && cookie ? await getSessionService().resolve(cookie.value) : null;
   if (isProtected && !session) {

@@ -55,6 +55,8 @@ export const envSchema = z
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int().min(1).max(525_600).default(24 * 60),
     SESSION_MAX_AGE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).max(400).default(30),
     TRUST_PROXY: booleanFlag,
+    SIGN_IN_RATE_LIMIT: z.coerce.number({ error: "must be a number of attempts" }).int().min(1).max(100_000).default(30),
+    SIGN_IN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(86_400).default(600),
     ADMIN_EMAILS: z
       .string()
       .trim()
@@ -78,6 +80,7 @@ export const envSchema = z
       github: oauthCredentials(raw.AUTH_GITHUB_ID, raw.AUTH_GITHUB_SECRET),
       redisUrl: raw.REDIS_URL,
       adminEmails: raw.ADMIN_EMAILS,
+      signInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },
       sessionLifetimes: {
         idleTimeoutMs: raw.SESSION_IDLE_TIMEOUT_MINUTES * 60 * 1000,
         absoluteLifetimeMs: raw.SESSION_MAX_AGE_DAYS * 24 * 60 * 60 * 1000,

@@ -15,6 +15,12 @@ export const e2eConfig = {
   redisUrl: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/1",
   /** ADMIN_EMAILS of the end-to-end stack. */
   adminEmail: "admin-e2e@example.com",
+  /**
+   * Sign-in attempts per IP per 10 minutes in the end-to-end stack. Every browser in the tests is the
+   * same IP (Next fills X-Forwarded-For with the socket's address when a request has none), and the
+   * suite signs in about 40 times (two attempts each): the limit leaves room for that, twice.
+   */
+  signInRateLimit: 200,
   get databaseUrl() {
     const url = new URL(adminDatabaseUrl);
     url.pathname = `/${this.databaseName}`;

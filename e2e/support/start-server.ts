@@ -2,6 +2,7 @@
  * Playwright's web server: a fresh database, then the production build with the local identity
  * provider, exactly as `npm start` runs it (scripts/lib/app-stack.ts).
  */
+import { Redis } from "ioredis";
 import pg from "pg";
 
 import { randomSecret } from "../../scripts/lib/local-state";
@@ -13,6 +14,12 @@ await admin.connect();
 await admin.query(`DROP DATABASE IF EXISTS "${e2eConfig.databaseName}" WITH (FORCE)`);
 await admin.query(`CREATE DATABASE "${e2eConfig.databaseName}"`);
 await admin.end();
+
+// Its own Redis database, emptied too: no session cache or rate-limit count from an earlier run.
+const redis = new Redis(e2eConfig.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+await redis.connect();
+await redis.flushdb();
+redis.disconnect();
 
 process.exit(
   await runStack({
@@ -26,6 +33,9 @@ process.exit(
       AUTH_LOCAL_IDP: "on",
       REDIS_URL: e2eConfig.redisUrl,
       ADMIN_EMAILS: e2eConfig.adminEmail,
+      // As if behind a proxy that sets X-Forwarded-For, so a test can be several clients.
+      TRUST_PROXY: "true",
+      SIGN_IN_RATE_LIMIT: String(e2eConfig.signInRateLimit),
       LOCAL_IDP_PORT: String(e2eConfig.idpPort),
       LOCAL_IDP_ISSUER: `http://localhost:${e2eConfig.idpPort}`,
     },
