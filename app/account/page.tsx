@@ -6,14 +6,11 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { getAccountOverview } from "@/server/account/get-account-overview";
 import { requireSession } from "@/server/auth/current-session";
 import { getDb } from "@/server/db";
+import { formatDate } from "@/lib/format-date";
 
 export const metadata: Metadata = { title: "Your account" };
 
 const providerNames: Record<string, string> = { google: "Google", github: "GitHub", local: "Local ID" };
-
-function formatDate(date: Date) {
-  return date.toISOString().replace("T", " ").slice(0, 16) + " UTC";
-}
 
 export default async function AccountPage() {
   // The proxy checked too; checking again where the data is read is what actually protects it.

@@ -1,4 +1,5 @@
 import { Button } from "@/components/ui/button";
+import { formatDate } from "@/lib/format-date";
 
 /**
  * One thing that can act as the person: today a browser session; the API tokens of later issues join
@@ -15,10 +16,6 @@ export type AccessEntry = {
   createdAt: Date;
   lastUsedAt: Date;
 };
-
-function formatDate(date: Date) {
-  return date.toISOString().replace("T", " ").slice(0, 16) + " UTC";
-}
 
 function titleOf(entry: AccessEntry) {
   const browser = entry.browser ?? "Unknown browser";
