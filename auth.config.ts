@@ -9,6 +9,7 @@ import type { SessionService } from "@/server/sessions/session-service";
 import { generateSessionToken } from "@/server/sessions/session-token";
 import type { ProviderProfile } from "@/server/auth/provider-profile";
 import type { AuditEntry } from "@/server/audit/audit-log";
+import type { SignInLimiter } from "@/server/rate-limit/sign-in-limiter";
 import type { Env } from "@/server/env-schema";
 import { syncRole } from "@/server/roles/sync-role";
 
@@ -19,7 +20,18 @@ import { syncRole } from "@/server/roles/sync-role";
 /** Auth.js errors that mean "this sign-in attempt failed" (as opposed to a server fault). */
 const SIGN_IN_FAILURES = new Set(["AccessDenied", "OAuthAccountNotLinked", "OAuthCallbackError", "CallbackRouteError", "InvalidCheck", "OAuthProfileParseError"]);
 
-export function createAuthConfig(env: Env, db: PrismaClient, sessions: SessionService, audit: (entry: AuditEntry) => void = () => {}): NextAuthConfig {
+export interface AuthDependencies {
+  env: Env;
+  db: PrismaClient;
+  sessions: SessionService;
+  audit?: (entry: AuditEntry) => void;
+  /** Sign-in attempts per provider account; none in tests that do not need it. */
+  accountLimiter?: SignInLimiter;
+}
+
+export const TOO_MANY_ATTEMPTS_REDIRECT = "/signin?error=TooManyAttempts";
+
+export function createAuthConfig({ env, db, sessions, audit = () => {}, accountLimiter }: AuthDependencies): NextAuthConfig {
   return {
     adapter: createAuthAdapter(db, sessions, audit),
     providers: buildProviders(env),
@@ -38,6 +50,13 @@ export function createAuthConfig(env: Env, db: PrismaClient, sessions: SessionSe
     callbacks: {
       async signIn({ account, profile }) {
         if (!account || !profile || (account.type !== "oidc" && account.type !== "oauth")) return true;
+        // Per account, on top of the proxy's per-IP limit: many IPs hammering one identity are stopped too.
+        // This step is a browser redirect, so the answer is a page that explains, not a bare 429.
+        const limit = await accountLimiter?.consume(`${account.provider}:${account.providerAccountId}`);
+        if (limit && !limit.allowed) {
+          audit({ event: "sign_in_failed", details: { provider: account.provider, reason: "rate_limited" } });
+          return TOO_MANY_ATTEMPTS_REDIRECT;
+        }
         const decision = await checkAccountLinking(db, account, profile as ProviderProfile);
         if (decision !== true) {
           audit({ event: "sign_in_failed", details: { provider: account.provider, reason: "unverified_email_of_existing_user" } });

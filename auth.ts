@@ -4,6 +4,7 @@ import { createAuthConfig } from "@/auth.config";
 import { recordAuditEvent } from "@/server/audit";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
+import { getAccountSignInLimiter } from "@/server/rate-limit";
 import { getSessionService } from "@/server/sessions";
 
 /**
@@ -13,6 +14,12 @@ import { getSessionService } from "@/server/sessions";
 let config: ReturnType<typeof createAuthConfig> | undefined;
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
-  config ??= createAuthConfig(getEnv(), getDb(), getSessionService(), recordAuditEvent);
+  config ??= createAuthConfig({
+    env: getEnv(),
+    db: getDb(),
+    sessions: getSessionService(),
+    audit: recordAuditEvent,
+    accountLimiter: getAccountSignInLimiter(),
+  });
   return config;
 });

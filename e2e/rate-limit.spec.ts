@@ -1,8 +1,9 @@
 import { randomInt } from "node:crypto";
 
-import { expect, test } from "@playwright/test";
-
 import { e2eConfig } from "./support/config";
+import { usersWithEmail } from "./support/database";
+import { expect, test } from "./support/fixtures";
+import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 
 test("sign-in attempts from one IP beyond the limit get 429 with Retry-After; another IP is not affected", async ({ request }) => {
   const attacker = `198.51.100.${randomInt(1, 255)}`;
@@ -19,4 +20,23 @@ test("sign-in attempts from one IP beyond the limit get 429 with Retry-After; an
   expect(await refused.json()).toEqual({ error: { code: "too_many_requests", message: expect.any(String) } });
 
   expect((await attempt(bystander)).status()).not.toBe(429);
+});
+
+test("sign-ins to one account beyond its limit are refused with a clear message", async ({ page, context, trackUser }) => {
+  const person = uniqueIdentity({ subject: `limited-${Date.now()}` });
+  for (let attempt = 0; attempt < e2eConfig.accountSignInRateLimit; attempt += 1) {
+    await context.clearCookies();
+    await page.goto("/signin");
+    await signInWithLocalId(page, person);
+    await expect(page).toHaveURL("/account");
+  }
+  trackUser((await usersWithEmail(person.email))[0]!.id);
+
+  await context.clearCookies();
+  await page.goto("/signin");
+  await signInWithLocalId(page, person);
+
+  await expect(page).toHaveURL("/signin?error=TooManyAttempts");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("Too many sign-in attempts for this account");
+  expect((await context.cookies()).some((cookie) => cookie.name.endsWith("authjs.session-token"))).toBe(false);
 });

@@ -7,6 +7,7 @@ const messages: Record<string, string> = {
   OAuthAccountNotLinked:
     "An account with this email address already exists, and this sign-in could not be linked to it because the provider did not confirm that the address is yours. Sign in the way you did before.",
   AccessDenied: "Sign-in was cancelled or refused.",
+  TooManyAttempts: "Too many sign-in attempts for this account. Please wait a few minutes and try again.",
   OAuthCallbackError: "The identity provider did not complete the sign-in. Please try again.",
   OAuthSignin: "We could not start the sign-in with that provider. Please try again.",
   Verification: "That sign-in link is no longer valid.",

@@ -54,9 +54,11 @@ export const envSchema = z
     REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a Redis URL, e.g. redis://127.0.0.1:6379" }).optional(),
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int().min(1).max(525_600).default(24 * 60),
     SESSION_MAX_AGE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).max(400).default(30),
+    SESSION_TOUCH_INTERVAL_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(3600).default(60),
     TRUST_PROXY: booleanFlag,
     SIGN_IN_RATE_LIMIT: z.coerce.number({ error: "must be a number of attempts" }).int().min(1).max(100_000).default(30),
     SIGN_IN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(86_400).default(600),
+    SIGN_IN_RATE_LIMIT_PER_ACCOUNT: z.coerce.number({ error: "must be a number of attempts" }).int().min(1).max(100_000).default(10),
     ADMIN_EMAILS: z
       .string()
       .trim()
@@ -81,10 +83,11 @@ export const envSchema = z
       redisUrl: raw.REDIS_URL,
       adminEmails: raw.ADMIN_EMAILS,
       signInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },
+      accountSignInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT_PER_ACCOUNT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },
       sessionLifetimes: {
         idleTimeoutMs: raw.SESSION_IDLE_TIMEOUT_MINUTES * 60 * 1000,
         absoluteLifetimeMs: raw.SESSION_MAX_AGE_DAYS * 24 * 60 * 60 * 1000,
-        touchIntervalMs: 60 * 1000,
+        touchIntervalMs: raw.SESSION_TOUCH_INTERVAL_SECONDS * 1000,
       },
       // X-Forwarded-For is only believed behind a proxy that sets it (Vercel always does).
       trustProxy: raw.TRUST_PROXY ?? Boolean(raw.VERCEL),

@@ -21,6 +21,8 @@ export const e2eConfig = {
    * suite signs in about 40 times (two attempts each): the limit leaves room for that, twice.
    */
   signInRateLimit: 200,
+  /** Sign-ins per provider account per 10 minutes (no test signs one account in more often). */
+  accountSignInRateLimit: 3,
   get databaseUrl() {
     const url = new URL(adminDatabaseUrl);
     url.pathname = `/${this.databaseName}`;

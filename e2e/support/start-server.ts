@@ -36,6 +36,7 @@ process.exit(
       // As if behind a proxy that sets X-Forwarded-For, so a test can be several clients.
       TRUST_PROXY: "true",
       SIGN_IN_RATE_LIMIT: String(e2eConfig.signInRateLimit),
+      SIGN_IN_RATE_LIMIT_PER_ACCOUNT: String(e2eConfig.accountSignInRateLimit),
       LOCAL_IDP_PORT: String(e2eConfig.idpPort),
       LOCAL_IDP_ISSUER: `http://localhost:${e2eConfig.idpPort}`,
     },

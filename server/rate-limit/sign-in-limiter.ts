@@ -4,14 +4,24 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
- * Sign-in attempts allowed per key (an IP address) per window. On Redis when there is one, so every app
+ * Sign-in attempts allowed per key (an IP address, or a provider account) per window. On Redis when there is one, so every app
  * process counts together; in memory otherwise, and as Redis's stand-in while Redis is unreachable
  * (`insuranceLimiter`), so an outage neither blocks sign-in nor lifts the limit.
  */
-export function createSignInLimiter({ redis, points, durationSeconds }: { redis: Redis | null; points: number; durationSeconds: number }) {
-  const memory = new RateLimiterMemory({ keyPrefix: "gatehouse:signin", points, duration: durationSeconds });
+export function createSignInLimiter({
+  redis,
+  points,
+  durationSeconds,
+  keyPrefix = "gatehouse:signin",
+}: {
+  redis: Redis | null;
+  points: number;
+  durationSeconds: number;
+  keyPrefix?: string;
+}) {
+  const memory = new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds });
   const limiter: RateLimiterAbstract = redis
-    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: "gatehouse:signin", points, duration: durationSeconds, insuranceLimiter: memory })
+    ? new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration: durationSeconds, insuranceLimiter: memory })
     : memory;
 
   return {

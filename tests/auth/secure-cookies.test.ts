@@ -71,7 +71,7 @@ describe("sign-in over HTTPS", () => {
       LOCAL_IDP_CLIENT_SECRET: client.secret,
     });
     const sessions = createSessionService({ db, cache: noSessionCache, lifetimes: env.sessionLifetimes });
-    config = { ...createAuthConfig(env, db, sessions), basePath: "/api/auth" };
+    config = { ...createAuthConfig({ env, db, sessions }), basePath: "/api/auth" };
   });
 
   afterAll(async () => {
