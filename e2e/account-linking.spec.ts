@@ -1,6 +1,6 @@
 import { query, usersWithEmail } from "./support/database";
 import { expect, test } from "./support/fixtures";
-import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
+import { forgetSession, signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 
 /*
  * Two subjects at the provider with the same email address. A second identity is linked to the
@@ -15,7 +15,7 @@ test.describe("linking a second identity by email", () => {
   test("a second subject with the same verified email is linked to the same user", async ({ page, context, signInNewPerson }) => {
     const { identity: owner, userId } = await signInNewPerson({ subject: `owner-${Date.now()}` });
 
-    await context.clearCookies();
+    await forgetSession(page, context);
     await page.goto("/signin");
     await signInWithLocalId(page, { ...owner, name: "Work account", subject: `${owner.subject}-work` });
 
@@ -28,7 +28,7 @@ test.describe("linking a second identity by email", () => {
   test("a second subject claiming the same email unverified is refused with a clear message", async ({ page, context, signInNewPerson }) => {
     const { identity: owner, userId } = await signInNewPerson({ subject: `owner-${Date.now()}` });
 
-    await context.clearCookies();
+    await forgetSession(page, context);
     await page.goto("/signin");
     const attackerSubject = `mallory-${Date.now()}`;
     await signInWithLocalId(page, { name: "Mallory", email: owner.email, verified: false, subject: attackerSubject });

@@ -3,7 +3,7 @@ import { randomInt } from "node:crypto";
 import { e2eConfig } from "./support/config";
 import { usersWithEmail } from "./support/database";
 import { expect, test } from "./support/fixtures";
-import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
+import { forgetSession, signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 
 test("sign-in attempts from one IP beyond the limit get 429 with Retry-After; another IP is not affected", async ({ request }) => {
   const attacker = `198.51.100.${randomInt(1, 255)}`;
@@ -25,14 +25,14 @@ test("sign-in attempts from one IP beyond the limit get 429 with Retry-After; an
 test("sign-ins to one account beyond its limit are refused with a clear message", async ({ page, context, trackUser }) => {
   const person = uniqueIdentity({ subject: `limited-${Date.now()}` });
   for (let attempt = 0; attempt < e2eConfig.accountSignInRateLimit; attempt += 1) {
-    await context.clearCookies();
+    await forgetSession(page, context);
     await page.goto("/signin");
     await signInWithLocalId(page, person);
     await expect(page).toHaveURL("/account");
   }
   trackUser((await usersWithEmail(person.email))[0]!.id);
 
-  await context.clearCookies();
+  await forgetSession(page, context);
   await page.goto("/signin");
   await signInWithLocalId(page, person);
 

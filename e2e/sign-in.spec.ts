@@ -2,7 +2,7 @@ import type { BrowserContext } from "@playwright/test";
 
 import { sessionByToken, sessionRowsAsText, usersWithEmail } from "./support/database";
 import { expect, test } from "./support/fixtures";
-import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
+import { forgetSession, signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 
 const SESSION_COOKIE = "authjs.session-token";
 
@@ -62,7 +62,7 @@ test.describe("signing in with the local identity provider", () => {
   test("signing in again as the same person reuses the same User", async ({ page, context, signInNewPerson }) => {
     const { identity: person, userId } = await signInNewPerson();
 
-    await context.clearCookies();
+    await forgetSession(page, context);
     await page.goto("/signin");
     await signInWithLocalId(page, person);
     await expect(page).toHaveURL("/account");
@@ -72,6 +72,25 @@ test.describe("signing in with the local identity provider", () => {
     expect(users[0]!.id).toBe(userId);
     const session = await sessionByToken((await sessionCookie(context))!.value);
     expect(session?.userId).toBe(userId);
+  });
+
+  test("activity renews the cookie's expiry, never past the session's absolute end", async ({ page, context, signInNewPerson }) => {
+    await signInNewPerson();
+    const first = (await sessionCookie(context))!;
+    const session = await sessionByToken(first.value);
+    // Idle timeout (24 h) from sign-in, well inside the absolute end (30 days).
+    expect(first.expires * 1000).toBeLessThan(session!.expiresAt.getTime());
+
+    // A later visit (after the touch interval) records activity and pushes the cookie's expiry forward.
+    await expect
+      .poll(async () => {
+        await page.goto("/account");
+        return (await sessionCookie(context))!.expires;
+      })
+      .toBeGreaterThan(first.expires);
+    const renewed = (await sessionCookie(context))!;
+    expect(renewed.value).toBe(first.value);
+    expect(renewed.expires * 1000).toBeLessThanOrEqual(session!.expiresAt.getTime());
   });
 
   test("signing out deletes the Session row and the cookie", async ({ page, context, signInNewPerson }) => {

@@ -23,6 +23,8 @@ export const e2eConfig = {
   signInRateLimit: 200,
   /** Sign-ins per provider account per 10 minutes (no test signs one account in more often). */
   accountSignInRateLimit: 3,
+  /** Last-used writes and cookie renewal every second (60 by default), so renewal can be seen quickly. */
+  sessionTouchIntervalSeconds: 1,
   get databaseUrl() {
     const url = new URL(adminDatabaseUrl);
     url.pathname = `/${this.databaseName}`;

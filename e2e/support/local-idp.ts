@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 
-import { expect, type Page } from "@playwright/test";
+import { expect, type BrowserContext, type Page } from "@playwright/test";
 
 /** A person to type into the local identity provider's login page. */
 export interface LocalIdentity {
@@ -31,4 +31,13 @@ export async function fillLocalLogin(page: Page, identity: LocalIdentity) {
   await page.getByLabel("Email address is verified").setChecked(identity.verified);
   await page.getByLabel("Subject (account id)").fill(identity.subject ?? "");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+/**
+ * Forgets the browser's session, as a new visitor would be. Waits for the current page's requests (link
+ * prefetches, which may renew the session cookie) to finish first, so none of them can set it again.
+ */
+export async function forgetSession(page: Page, context: BrowserContext) {
+  await page.waitForLoadState("networkidle");
+  await context.clearCookies();
 }

@@ -37,6 +37,7 @@ process.exit(
       TRUST_PROXY: "true",
       SIGN_IN_RATE_LIMIT: String(e2eConfig.signInRateLimit),
       SIGN_IN_RATE_LIMIT_PER_ACCOUNT: String(e2eConfig.accountSignInRateLimit),
+      SESSION_TOUCH_INTERVAL_SECONDS: String(e2eConfig.sessionTouchIntervalSeconds),
       LOCAL_IDP_PORT: String(e2eConfig.idpPort),
       LOCAL_IDP_ISSUER: `http://localhost:${e2eConfig.idpPort}`,
     },
