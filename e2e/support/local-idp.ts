@@ -34,10 +34,11 @@ export async function fillLocalLogin(page: Page, identity: LocalIdentity) {
 }
 
 /**
- * Forgets the browser's session, as a new visitor would be. Waits for the current page's requests (link
- * prefetches, which may renew the session cookie) to finish first, so none of them can set it again.
+ * Forgets the browser's session, as a new visitor would be. The page is left first: its link prefetches
+ * (which may renew the session cookie, even late, from an idle callback) end with it, so none of them
+ * can set the cookie again after it is cleared.
  */
 export async function forgetSession(page: Page, context: BrowserContext) {
-  await page.waitForLoadState("networkidle");
+  await page.goto("about:blank");
   await context.clearCookies();
 }
