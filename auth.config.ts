@@ -54,12 +54,15 @@ export function createAuthConfig({ env, db, sessions, audit = () => {}, accountL
         // This step is a browser redirect, so the answer is a page that explains, not a bare 429.
         const limit = await accountLimiter?.consume(`${account.provider}:${account.providerAccountId}`);
         if (limit && !limit.allowed) {
-          audit({ event: "sign_in_failed", details: { provider: account.provider, reason: "rate_limited" } });
+          audit({ event: "sign_in_failed", details: { provider: account.provider, providerAccountId: account.providerAccountId, reason: "rate_limited" } });
           return TOO_MANY_ATTEMPTS_REDIRECT;
         }
         const decision = await checkAccountLinking(db, account, profile as ProviderProfile);
         if (decision !== true) {
-          audit({ event: "sign_in_failed", details: { provider: account.provider, reason: "unverified_email_of_existing_user" } });
+          audit({
+            event: "sign_in_failed",
+            details: { provider: account.provider, providerAccountId: account.providerAccountId, reason: "unverified_email_of_existing_user" },
+          });
         }
         return decision;
       },

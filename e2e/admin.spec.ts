@@ -29,6 +29,9 @@ test("an admin from ADMIN_EMAILS finds a user, ends their session, and the audit
 
   const { userId: adminId } = await signInNewPerson({ email: e2eConfig.adminEmail, name: "Admin" });
   expect((await query<{ role: string }>(`SELECT role FROM "User" WHERE id = $1`, [adminId]))[0]!.role).toBe("admin");
+  await expect
+    .poll(async () => (await query<{ event: string }>(`SELECT event FROM "AuditEvent" WHERE "subjectId" = $1`, [adminId])).map((row) => row.event))
+    .toContain("role_changed");
 
   await page.goto("/admin");
   await page.getByLabel("Search by email or name").fill(victim.email);
