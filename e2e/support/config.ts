@@ -13,6 +13,8 @@ export const e2eConfig = {
   databaseName: "gatehouse_e2e",
   // Its own Redis database number, away from a developer's keys in database 0.
   redisUrl: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/1",
+  /** Where a test cuts and restores the app's connection to Redis. */
+  redisControlPort: Number(process.env.E2E_REDIS_CONTROL_PORT ?? 3104),
   /** ADMIN_EMAILS of the end-to-end stack. */
   adminEmail: "admin-e2e@example.com",
   /**

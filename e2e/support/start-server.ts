@@ -2,11 +2,14 @@
  * Playwright's web server: a fresh database, then the production build with the local identity
  * provider, exactly as `npm start` runs it (scripts/lib/app-stack.ts).
  */
+import { createServer } from "node:http";
+
 import { Redis } from "ioredis";
 import pg from "pg";
 
 import { randomSecret } from "../../scripts/lib/local-state";
 import { runStack } from "../../scripts/lib/app-stack";
+import { startTcpProxy } from "../../tests/support/tcp-proxy";
 import { e2eConfig } from "./config";
 
 const admin = new pg.Client({ connectionString: e2eConfig.adminDatabaseUrl });
@@ -21,6 +24,19 @@ await redis.connect();
 await redis.flushdb();
 redis.disconnect();
 
+// The app reaches Redis through a relay that a test can cut and restore (POST /cut, /restore on the
+// control port), to show that a Redis outage costs no request and lifts no revocation.
+const redisTarget = new URL(e2eConfig.redisUrl);
+const relay = await startTcpProxy({ host: redisTarget.hostname, port: Number(redisTarget.port || 6379) });
+const control = createServer((request, response) => {
+  const action = request.method === "POST" ? request.url : undefined;
+  const done = action === "/cut" ? relay.cut() : action === "/restore" ? relay.restore() : undefined;
+  if (!done) return void response.writeHead(404).end();
+  done.then(() => response.writeHead(204).end(), () => response.writeHead(500).end());
+});
+await new Promise<void>((resolve) => control.listen(e2eConfig.redisControlPort, "127.0.0.1", resolve));
+const appRedisUrl = `redis://127.0.0.1:${relay.port}${redisTarget.pathname}`;
+
 process.exit(
   await runStack({
     mode: "start",
@@ -31,7 +47,7 @@ process.exit(
       AUTH_SECRET: randomSecret(),
       AUTH_TRUST_HOST: "true",
       AUTH_LOCAL_IDP: "on",
-      REDIS_URL: e2eConfig.redisUrl,
+      REDIS_URL: appRedisUrl,
       ADMIN_EMAILS: e2eConfig.adminEmail,
       // As if behind a proxy that sets X-Forwarded-For, so a test can be several clients.
       TRUST_PROXY: "true",
