@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { isCrossSiteRequest } from "@/lib/cross-site-request";
 import { contentSecurityPolicy } from "@/lib/security-headers";
-import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { sessionCookieFrom } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { getSignInLimiter } from "@/server/rate-limit";
@@ -27,7 +27,7 @@ const PROTECTED_PREFIXES = ["/account", "/admin"];
 
 export async function proxy(request: NextRequest) {
   const env = getEnv();
-  const cookie = SESSION_COOKIE_NAMES.map((name) => request.cookies.get(name)).find(Boolean);
+  const cookie = sessionCookieFrom(request.cookies);
   const ourOrigin = env.authUrl ? new URL(env.authUrl).origin : request.nextUrl.origin;
   if (isCrossSiteRequest({ method: request.method, headers: request.headers, ourOrigin, hasSessionCookie: Boolean(cookie) })) {
     return Response.json(

@@ -4,7 +4,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 
-import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { sessionCookieFrom } from "@/lib/session-cookie";
 import { getSessionService } from "@/server/sessions";
 
 /**
@@ -13,9 +13,8 @@ import { getSessionService } from "@/server/sessions";
  * this instead of Auth.js's `auth()`, which is kept for the sign-in and sign-out flows.
  */
 export const getCurrentSession = cache(async () => {
-  const cookieStore = await cookies();
-  const token = SESSION_COOKIE_NAMES.map((name) => cookieStore.get(name)?.value).find(Boolean);
-  return token ? getSessionService().resolve(token) : null;
+  const cookie = sessionCookieFrom(await cookies());
+  return cookie ? getSessionService().resolve(cookie.value) : null;
 });
 
 /** The session, or a redirect to /signin that comes back to `returnTo` afterwards. */
