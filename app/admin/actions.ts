@@ -3,9 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
-import { getAuditLog } from "@/server/audit";
+import { recordAuditEventForRequest } from "@/server/audit";
 import { requireAdmin } from "@/server/auth/require-admin";
-import { currentClient } from "@/server/auth/request-client";
 import { getSessionService } from "@/server/sessions";
 
 const id = z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/);
@@ -19,7 +18,7 @@ export async function adminRevokeSessionAction(formData: FormData) {
   if (!parsed.success) return;
   const revoked = await getSessionService().revoke(parsed.data.userId, [parsed.data.sessionId]);
   if (revoked.length > 0) {
-    getAuditLog().record({ event: "session_revoked", actorId: admin.userId, subjectId: parsed.data.userId, details: { sessionIds: revoked }, ...(await currentClient()) });
+    await recordAuditEventForRequest({ event: "session_revoked", actorId: admin.userId, subjectId: parsed.data.userId, details: { sessionIds: revoked } });
   }
   revalidatePath(`/admin/users/${parsed.data.userId}`);
 }
@@ -30,6 +29,6 @@ export async function adminRevokeAllAction(formData: FormData) {
   const parsed = revokeAllSchema.safeParse({ userId: formData.get("userId") });
   if (!parsed.success) return;
   const revoked = await getSessionService().revokeAll(parsed.data.userId);
-  getAuditLog().record({ event: "sign_out_everywhere", actorId: admin.userId, subjectId: parsed.data.userId, details: { sessionIds: revoked }, ...(await currentClient()) });
+  await recordAuditEventForRequest({ event: "sign_out_everywhere", actorId: admin.userId, subjectId: parsed.data.userId, details: { sessionIds: revoked } });
   revalidatePath(`/admin/users/${parsed.data.userId}`);
 }

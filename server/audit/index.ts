@@ -1,8 +1,11 @@
 import "server-only";
 
+import { headers } from "next/headers";
 import { after } from "next/server";
 
 import { getDb } from "@/server/db";
+import { getEnv } from "@/server/env";
+import { clientIpFrom } from "@/server/http/client-ip";
 import { currentRequestContext } from "@/server/http/request-context";
 
 import { createAuditLog, type AuditEntry, type AuditLog } from "./audit-log";
@@ -25,8 +28,18 @@ export function getAuditLog(): AuditLog {
   return globalForAudit.gatehouseAudit;
 }
 
-/** Records an event with the current request's IP and user agent. */
+/** Records an event with the IP and user agent of the request context (set by the /api/auth handler). */
 export function recordAuditEvent(entry: AuditEntry) {
   const context = currentRequestContext();
   getAuditLog().record({ ip: context?.ip ?? null, userAgent: context?.userAgent ?? null, ...entry });
+}
+
+/** Records an event with the IP and user agent of the request being handled (server actions, pages). */
+export async function recordAuditEventForRequest(entry: AuditEntry) {
+  const requestHeaders = await headers();
+  getAuditLog().record({
+    ip: clientIpFrom(requestHeaders, getEnv().trustProxy),
+    userAgent: requestHeaders.get("user-agent"),
+    ...entry,
+  });
 }

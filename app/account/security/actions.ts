@@ -6,9 +6,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
 import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
-import { getAuditLog } from "@/server/audit";
+import { recordAuditEventForRequest } from "@/server/audit";
 import { requireSession } from "@/server/auth/current-session";
-import { currentClient } from "@/server/auth/request-client";
 import { getSessionService } from "@/server/sessions";
 
 const revokeFormSchema = z.object({ sessionId: z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/) });
@@ -25,7 +24,7 @@ export async function revokeSessionAction(formData: FormData) {
   if (!parsed.success) return;
   const revoked = await getSessionService().revoke(session.userId, [parsed.data.sessionId]);
   if (revoked.length > 0) {
-    getAuditLog().record({ event: "session_revoked", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked }, ...(await currentClient()) });
+    await recordAuditEventForRequest({ event: "session_revoked", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked } });
   }
   if (parsed.data.sessionId === session.sessionId) {
     await clearSessionCookie();
@@ -39,7 +38,7 @@ export async function revokeOtherSessionsAction() {
   const session = await requireSession("/account/security");
   const revoked = await getSessionService().revokeAll(session.userId, session.sessionId);
   if (revoked.length > 0) {
-    getAuditLog().record({ event: "session_revoked", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked }, ...(await currentClient()) });
+    await recordAuditEventForRequest({ event: "session_revoked", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked } });
   }
   revalidatePath("/account/security");
 }
@@ -48,7 +47,7 @@ export async function revokeOtherSessionsAction() {
 export async function revokeAllSessionsAction() {
   const session = await requireSession("/account/security");
   const revoked = await getSessionService().revokeAll(session.userId);
-  getAuditLog().record({ event: "sign_out_everywhere", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked }, ...(await currentClient()) });
+  await recordAuditEventForRequest({ event: "sign_out_everywhere", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked } });
   await clearSessionCookie();
   redirect("/signin");
 }
