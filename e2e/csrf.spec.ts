@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 
 import { sessionByToken } from "./support/database";
 import { expect, test } from "./support/fixtures";
+import { sessionToken } from "./support/local-idp";
 
 /*
  * Cross-site request forgery, as an attacker would try it: a page on another origin (another port on
@@ -19,7 +20,7 @@ function serveAttackerPage(html: string): Promise<Server> {
 
 test("a form posted from another origin is refused with 403 and changes nothing", async ({ page, context, baseURL, signInNewPerson }) => {
   await signInNewPerson();
-  const token = (await context.cookies()).find((cookie) => cookie.name === "authjs.session-token")!.value;
+  const token = (await sessionToken(context))!;
 
   // The attacker copies the server action's id from the page's markup (it is not a secret).
   await page.goto("/account/security");
@@ -51,7 +52,7 @@ test("a form posted from another origin is refused with 403 and changes nothing"
 
 test("a state-changing request carrying the session cookie but no Origin is refused", async ({ page, context, baseURL, signInNewPerson }) => {
   await signInNewPerson();
-  const token = (await context.cookies()).find((cookie) => cookie.name === "authjs.session-token")!.value;
+  const token = (await sessionToken(context))!;
 
   const response = await page.request.post(`${baseURL}/account/security`, { form: { anything: "1" }, maxRedirects: 0 });
 

@@ -3,7 +3,7 @@ import type { Browser, Page } from "@playwright/test";
 import { e2eConfig } from "./support/config";
 import { sessionByToken } from "./support/database";
 import { expect, test } from "./support/fixtures";
-import { signInWithLocalId, type LocalIdentity } from "./support/local-idp";
+import { sessionToken, signInWithLocalId, type LocalIdentity } from "./support/local-idp";
 
 /* "Devices & access": every session visible, any of them revocable, and a revoked one dead at once. */
 
@@ -76,7 +76,7 @@ test.describe("Devices & access", () => {
   test("sign out everywhere ends every session, this one included", async ({ page, context, browser, signInNewPerson }) => {
     const { identity } = await signInNewPerson();
     const phone = await signInOnAnotherDevice(browser, identity);
-    const token = (await context.cookies()).find((cookie) => cookie.name === "authjs.session-token")!.value;
+    const token = (await sessionToken(context))!;
 
     await page.goto("/account/security");
     await page.getByRole("button", { name: "Sign out everywhere" }).click();
@@ -95,7 +95,7 @@ test.describe("Devices & access", () => {
 
     await signInNewPerson();
 
-    const token = (await context.cookies()).find((cookie) => cookie.name === "authjs.session-token")!.value;
+    const token = (await sessionToken(context))!;
     expect(token).not.toBe(planted);
     expect(await sessionByToken(planted)).toBeNull();
     await page.goto("/account/security");

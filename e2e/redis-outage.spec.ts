@@ -2,7 +2,7 @@ import { Redis } from "ioredis";
 
 import { e2eConfig } from "./support/config";
 import { expect, test } from "./support/fixtures";
-import { signInWithLocalId } from "./support/local-idp";
+import { sessionToken, signInWithLocalId } from "./support/local-idp";
 import { hashSessionToken } from "../server/sessions/session-token";
 
 /*
@@ -19,7 +19,7 @@ test("losing Redis costs no request and lifts no revocation", async ({ page, bro
   await phone.goto("/signin");
   await signInWithLocalId(phone, identity);
   await expect(phone).toHaveURL("/account");
-  const phoneToken = (await phoneContext.cookies()).find((cookie) => cookie.name === "authjs.session-token")!.value;
+  const phoneToken = (await sessionToken(phoneContext))!;
   const redis = new Redis(e2eConfig.redisUrl);
   // Both sessions are cached now.
   await expect.poll(() => redis.exists(`gatehouse:session:${hashSessionToken(phoneToken)}`)).toBe(1);

@@ -42,3 +42,8 @@ export async function forgetSession(page: Page, context: BrowserContext) {
   await page.goto("about:blank");
   await context.clearCookies();
 }
+
+/** The session cookie's value in a browser, or `undefined` when it has none. */
+export async function sessionToken(context: BrowserContext): Promise<string | undefined> {
+  return (await context.cookies()).find((cookie) => cookie.name.endsWith("authjs.session-token"))?.value;
+}
