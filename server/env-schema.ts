@@ -59,6 +59,31 @@ export const envSchema = z
     SIGN_IN_RATE_LIMIT: z.coerce.number({ error: "must be a number of attempts" }).int().min(1).max(100_000).default(30),
     SIGN_IN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(86_400).default(600),
     SIGN_IN_RATE_LIMIT_PER_ACCOUNT: z.coerce.number({ error: "must be a number of attempts" }).int().min(1).max(100_000).default(10),
+    OAUTH_ISSUER: z.url({ protocol: /^https?$/, error: "must be the app's public origin, e.g. https://gatehouse.example.com" }).optional(),
+    PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65_535).default(3000),
+    VERCEL_PROJECT_PRODUCTION_URL: optionalText,
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(30).max(86_400).default(15 * 60),
+    REFRESH_TOKEN_TTL_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).max(365).default(7),
+    TOKEN_FAMILY_MAX_AGE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).max(3650).default(90),
+    TOKEN_KEY_ENCRYPTION_KEY: z
+      .string()
+      .trim()
+      .refine((value) => Buffer.from(value, "base64url").length === 32, {
+        error: "must be 32 random bytes in base64url (generate with `openssl rand -base64 32 | tr '+/' '-_' | tr -d =`)",
+      })
+      .optional(),
+    TOKEN_SIGNING_KEYS: z
+      .string()
+      .trim()
+      .transform((value, context) => {
+        const parsed = parseSigningKeys(value);
+        if (typeof parsed === "string") {
+          context.addIssue({ code: "custom", message: parsed });
+          return z.NEVER;
+        }
+        return parsed;
+      })
+      .optional(),
     ADMIN_EMAILS: z
       .string()
       .trim()
@@ -84,6 +109,17 @@ export const envSchema = z
       adminEmails: raw.ADMIN_EMAILS,
       signInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },
       accountSignInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT_PER_ACCOUNT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },
+      oauth: {
+        issuer: oauthIssuer(raw),
+        accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS,
+        refreshTokenTtlSeconds: raw.REFRESH_TOKEN_TTL_DAYS * 24 * 60 * 60,
+        familyMaxAgeSeconds: raw.TOKEN_FAMILY_MAX_AGE_DAYS * 24 * 60 * 60,
+        // Encrypts the signing keys' private halves in PostgreSQL. Derived from AUTH_SECRET unless set,
+        // so development needs nothing more (server/tokens/key-encryption.ts derives it).
+        keyEncryptionKey: raw.TOKEN_KEY_ENCRYPTION_KEY ? new Uint8Array(Buffer.from(raw.TOKEN_KEY_ENCRYPTION_KEY, "base64url")) : undefined,
+        // Private JWKs given by the environment (Vercel without database-held keys): they replace the table.
+        signingKeys: raw.TOKEN_SIGNING_KEYS,
+      },
       sessionLifetimes: {
         idleTimeoutMs: raw.SESSION_IDLE_TIMEOUT_MINUTES * 60 * 1000,
         absoluteLifetimeMs: raw.SESSION_MAX_AGE_DAYS * 24 * 60 * 60 * 1000,
@@ -102,6 +138,49 @@ export const envSchema = z
   });
 
 export type Env = z.output<typeof envSchema>;
+
+/**
+ * The `iss` of our access tokens and the authorization server's identifier (RFC 8414): fixed, never the
+ * request's Host, so a forged Host cannot change it. OAUTH_ISSUER, else AUTH_URL's origin, else the
+ * production URL Vercel gives, else http://localhost:<PORT> in development.
+ */
+function oauthIssuer(raw: { OAUTH_ISSUER?: string; AUTH_URL?: string; VERCEL_PROJECT_PRODUCTION_URL?: string; PORT: number }): string {
+  if (raw.OAUTH_ISSUER) return new URL(raw.OAUTH_ISSUER).origin;
+  if (raw.AUTH_URL) return new URL(raw.AUTH_URL).origin;
+  if (raw.VERCEL_PROJECT_PRODUCTION_URL) return `https://${raw.VERCEL_PROJECT_PRODUCTION_URL}`;
+  return `http://localhost:${raw.PORT}`;
+}
+
+export interface PrivateSigningJwk {
+  kty: "EC";
+  crv: "P-256";
+  kid: string;
+  x: string;
+  y: string;
+  d: string;
+}
+
+/** TOKEN_SIGNING_KEYS: a JSON array of private ES256 JWKs (each with a kid), the first one signing. */
+function parseSigningKeys(value: string): PrivateSigningJwk[] | string {
+  const jwkSchema = z.object({
+    kty: z.literal("EC"),
+    crv: z.literal("P-256"),
+    kid: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    x: z.string().min(1),
+    y: z.string().min(1),
+    d: z.string().min(1),
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    return "must be a JSON array of private ES256 JWKs (generate with `npm run keys:generate`)";
+  }
+  const parsed = z.array(jwkSchema).min(1).safeParse(Array.isArray(json) ? json : [json]);
+  return parsed.success
+    ? parsed.data
+    : "must hold private ES256 JWKs (kty EC, crv P-256, x, y, d, and a kid of 8 to 64 letters, digits, - or _)";
+}
 
 /** The local identity provider is on by default outside production, and only on request in it. */
 function localIdpEnabled(raw: { NODE_ENV?: string; AUTH_LOCAL_IDP?: string }): boolean {
@@ -124,6 +203,11 @@ function crossVariableProblems(raw: Record<string, string | undefined>): string[
   if (localIdpEnabled(raw) && (raw.LOCAL_IDP_CLIENT_SECRET?.trim() ?? "").length < 32) {
     problems.push(
       "LOCAL_IDP_CLIENT_SECRET is missing or shorter than 32 characters: the local identity provider is on (`npm run dev` generates it for you)",
+    );
+  }
+  if (raw.NODE_ENV === "production" && !present("OAUTH_ISSUER") && !present("AUTH_URL") && !present("VERCEL_PROJECT_PRODUCTION_URL")) {
+    problems.push(
+      "OAUTH_ISSUER is missing: in production set it (or AUTH_URL) to the app's public origin; it is the `iss` of every access token",
     );
   }
   if (raw.NODE_ENV === "production" && !present("AUTH_URL") && !present("AUTH_TRUST_HOST") && !present("VERCEL")) {

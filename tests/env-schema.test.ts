@@ -30,6 +30,7 @@ describe("parseEnv", () => {
       expect.stringMatching(/^DATABASE_URL must be a PostgreSQL URL/),
       expect.stringMatching(/^AUTH_SECRET is missing/),
       expect.stringMatching(/^AUTH_GOOGLE_SECRET is missing: AUTH_GOOGLE_ID and AUTH_GOOGLE_SECRET go together/),
+      expect.stringMatching(/^OAUTH_ISSUER is missing: in production/),
       expect.stringMatching(/^AUTH_URL is missing: in production/),
     ]);
   });
@@ -59,8 +60,32 @@ describe("parseEnv", () => {
   it("in production trusts the Host only with AUTH_URL, on Vercel, or when told to", () => {
     const production = { ...base, NODE_ENV: "production" };
     expect(parseEnv({ ...production, AUTH_URL: "https://gatehouse.example" }).trustHost).toBe(true);
-    expect(parseEnv({ ...production, VERCEL: "1" }).trustHost).toBe(true);
-    expect(parseEnv({ ...production, AUTH_TRUST_HOST: "true" }).trustHost).toBe(true);
+    expect(parseEnv({ ...production, VERCEL: "1", VERCEL_PROJECT_PRODUCTION_URL: "gatehouse.vercel.app" }).trustHost).toBe(true);
+    expect(parseEnv({ ...production, AUTH_TRUST_HOST: "true", OAUTH_ISSUER: "https://gatehouse.example" }).trustHost).toBe(true);
     expect(parseEnv({ ...production, AUTH_URL: "https://gatehouse.example", AUTH_TRUST_HOST: "false" }).trustHost).toBe(false);
+  });
+
+  it("fixes the token issuer from the configuration, never from a request", () => {
+    expect(parseEnv(base).oauth.issuer).toBe("http://localhost:3000");
+    expect(parseEnv({ ...base, PORT: "3100" }).oauth.issuer).toBe("http://localhost:3100");
+    expect(parseEnv({ ...base, AUTH_URL: "https://app.example/base/" }).oauth.issuer).toBe("https://app.example");
+    expect(parseEnv({ ...base, AUTH_URL: "https://app.example", OAUTH_ISSUER: "https://id.example" }).oauth.issuer).toBe("https://id.example");
+    expect(parseEnv({ ...base, VERCEL_PROJECT_PRODUCTION_URL: "gatehouse.vercel.app" }).oauth.issuer).toBe("https://gatehouse.vercel.app");
+  });
+
+  it("reads the token lifetimes, with 15 minutes, 7 days and 90 days by default", () => {
+    expect(parseEnv(base).oauth).toMatchObject({ accessTokenTtlSeconds: 900, refreshTokenTtlSeconds: 7 * 86_400, familyMaxAgeSeconds: 90 * 86_400 });
+    expect(problemsOf({ ...base, ACCESS_TOKEN_TTL_SECONDS: "5" })).toEqual([expect.stringMatching(/^ACCESS_TOKEN_TTL_SECONDS/)]);
+  });
+
+  it("checks the key-encryption key and the signing keys given in the environment", () => {
+    expect(problemsOf({ ...base, TOKEN_KEY_ENCRYPTION_KEY: "too-short" })).toEqual([expect.stringMatching(/^TOKEN_KEY_ENCRYPTION_KEY must be 32 random bytes/)]);
+    expect(parseEnv({ ...base, TOKEN_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64url") }).oauth.keyEncryptionKey).toHaveLength(32);
+    expect(problemsOf({ ...base, TOKEN_SIGNING_KEYS: "{not json" })).toEqual([expect.stringMatching(/^TOKEN_SIGNING_KEYS must be a JSON array/)]);
+    expect(problemsOf({ ...base, TOKEN_SIGNING_KEYS: JSON.stringify([{ kty: "RSA", kid: "k" }]) })).toEqual([
+      expect.stringMatching(/^TOKEN_SIGNING_KEYS must hold private ES256 JWKs/),
+    ]);
+    const jwk = { kty: "EC", crv: "P-256", kid: "key-2026-a", x: "x", y: "y", d: "d" };
+    expect(parseEnv({ ...base, TOKEN_SIGNING_KEYS: JSON.stringify([jwk]) }).oauth.signingKeys).toEqual([jwk]);
   });
 });

@@ -1,0 +1,33 @@
+// GET /.well-known/oauth-authorization-server — authorization server metadata (RFC 8414 §3), so clients
+// discover the endpoints, keys and capabilities instead of hard-coding them.
+import { ALL_SCOPES } from "@/lib/scopes";
+import { SUPPORTED_GRANT_TYPES } from "@/server/oauth/token-request";
+import { getTokenConfig } from "@/server/tokens";
+
+export const dynamic = "force-dynamic";
+
+export function GET() {
+  const { issuer } = getTokenConfig();
+  return Response.json(
+    {
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      token_endpoint: `${issuer}/oauth/token`,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
+      introspection_endpoint: `${issuer}/oauth/introspect`,
+      scopes_supported: ALL_SCOPES,
+      response_types_supported: ["code"],
+      response_modes_supported: ["query"],
+      grant_types_supported: SUPPORTED_GRANT_TYPES,
+      code_challenge_methods_supported: ["S256"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+      revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
+      introspection_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      // RFC 9207: the issuer comes back with the code, so a client talking to several servers cannot be mixed up.
+      authorization_response_iss_parameter_supported: true,
+      service_documentation: `${issuer}/api/v1/openapi.json`,
+    },
+    { headers: { "Cache-Control": "public, max-age=300" } },
+  );
+}

@@ -1,0 +1,65 @@
+import "server-only";
+
+import { isScope, type Scope } from "@/lib/scopes";
+import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { getSessionService } from "@/server/sessions";
+import { getTokenService } from "@/server/tokens";
+import { TokenVerificationError } from "@/server/tokens/errors";
+
+import { InsufficientScopeError, InvalidTokenError, ResourceAccessError, type Principal } from "./principal";
+
+/** What a browser session may do: everything its person may (a cookie is never scoped down). */
+const SESSION_SCOPES: readonly Scope[] = ["profile", "notes:read", "notes:write"];
+
+/**
+ * The one resolver for API routes: who is calling, with which scopes.
+ *
+ * - `Authorization: Bearer <access token>` (RFC 6750 §2.1) is verified by the token service (signature,
+ *   issuer, audience, type, expiry, then the revocation checks). When the header is present it is the
+ *   only credential considered: a bad Bearer token is never rescued by a cookie riding along.
+ * - Otherwise the browser session cookie is resolved (the proxy has already refused cross-site
+ *   mutations that carry it: the CSRF check applies to cookie-authenticated requests only).
+ *
+ * @throws {InvalidTokenError} no credential, or a bad one (the route answers 401).
+ * @throws {InsufficientScopeError} a good credential without every scope in `scopes` (403).
+ */
+export async function authenticate(request: Request, { scopes = [] }: { scopes?: readonly Scope[] } = {}): Promise<Principal> {
+  const authorization = request.headers.get("authorization");
+  const principal = authorization !== null ? await principalFromBearer(authorization) : await principalFromSessionCookie(request);
+  if (!scopes.every((scope) => principal.scopes.includes(scope))) throw new InsufficientScopeError(scopes);
+  return principal;
+}
+
+async function principalFromBearer(authorization: string): Promise<Principal> {
+  // RFC 6750 §2.1: the scheme is case-insensitive; the token is b64token characters only.
+  const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization.trim());
+  if (!match) throw new ResourceAccessError("invalid_request", 400, "The Authorization header must be `Bearer <access token>`.");
+  try {
+    const token = await getTokenService().verifyAccessToken(match[1]!);
+    const scopes = token.scopes.filter(isScope);
+    return token.userId
+      ? { kind: "user-token", userId: token.userId, clientId: token.clientId, jti: token.jti, scopes }
+      : { kind: "client-token", clientId: token.clientId, jti: token.jti, scopes };
+  } catch (error) {
+    if (error instanceof TokenVerificationError) throw new InvalidTokenError();
+    throw error;
+  }
+}
+
+async function principalFromSessionCookie(request: Request): Promise<Principal> {
+  const token = sessionTokenFromCookieHeader(request.headers.get("cookie"));
+  const session = token ? await getSessionService().resolve(token) : null;
+  if (!session) throw new InvalidTokenError("Sign in, or send an access token: Authorization: Bearer <token>.", false);
+  return { kind: "session", userId: session.userId, sessionId: session.sessionId, scopes: SESSION_SCOPES };
+}
+
+function sessionTokenFromCookieHeader(header: string | null): string | undefined {
+  if (!header) return undefined;
+  const cookies = new Map(
+    header.split(";").map((pair) => {
+      const index = pair.indexOf("=");
+      return [pair.slice(0, index).trim(), pair.slice(index + 1).trim()] as const;
+    }),
+  );
+  return SESSION_COOKIE_NAMES.map((name) => cookies.get(name)).find(Boolean);
+}

@@ -1,0 +1,46 @@
+import { OAuthError } from "@/server/tokens/errors";
+
+/** OAuth requests are a few hundred bytes; anything bigger is refused before it is parsed. */
+const MAX_FORM_BYTES = 8 * 1024;
+
+/**
+ * Reads an OAuth endpoint's body: `application/x-www-form-urlencoded` (RFC 6749 §3.2), at most 8 KiB,
+ * each parameter at most once (RFC 6749 §3.1: a repeated parameter could be read differently by two
+ * parsers).
+ * @throws {OAuthError} invalid_request, never anything that would become a 500.
+ */
+export async function readOAuthForm(request: Request): Promise<Record<string, string>> {
+  const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (contentType !== "application/x-www-form-urlencoded") {
+    throw new OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded.");
+  }
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.");
+  const text = await readLimited(request, MAX_FORM_BYTES);
+  const form: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (Object.hasOwn(form, name)) throw new OAuthError("invalid_request", `The parameter ${name.slice(0, 40)} is repeated.`);
+    // RFC 6749 §3.1: parameters sent without a value are treated as omitted.
+    if (value !== "") form[name] = value;
+  }
+  return form;
+}
+
+/** The body as text, refused once it passes `maxBytes` (Content-Length can be absent or lie). */
+async function readLimited(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new OAuthError("invalid_request", "The request body is too large.");
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+}

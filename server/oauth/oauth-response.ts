@@ -1,0 +1,35 @@
+import { ZodError } from "zod";
+
+import { OAuthError } from "@/server/tokens/errors";
+
+/**
+ * Token responses and OAuth errors are never cached (RFC 6749 §5.1).
+ */
+export const NO_STORE_HEADERS = { "Cache-Control": "no-store", Pragma: "no-cache" } as const;
+
+export function oauthJson(body: unknown, status = 200): Response {
+  return Response.json(body, { status, headers: NO_STORE_HEADERS });
+}
+
+/**
+ * The one mapper from errors to OAuth error responses (RFC 6749 §5.2): `{ error, error_description }`,
+ * 400, or 401 with `WWW-Authenticate` for a failed client authentication. A zod failure is an
+ * `invalid_request`; anything unexpected is logged and answered without internals.
+ */
+export function oauthErrorResponse(error: unknown, { basicAuthUsed = false } = {}): Response {
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const name = issue?.path.join(".") || "request";
+    return oauthJson({ error: "invalid_request", error_description: `${name}: ${issue?.message ?? "is not valid"}` }, 400);
+  }
+  if (error instanceof OAuthError) {
+    const body = { error: error.code, error_description: error.description };
+    if (error.status !== 401) return oauthJson(body, error.status);
+    // RFC 6749 §5.2: a client that tried HTTP Basic is answered with a Basic challenge.
+    const headers: Record<string, string> = { ...NO_STORE_HEADERS };
+    if (basicAuthUsed) headers["WWW-Authenticate"] = 'Basic realm="gatehouse", charset="UTF-8"';
+    return Response.json(body, { status: 401, headers });
+  }
+  console.error("[oauth] unexpected error:", error);
+  return oauthJson({ error: "server_error", error_description: "Something went wrong on our side." }, 500);
+}

@@ -1,0 +1,115 @@
+import { errors as joseErrors, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
+
+import { TokenVerificationError } from "./errors";
+
+/**
+ * Access tokens as RFC 9068 JWTs: header `typ: at+jwt`, ES256; claims iss, sub, aud, exp, iat, jti,
+ * client_id, scope. Nothing personal or secret beyond the subject id: a JWT is only signed, anyone
+ * holding it can read it.
+ * @see https://www.rfc-editor.org/rfc/rfc9068
+ */
+export const ACCESS_TOKEN_TYPE = "at+jwt";
+export const ACCESS_TOKEN_ALGORITHM = "ES256";
+
+export interface AccessTokenClaims {
+  iss: string;
+  /** The person's user id, or the client's id for a client acting for itself (RFC 9068 §2.2). */
+  sub: string;
+  aud: string;
+  exp: number;
+  iat: number;
+  jti: string;
+  client_id: string;
+  /** Space-separated (RFC 8693 §4.2). */
+  scope: string;
+}
+
+export interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+}
+
+export async function signAccessToken(
+  key: SigningKey,
+  claims: { iss: string; sub: string; aud: string; client_id: string; scope: string; jti: string; iat: number; exp: number },
+): Promise<string> {
+  return new SignJWT({ client_id: claims.client_id, scope: claims.scope })
+    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
+    .setIssuer(claims.iss)
+    .setSubject(claims.sub)
+    .setAudience(claims.aud)
+    .setIssuedAt(claims.iat)
+    .setExpirationTime(claims.exp)
+    .setJti(claims.jti)
+    .sign(key.privateKey);
+}
+
+export interface VerifyOptions {
+  issuer: string;
+  audience: string;
+  /** The public key for a `kid`, or null when it is not one of ours (published). */
+  keyFor(kid: string): Promise<CryptoKey | null>;
+  now: () => Date;
+  /** Tolerance for clocks that disagree a little (RFC 9068 §4 leaves it to us): kept small. */
+  clockSkewSeconds: number;
+}
+
+/** The longest JWT we look at: ours are ~500 bytes; anything huge is an attack on the parser. */
+const MAX_TOKEN_LENGTH = 4096;
+
+/**
+ * Verifies an access token: the algorithm is pinned (ES256 only, so `none` and HS256-with-the-public-key
+ * are refused before any key is used), then type, signature, issuer, audience and times.
+ * @throws {TokenVerificationError} with a code saying which check failed.
+ */
+export async function verifyAccessToken(token: string, options: VerifyOptions): Promise<AccessTokenClaims> {
+  if (token.length > MAX_TOKEN_LENGTH || token.split(".").length !== 3) throw new TokenVerificationError("malformed");
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw new TokenVerificationError("malformed");
+  }
+  if (header.alg !== ACCESS_TOKEN_ALGORITHM) throw new TokenVerificationError("wrong_algorithm");
+  // RFC 9068 §4: the type must be checked, so that another JWT of ours (an ID token, say) is never taken for an access token.
+  if (typeof header.typ !== "string" || header.typ.toLowerCase().replace(/^application\//, "") !== ACCESS_TOKEN_TYPE) {
+    throw new TokenVerificationError("wrong_type");
+  }
+  if (typeof header.kid !== "string") throw new TokenVerificationError("unknown_key");
+  const key = await options.keyFor(header.kid);
+  if (!key) throw new TokenVerificationError("unknown_key");
+
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, key, {
+      algorithms: [ACCESS_TOKEN_ALGORITHM],
+      issuer: options.issuer,
+      audience: options.audience,
+      clockTolerance: options.clockSkewSeconds,
+      currentDate: options.now(),
+      requiredClaims: ["iss", "sub", "aud", "exp", "iat", "jti"],
+    }));
+  } catch (error) {
+    throw new TokenVerificationError(failureOf(error));
+  }
+  // iat in the future means a clock far off or a forged token (jose checks exp and nbf, not iat).
+  const nowSeconds = Math.floor(options.now().getTime() / 1000);
+  if (typeof payload.iat !== "number" || payload.iat > nowSeconds + options.clockSkewSeconds) throw new TokenVerificationError("not_yet_valid");
+  if (typeof payload.client_id !== "string" || typeof payload.scope !== "string" || typeof payload.sub !== "string" || typeof payload.jti !== "string") {
+    throw new TokenVerificationError("missing_claim");
+  }
+  return payload as unknown as AccessTokenClaims;
+}
+
+function failureOf(error: unknown) {
+  if (error instanceof joseErrors.JWTExpired) return "expired";
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return "bad_signature";
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === "iss") return "wrong_issuer";
+    if (error.claim === "aud") return "wrong_audience";
+    if (error.claim === "nbf" || error.claim === "iat") return "not_yet_valid";
+    return "missing_claim";
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return "wrong_algorithm";
+  return "malformed";
+}

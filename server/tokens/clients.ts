@@ -1,0 +1,78 @@
+import type { Client, PrismaClient } from "@/generated/prisma/client";
+
+import { OAuthError } from "./errors";
+import { digestsEqual, hashOpaqueToken } from "./opaque-token";
+
+/** A client as the token service uses it (never its secret's hash). */
+export type OAuthClient = Omit<Client, "secretHash">;
+
+/** The credentials a request to the token, revocation or introspection endpoint presented (RFC 6749 §2.3). */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret?: string;
+  /** How they came: the Authorization header (client_secret_basic) or the body. */
+  method: "client_secret_basic" | "client_secret_post" | "none";
+}
+
+const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+
+/**
+ * Reads client credentials from `Authorization: Basic` or from the body, never both (RFC 6749 §2.3:
+ * a client must not use more than one method).
+ * @throws {OAuthError} invalid_request when they are missing, doubled or malformed.
+ */
+export function clientCredentialsFrom(authorization: string | null, body: { client_id?: string; client_secret?: string }): ClientCredentials {
+  if (authorization !== null) {
+    const match = /^Basic ([A-Za-z0-9+/]+=*)$/i.exec(authorization.trim());
+    if (!match) throw new OAuthError("invalid_client", "The Authorization header must be HTTP Basic with the client's id and secret.");
+    if (body.client_secret !== undefined) throw new OAuthError("invalid_request", "Send the client's secret once: in the Authorization header or in the body.");
+    const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
+    const separator = decoded.indexOf(":");
+    if (separator < 0) throw new OAuthError("invalid_client", "The Basic credentials must be client_id:client_secret.");
+    // RFC 6749 §2.3.1: both halves are form-urlencoded before being joined.
+    const clientId = formDecode(decoded.slice(0, separator));
+    const clientSecret = formDecode(decoded.slice(separator + 1));
+    if (body.client_id !== undefined && body.client_id !== clientId) throw new OAuthError("invalid_request", "client_id differs from the Authorization header's.");
+    return { clientId, clientSecret, method: "client_secret_basic" };
+  }
+  if (!body.client_id) throw new OAuthError("invalid_client", "Say which client you are: client_id, or HTTP Basic for a confidential client.");
+  return body.client_secret !== undefined
+    ? { clientId: body.client_id, clientSecret: body.client_secret, method: "client_secret_post" }
+    : { clientId: body.client_id, method: "none" };
+}
+
+function formDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, " "));
+  } catch {
+    throw new OAuthError("invalid_client", "The Basic credentials are not form-encoded.");
+  }
+}
+
+/**
+ * The client these credentials prove: a confidential client by its secret (constant-time comparison of
+ * hashes), a public client by its id alone (PKCE, not a secret, protects its codes).
+ * @throws {OAuthError} invalid_client for an unknown or disabled client, a wrong or missing secret, or
+ *   a secret presented for a public client. The message never says which, so ids cannot be probed.
+ */
+export async function authenticateClient(db: PrismaClient, credentials: ClientCredentials): Promise<OAuthClient> {
+  const refused = new OAuthError("invalid_client", "Client authentication failed.");
+  if (!CLIENT_ID.test(credentials.clientId)) throw refused;
+  const client = await db.client.findUnique({ where: { id: credentials.clientId } });
+  // Hash anyway when the client is unknown, so the answer takes the same time either way.
+  const presentedHash = credentials.clientSecret !== undefined ? hashOpaqueToken(credentials.clientSecret) : undefined;
+  if (!client || client.disabledAt) throw refused;
+  if (client.type === "confidential") {
+    if (!presentedHash || !client.secretHash || !digestsEqual(presentedHash, client.secretHash)) throw refused;
+  } else if (presentedHash !== undefined) {
+    throw refused;
+  }
+  const { secretHash: _secretHash, ...rest } = client;
+  return rest;
+}
+
+/** A client by id for the authorization endpoint (no authentication there: the person is the one signed in). */
+export async function findClient(db: PrismaClient, clientId: string): Promise<OAuthClient | null> {
+  if (!CLIENT_ID.test(clientId)) return null;
+  return db.client.findFirst({ where: { id: clientId, disabledAt: null }, omit: { secretHash: true } });
+}

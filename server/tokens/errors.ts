@@ -1,0 +1,56 @@
+/**
+ * The token service's typed errors. Stable string codes (as `jose` does), so callers branch on `code`,
+ * never on messages.
+ */
+
+/** Why an access token was refused. Resource routes answer all of them the same (401 invalid_token). */
+export type TokenVerificationFailure =
+  | "malformed"
+  | "unknown_key"
+  | "bad_signature"
+  | "wrong_algorithm"
+  | "wrong_type"
+  | "wrong_issuer"
+  | "wrong_audience"
+  | "expired"
+  | "not_yet_valid"
+  | "missing_claim"
+  | "revoked";
+
+export class TokenVerificationError extends Error {
+  constructor(
+    readonly code: TokenVerificationFailure,
+    message: string = code,
+  ) {
+    super(message);
+    this.name = "TokenVerificationError";
+  }
+}
+
+/** RFC 6749 §5.2 error codes, and RFC 7009 §2.2.1's `unsupported_token_type`. */
+export type OAuthErrorCode =
+  | "invalid_request"
+  | "invalid_client"
+  | "invalid_grant"
+  | "unauthorized_client"
+  | "unsupported_grant_type"
+  | "invalid_scope"
+  | "access_denied"
+  | "unsupported_response_type"
+  | "unsupported_token_type";
+
+/**
+ * An error an OAuth endpoint answers as `{ error, error_description }`. 400 for everything but
+ * `invalid_client`, which is 401 (RFC 6749 §5.2).
+ */
+export class OAuthError extends Error {
+  readonly status: 400 | 401;
+  constructor(
+    readonly code: OAuthErrorCode,
+    readonly description: string,
+  ) {
+    super(description);
+    this.name = "OAuthError";
+    this.status = code === "invalid_client" ? 401 : 400;
+  }
+}

@@ -1,0 +1,40 @@
+import "server-only";
+
+import { recordAuditEvent } from "@/server/audit";
+import { getDb } from "@/server/db";
+import { getEnv } from "@/server/env";
+import { getRedis } from "@/server/redis";
+
+import { createRevocationList } from "./revocation-list";
+import { getSigningKeyStore } from "./signing-key-store";
+import { apiAudience, DEFAULT_TOKEN_TIMINGS, type TokenServiceConfig } from "./token-config";
+import { createTokenService, type TokenService } from "./token-service";
+
+/** The app's token service (PostgreSQL, with Redis holding the denylist's copy when REDIS_URL is set). */
+const globalForTokens = globalThis as unknown as { gatehouseTokens?: TokenService };
+
+export function getTokenService(): TokenService {
+  if (!globalForTokens.gatehouseTokens) {
+    const config = getTokenConfig();
+    const revocations = createRevocationList({
+      db: getDb(),
+      redis: getRedis(),
+      maxTokenLifetimeMs: (config.accessTokenTtlSeconds + config.clockSkewSeconds) * 1000,
+      onError: (operation, error) => console.error(`[tokens] revocation list: Redis ${operation} failed, using PostgreSQL:`, error instanceof Error ? error.message : error),
+    });
+    globalForTokens.gatehouseTokens = createTokenService({ db: getDb(), keys: getSigningKeyStore(), revocations, config, audit: recordAuditEvent });
+  }
+  return globalForTokens.gatehouseTokens;
+}
+
+export function getTokenConfig(): TokenServiceConfig {
+  const { oauth } = getEnv();
+  return {
+    ...DEFAULT_TOKEN_TIMINGS,
+    issuer: oauth.issuer,
+    audience: apiAudience(oauth.issuer),
+    accessTokenTtlSeconds: oauth.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: oauth.refreshTokenTtlSeconds,
+    familyMaxAgeSeconds: oauth.familyMaxAgeSeconds,
+  };
+}
