@@ -4,6 +4,8 @@ import { staticSecurityHeaders } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // Another build directory when asked (NEXT_DIST_DIR), so two end-to-end stacks can run side by side.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // `forbidden()` (403 with app/forbidden.tsx) for signed-in people who are not allowed somewhere.
   experimental: { authInterrupts: true },
   // Packages that must stay in Node's own module system (native `pg`, Prisma's Wasm query compiler).

@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-import { isCrossSiteRequest } from "@/lib/cross-site-request";
+import { isCookieFreeRequest, isCrossSiteRequest } from "@/lib/cross-site-request";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { sessionCookieFrom } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
@@ -12,7 +12,8 @@ import { getSessionService } from "@/server/sessions";
 /**
  * Runs before every route (but static files). Four jobs, cheapest first:
  *
- * 1. CSRF: a state-changing request that does not come from our own origin is refused with 403.
+ * 1. CSRF: a state-changing request that does not come from our own origin is refused with 403, unless
+ *    no cookie can authenticate it (OAuth endpoints for programs, API calls with a Bearer token).
  * 2. Sign-in attempts are rate-limited per client IP (429 with Retry-After). Without a trusted proxy the
  *    IP is unknown (Next.js does not expose the socket) and this limit does not apply.
  * 3. A per-request CSP nonce, so only our own scripts run.
@@ -29,14 +30,17 @@ export async function proxy(request: NextRequest) {
   const env = getEnv();
   const cookie = sessionCookieFrom(request.cookies);
   const ourOrigin = env.authUrl ? new URL(env.authUrl).origin : request.nextUrl.origin;
-  if (isCrossSiteRequest({ method: request.method, headers: request.headers, ourOrigin, hasSessionCookie: Boolean(cookie) })) {
+  const { pathname } = request.nextUrl;
+  if (
+    !isCookieFreeRequest(pathname, request.headers) &&
+    isCrossSiteRequest({ method: request.method, headers: request.headers, ourOrigin, hasSessionCookie: Boolean(cookie) })
+  ) {
     return Response.json(
       { error: { code: "cross_site_request", message: "This request did not come from this site, so it was refused." } },
       { status: 403 },
     );
   }
 
-  const { pathname } = request.nextUrl;
   const ip = isSignInAttempt(request.method, pathname) ? clientIpFrom(request.headers, env.trustProxy) : null;
   if (ip) {
     const decision = await getSignInLimiter().consume(`ip:${ip}`);

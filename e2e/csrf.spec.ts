@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 
+import { e2eConfig } from "./support/config";
 import { sessionByToken } from "./support/database";
 import { expect, test } from "./support/fixtures";
 import { sessionToken } from "./support/local-idp";
@@ -9,7 +10,7 @@ import { sessionToken } from "./support/local-idp";
  * localhost, which is the *same site*, so SameSite=Lax cookies travel with its requests) posts the
  * victim's browser into "Sign out everywhere". The proxy refuses it with 403 and nothing changes.
  */
-const attackerPort = 3102;
+const attackerPort = e2eConfig.attackerPort;
 
 function serveAttackerPage(html: string): Promise<Server> {
   const server = createServer((_request, response) => {

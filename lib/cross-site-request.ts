@@ -20,3 +20,16 @@ export function isCrossSiteRequest(input: { method: string; headers: Headers; ou
   if (fetchSite !== null && fetchSite !== "same-origin" && fetchSite !== "none") return true;
   return origin === null && fetchSite === null && input.hasSessionCookie;
 }
+
+/**
+ * Requests a session cookie cannot authenticate, so CSRF cannot touch them: the OAuth endpoints that
+ * programs call (they read only the form and the client's credentials), and API calls carrying an
+ * `Authorization` header (the API resolver then ignores any cookie; a cross-site page cannot add that
+ * header without a CORS preflight we never approve).
+ */
+const COOKIE_FREE_PATHS = new Set(["/oauth/token", "/oauth/revoke", "/oauth/introspect"]);
+
+export function isCookieFreeRequest(pathname: string, headers: Headers): boolean {
+  if (COOKIE_FREE_PATHS.has(pathname)) return true;
+  return pathname.startsWith("/api/v1/") && headers.has("authorization");
+}

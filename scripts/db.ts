@@ -7,17 +7,11 @@
 // or 54329) runs for the duration of the command: the database `npm run dev` uses by default. If a dev
 // server already has it open, that server is used instead. Commands that need no database (generate,
 // format, validate, migrate diff between files) start nothing.
-import path from "node:path";
-
 // Default import: @next/env is bundled CommonJS, whose named exports Node's ESM loader cannot see.
 import nextEnv from "@next/env";
-import pg from "pg";
 
-import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedPostgres } from "./lib/embedded-postgres";
+import { embeddedDbPort, openEmbeddedDatabase } from "./lib/open-embedded-database";
 import { PrismaCliError, REPO_ROOT, runPrismaCli } from "./lib/prisma-cli";
-
-const DEFAULT_EMBEDDED_DB_PORT = 54329;
-const EMBEDDED_DATA_DIR = path.join(REPO_ROOT, ".gatehouse", "pglite");
 
 /** Commands that never touch a database: no embedded server is started for them. */
 const OFFLINE_COMMANDS = new Set(["generate", "format", "validate", "version", "-v", "--version", "help", "-h", "--help", "init"]);
@@ -30,43 +24,6 @@ function needsDatabase(args: readonly string[]): boolean {
     return args.some((arg) => arg.startsWith("--from-config-datasource") || arg.startsWith("--to-config-datasource"));
   }
   return true;
-}
-
-function embeddedDbPort(value: string | undefined): number {
-  if (value === undefined || value === "") return DEFAULT_EMBEDDED_DB_PORT;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new Error(`EMBEDDED_DB_PORT must be a TCP port number (1-65535), not "${value}".`);
-  }
-  return port;
-}
-
-/** Whether a PostgreSQL server answers at `url` within a few seconds. */
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-/** The embedded database for this command: started here, or the one another process already serves. */
-async function openEmbeddedDatabase(port: number): Promise<{ url: string; stop?: EmbeddedPostgres["stop"] }> {
-  try {
-    process.stderr.write(`Starting the embedded PostgreSQL (${path.relative(process.cwd(), EMBEDDED_DATA_DIR) || "."}, port ${port})...\n`);
-    return await startEmbeddedPostgres({ dataDir: EMBEDDED_DATA_DIR, port });
-  } catch (error) {
-    if (error instanceof EmbeddedPostgresError && error.code === "EMBEDDED_DB_IN_USE" && error.url && (await answers(error.url))) {
-      process.stderr.write(`The embedded database is open in another process; using its server at ${error.url}\n`);
-      return { url: error.url };
-    }
-    throw error;
-  }
 }
 
 async function main(args: string[]): Promise<number> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { isCrossSiteRequest } from "@/lib/cross-site-request";
+import { isCookieFreeRequest, isCrossSiteRequest } from "@/lib/cross-site-request";
 
 const ourOrigin = "https://gatehouse.example";
 const check = (method: string, headers: Record<string, string>, hasSessionCookie = true) =>
@@ -32,5 +32,25 @@ describe("isCrossSiteRequest", () => {
   it("refuses a cookie-carrying post that shows no origin at all, but not one without the cookie", () => {
     expect(check("POST", {}, true)).toBe(true);
     expect(check("POST", {}, false)).toBe(false);
+  });
+});
+
+describe("isCookieFreeRequest", () => {
+  it("exempts the OAuth endpoints programs call, and API calls with an Authorization header", () => {
+    const none = new Headers();
+    const bearer = new Headers({ authorization: "Bearer abc" });
+    expect(isCookieFreeRequest("/oauth/token", none)).toBe(true);
+    expect(isCookieFreeRequest("/oauth/revoke", none)).toBe(true);
+    expect(isCookieFreeRequest("/oauth/introspect", none)).toBe(true);
+    expect(isCookieFreeRequest("/api/v1/notes", bearer)).toBe(true);
+  });
+
+  it("keeps the check for everything a cookie can authenticate", () => {
+    const bearer = new Headers({ authorization: "Bearer abc" });
+    expect(isCookieFreeRequest("/api/v1/notes", new Headers())).toBe(false);
+    // Pages and server actions read the cookie whatever other header rides along.
+    expect(isCookieFreeRequest("/account/security", bearer)).toBe(false);
+    expect(isCookieFreeRequest("/oauth/authorize", bearer)).toBe(false);
+    expect(isCookieFreeRequest("/api/auth/signin/local", bearer)).toBe(false);
   });
 });

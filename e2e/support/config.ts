@@ -10,7 +10,9 @@ export const e2eConfig = {
   secondAppPort: Number(process.env.E2E_SECOND_PORT ?? 3103),
   idpPort: Number(process.env.E2E_IDP_PORT ?? 3101),
   adminDatabaseUrl,
-  databaseName: "gatehouse_e2e",
+  databaseName: process.env.E2E_DATABASE ?? "gatehouse_e2e",
+  /** A page on another origin (another port), for cross-site attacks. */
+  attackerPort: Number(process.env.E2E_ATTACKER_PORT ?? 3102),
   // Its own Redis database number, away from a developer's keys in database 0.
   redisUrl: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/1",
   /** Where a test cuts and restores the app's connection to Redis. */

@@ -43,6 +43,8 @@ process.exit(
     extraAppPorts: [e2eConfig.secondAppPort],
     overrides: {
       PORT: String(e2eConfig.appPort),
+      // Both app processes are one authorization server: the same issuer whichever port answers.
+      OAUTH_ISSUER: e2eConfig.baseURL,
       DATABASE_URL: e2eConfig.databaseUrl,
       AUTH_SECRET: randomSecret(),
       AUTH_TRUST_HOST: "true",

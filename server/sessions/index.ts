@@ -3,6 +3,7 @@ import "server-only";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getRedis } from "@/server/redis";
+import { getTokenService } from "@/server/tokens";
 
 import { noSessionCache, RedisSessionCache } from "./session-cache";
 import { createSessionService, type SessionService } from "./session-service";
@@ -14,7 +15,15 @@ export function getSessionService(): SessionService {
   if (!globalForSessions.gatehouseSessions) {
     const redis = getRedis();
     const cache = redis ? new RedisSessionCache(redis, (operation, error) => logCacheError(operation, error)) : noSessionCache;
-    globalForSessions.gatehouseSessions = createSessionService({ db: getDb(), cache, lifetimes: getEnv().sessionLifetimes });
+    globalForSessions.gatehouseSessions = createSessionService({
+      db: getDb(),
+      cache,
+      lifetimes: getEnv().sessionLifetimes,
+      // A token family bound to a browser session (the playground's) ends with it.
+      onSessionsEnded: async (sessionIds) => {
+        for (const sessionId of sessionIds) await getTokenService().revokeFamiliesOfSession(sessionId);
+      },
+    });
   }
   return globalForSessions.gatehouseSessions;
 }

@@ -18,6 +18,8 @@ export interface SessionServiceDeps {
   cache: SessionCache;
   lifetimes: SessionLifetimes;
   now?: () => Date;
+  /** Called with the ids of sessions just ended (the token service revokes the token families bound to them). */
+  onSessionsEnded?: (sessionIds: string[]) => Promise<unknown>;
 }
 
 /** Longest time an entry stays in the cache, whatever its session's own expiry. */
@@ -38,7 +40,7 @@ const sessionWithUser = {
  * truth), revoked one, several or all at a time. No Next.js here: the clock, database and cache are
  * given, so it is tested on its own against real PostgreSQL and Redis.
  */
-export function createSessionService({ db, cache, lifetimes, now = () => new Date() }: SessionServiceDeps) {
+export function createSessionService({ db, cache, lifetimes, now = () => new Date(), onSessionsEnded = async () => {} }: SessionServiceDeps) {
   function cacheTtl(session: CachedSession): number {
     return Math.min(effectiveExpiry(session, lifetimes).getTime() - now().getTime(), MAX_CACHE_TTL_MS);
   }
@@ -53,7 +55,9 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
     if (removed.length === 0) return [];
     await db.session.deleteMany({ where: { id: { in: removed.map((session) => session.id) } } });
     await cache.delete(removed.map((session) => session.tokenHash));
-    return removed.map((session) => session.id);
+    const ids = removed.map((session) => session.id);
+    await onSessionsEnded(ids);
+    return ids;
   }
 
   return {

@@ -355,6 +355,32 @@ export function createTokenService({ db, keys, revocations, config, now = () => 
       return family ? revokeFamily(family.id, "revoked_by_user", userId) : false;
     },
 
+    /**
+     * One of the person's families with its chain of refresh tokens, oldest first (the playground shows
+     * the rotations). Hashes stay in the database; only ids, times and states come out. Null if not theirs.
+     */
+    async describeFamily(userId: string, familyId: string) {
+      const family = await db.tokenFamily.findFirst({
+        where: { id: familyId, userId },
+        select: {
+          id: true,
+          kind: true,
+          scopes: true,
+          createdAt: true,
+          lastUsedAt: true,
+          expiresAt: true,
+          revokedAt: true,
+          revokedReason: true,
+          client: { select: { id: true, name: true } },
+          tokens: {
+            orderBy: { createdAt: "asc" },
+            select: { id: true, createdAt: true, expiresAt: true, retiredAt: true, successorId: true, accessTokenJti: true, accessTokenExpiresAt: true },
+          },
+        },
+      });
+      return family;
+    },
+
     /** The person's live token families, newest first, for the Devices & access page. */
     listFamilies(userId: string, filter: { kind?: TokenFamilyKind } = {}) {
       return db.tokenFamily.findMany({

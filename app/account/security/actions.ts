@@ -9,6 +9,7 @@ import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
 import { recordAuditEventForRequest } from "@/server/audit";
 import { requireSession } from "@/server/auth/current-session";
 import { getSessionService } from "@/server/sessions";
+import { getTokenService } from "@/server/tokens";
 
 const revokeFormSchema = z.object({ sessionId: z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/) });
 
@@ -47,6 +48,8 @@ export async function revokeOtherSessionsAction() {
 export async function revokeAllSessionsAction() {
   const session = await requireSession("/account/security");
   const revoked = await getSessionService().revokeAll(session.userId);
+  // Everywhere means API tokens too: every family revoked, every access token issued until now refused.
+  await getTokenService().revokeAllForUser(session.userId);
   await recordAuditEventForRequest({ event: "sign_out_everywhere", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked } });
   await clearSessionCookie();
   redirect("/signin");

@@ -1,13 +1,18 @@
-// GET /api/v1/me — the signed-in person, from the browser session cookie (401 without a live session).
-import { getCurrentSession } from "@/server/auth/current-session";
+// GET /api/v1/me — the person calling, from their browser session or a Bearer token with the `profile`
+// scope (a client's own token has no person: 403).
+import { authenticate } from "@/server/auth/authenticate";
+import { requireUserId } from "@/server/auth/require-user";
+import { getProfile } from "@/server/account/get-profile";
+import { apiErrorResponse } from "@/server/http/api-error";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const session = await getCurrentSession();
-  if (!session) {
-    return Response.json({ error: { code: "unauthenticated", message: "Sign in to use this endpoint." } }, { status: 401 });
+export async function GET(request: Request) {
+  try {
+    const principal = await authenticate(request, { scopes: ["profile"] });
+    const user = await getProfile(requireUserId(principal));
+    return Response.json({ user }, { headers: { "Cache-Control": "private, no-store" } });
+  } catch (error) {
+    return apiErrorResponse(error);
   }
-  const { id, name, email, image } = session.user;
-  return Response.json({ user: { id, name, email, image } }, { headers: { "Cache-Control": "private, no-store" } });
 }

@@ -1,0 +1,57 @@
+// GET    /api/v1/notes/:id — one of the caller's notes; scope notes:read.
+// PATCH  /api/v1/notes/:id — changes its title and/or body; scope notes:write.
+// DELETE /api/v1/notes/:id — deletes it; 204; scope notes:write.
+// Someone else's note answers exactly as a missing one (404), so ids reveal nothing about other people.
+import { noteIdSchema, noteUpdateSchema } from "@/lib/notes-schema";
+import { authenticate } from "@/server/auth/authenticate";
+import { requireUserId } from "@/server/auth/require-user";
+import { ApiError, apiErrorResponse } from "@/server/http/api-error";
+import { readJsonBody } from "@/server/http/json-body";
+import { getNotesService } from "@/server/notes";
+
+export const dynamic = "force-dynamic";
+
+type Context = { params: Promise<{ id: string }> };
+
+const headers = { "Cache-Control": "private, no-store" };
+const notFound = () => new ApiError("not_found", 404, "There is no such note.");
+
+/** A malformed id cannot name a note: 404 like any other unknown id, without a query. */
+async function noteIdFrom(context: Context): Promise<string> {
+  const parsed = noteIdSchema.safeParse((await context.params).id);
+  if (!parsed.success) throw notFound();
+  return parsed.data;
+}
+
+export async function GET(request: Request, context: Context) {
+  try {
+    const userId = requireUserId(await authenticate(request, { scopes: ["notes:read"] }));
+    const note = await getNotesService().get(userId, await noteIdFrom(context));
+    if (!note) throw notFound();
+    return Response.json(note, { headers });
+  } catch (error) {
+    return apiErrorResponse(error);
+  }
+}
+
+export async function PATCH(request: Request, context: Context) {
+  try {
+    const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
+    const id = await noteIdFrom(context);
+    const note = await getNotesService().update(userId, id, await readJsonBody(request, noteUpdateSchema));
+    if (!note) throw notFound();
+    return Response.json(note, { headers });
+  } catch (error) {
+    return apiErrorResponse(error);
+  }
+}
+
+export async function DELETE(request: Request, context: Context) {
+  try {
+    const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
+    if (!(await getNotesService().remove(userId, await noteIdFrom(context)))) throw notFound();
+    return new Response(null, { status: 204, headers });
+  } catch (error) {
+    return apiErrorResponse(error);
+  }
+}
