@@ -17,14 +17,14 @@ import { getSessionService } from "@/server/sessions";
  * 2. Sign-in attempts are rate-limited per client IP (429 with Retry-After). Without a trusted proxy the
  *    IP is unknown (Next.js does not expose the socket) and this limit does not apply.
  * 3. A per-request CSP nonce, so only our own scripts run.
- * 4. /account/** and /admin/** need a live session: the cookie's token is resolved by the session service
+ * 4. /account/**, /admin/** and /playground need a live session: the cookie's token is resolved by the session service
  *    (Redis, then PostgreSQL), so a revoked session is turned away on its very next request. Pages and
  *    handlers check again where they read data (defence in depth).
  *
  * Next 16 runs `proxy.ts` on Node.js (the deprecated `middleware.ts` ran on the Edge runtime, with no TCP
  * sockets for PostgreSQL or Redis). On Vercel it runs as a Node.js function in front of the routes.
  */
-const PROTECTED_PREFIXES = ["/account", "/admin"];
+const PROTECTED_PREFIXES = ["/account", "/admin", "/playground"];
 
 export async function proxy(request: NextRequest) {
   const env = getEnv();

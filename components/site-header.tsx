@@ -14,6 +14,12 @@ export async function SiteHeader() {
         <Link href="/account" className="text-sm underline-offset-4 hover:underline">
           Account
         </Link>
+        <Link href="/account/tokens" className="text-sm underline-offset-4 hover:underline">
+          API tokens
+        </Link>
+        <Link href="/playground" className="text-sm underline-offset-4 hover:underline">
+          Token playground
+        </Link>
         <div className="ml-auto flex items-center gap-3">
           {session?.user ? (
             <>
