@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * Where the end-to-end stack runs. Its own ports (not the dev server's 3000/3001) and its own database,
  * recreated for every run, on the real PostgreSQL (PGlite would hide concurrency bugs).
@@ -25,6 +27,11 @@ export const e2eConfig = {
    * suite signs in about 40 times (two attempts each): the limit leaves room for that, twice.
    */
   signInRateLimit: 200,
+  /**
+   * TOKEN_KEY_ENCRYPTION_KEY of the end-to-end stack, so a test can open the app's signing key and forge
+   * tokens an insider could (expired, wrong audience...). Test-only, for a database dropped every run.
+   */
+  tokenKeyEncryptionKey: createHash("sha256").update("gatehouse end-to-end tests only").digest("base64url"),
   /** Sign-ins per provider account per 10 minutes (no test signs one account in more often). */
   accountSignInRateLimit: 3,
   /** Last-used writes and cookie renewal every second (60 by default), so renewal can be seen quickly. */

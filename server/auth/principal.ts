@@ -1,4 +1,5 @@
 import type { Scope } from "@/lib/scopes";
+import { brandErrorClass } from "@/lib/branded-error";
 
 /**
  * Who is calling an API route, as `authenticate()` resolves it: a person through their browser session,
@@ -35,3 +36,4 @@ export class InsufficientScopeError extends ResourceAccessError {
     super("insufficient_scope", 403, `This request needs the scope ${requiredScopes.join(" ")}.`, requiredScopes);
   }
 }
+brandErrorClass(ResourceAccessError, "ResourceAccessError");

@@ -1,4 +1,5 @@
 import { ResourceAccessError } from "@/server/auth/principal";
+import { brandErrorClass } from "@/lib/branded-error";
 
 /**
  * The one place API errors become responses. Resource routes answer `{ error: { code, message } }`;
@@ -43,3 +44,4 @@ function wwwAuthenticate(error: ResourceAccessError): string {
   if (error.requiredScopes.length > 0) params.push(`scope="${error.requiredScopes.join(" ")}"`);
   return `Bearer ${params.join(", ")}`;
 }
+brandErrorClass(ApiError, "ApiError");

@@ -26,14 +26,14 @@ const scopeParameter = z
 
 export const authorizationCodeGrantSchema = z.object({
   grant_type: z.literal("authorization_code"),
-  code: z.string({ error: "is required" }).max(256),
+  code: z.string({ error: "is required" }).max(4096),
   redirect_uri: z.string({ error: "is required" }).max(2048),
   code_verifier: codeVerifier,
 });
 
 export const refreshTokenGrantSchema = z.object({
   grant_type: z.literal("refresh_token"),
-  refresh_token: z.string({ error: "is required" }).max(256),
+  refresh_token: z.string({ error: "is required" }).max(4096),
   scope: scopeParameter.optional(),
 });
 

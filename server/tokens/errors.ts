@@ -1,3 +1,5 @@
+import { brandErrorClass } from "@/lib/branded-error";
+
 /**
  * The token service's typed errors. Stable string codes (as `jose` does), so callers branch on `code`,
  * never on messages.
@@ -54,3 +56,5 @@ export class OAuthError extends Error {
     this.status = code === "invalid_client" ? 401 : 400;
   }
 }
+brandErrorClass(TokenVerificationError, "TokenVerificationError");
+brandErrorClass(OAuthError, "OAuthError");

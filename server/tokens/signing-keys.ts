@@ -243,7 +243,6 @@ function createTableKeyStore(db: PrismaClient, encryptionKey: Uint8Array, option
   let loading: Promise<Snapshot> | undefined;
   let view: (KeyView & { snapshot: Snapshot; computedAt: number }) | undefined;
   let lastUnknownKidReloadAt: number | undefined;
-  let warnedUnusable = false;
   const warnedMalformed = new Set<string>();
   const privateKeys = new Map<string, { sealed: string; key: Promise<CryptoKey | null> }>();
   const publicKeys = new Map<string, Promise<CryptoKey>>();
@@ -337,24 +336,25 @@ function createTableKeyStore(db: PrismaClient, encryptionKey: Uint8Array, option
    * empty table create one key between them, and the later ones find it and sign with it too.
    */
   async function ensureSigningKey(): Promise<void> {
-    await db.$transaction(
+    const outcome = await db.$transaction(
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('gatehouse:signing-key-bootstrap', 0))`;
         const records = await readTable(tx);
         const t = clock();
-        if ((await scheduleAt(records, t, lifetimeMs, canSign)).signing) return;
+        if ((await scheduleAt(records, t, lifetimeMs, canSign)).signing) return undefined;
         const key = await generateSigningJwk();
         await tx.signingKey.create({ data: await signingKeyRow(key, new Date(t)) });
-        const unusable = records.filter((record) => record.activatesAt <= t).map((record) => record.kid);
-        if (unusable.length > 0 && !warnedUnusable) {
-          warnedUnusable = true;
-          console.warn(
-            `[tokens] no active signing key can be decrypted with this key-encryption key (did TOKEN_KEY_ENCRYPTION_KEY, or AUTH_SECRET when it is unset, change?): ${unusable.join(", ")}. They stay published until the tokens they signed expire; signing with a new key, ${key.kid}, from now on.`,
-          );
-        }
+        return { kid: key.kid, unusable: records.filter((record) => record.activatesAt <= t).map((record) => record.kid) };
       },
       { timeout: 15_000 },
     );
+    // Said once: the new key can sign, so neither this process nor any other sharing its key-encryption
+    // key comes here again.
+    if (outcome && outcome.unusable.length > 0) {
+      console.warn(
+        `[tokens] no active signing key can be decrypted with this key-encryption key (did TOKEN_KEY_ENCRYPTION_KEY, or AUTH_SECRET when it is unset, change?): ${outcome.unusable.join(", ")}. They stay published until the tokens they signed expire; signing with a new key, ${outcome.kid}, from now on.`,
+      );
+    }
   }
 
   async function signingKeyRow(key: PrivateSigningJwk, activatesAt: Date) {

@@ -1,0 +1,250 @@
+import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { base64url } from "jose";
+
+import { e2eConfig } from "./support/config";
+import { expect, test } from "./support/fixtures";
+import { authorizeInBrowser, authorizeUrl, createConfidentialClient, nativeClient, pkcePair, signWithAppKey, tokenPairFor, tokenRequest } from "./support/oauth";
+
+/*
+ * The authorization server and the API attacked over HTTP: forged, expired, tampered and misused tokens,
+ * PKCE and redirect tricks, replayed codes and refresh tokens, hostile bodies. Every refusal has the
+ * right OAuth error and none is a 5xx.
+ */
+
+let api: APIRequestContext;
+test.beforeAll(async () => {
+  // No cookies ever: only the Bearer token speaks.
+  api = await playwrightRequest.newContext({ baseURL: e2eConfig.baseURL });
+});
+test.afterAll(() => api.dispose());
+
+async function meWith(token: string) {
+  const response = await api.get("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } });
+  return { status: response.status(), challenge: response.headers()["www-authenticate"] ?? "" };
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const validClaims = (sub: string) => ({
+  iss: e2eConfig.baseURL,
+  aud: `${e2eConfig.baseURL}/api`,
+  sub,
+  client_id: nativeClient.id,
+  scope: "profile",
+  jti: `forged-${Math.random()}`,
+  iat: nowSeconds(),
+  exp: nowSeconds() + 600,
+});
+
+test.describe("forged and misused access tokens at the API", () => {
+  test("each is refused with 401 invalid_token", async ({ page, request, signInNewPerson }) => {
+    const { userId } = await signInNewPerson();
+    const pair = await tokenPairFor(page, request);
+    expect((await meWith(pair.access_token)).status).toBe(200);
+    const [header, payload, signature] = pair.access_token.split(".") as [string, string, string];
+    const decoded = JSON.parse(new TextDecoder().decode(base64url.decode(payload)));
+
+    const attacks: Record<string, string> = {
+      "alg none": `${base64url.encode(JSON.stringify({ alg: "none", typ: "at+jwt" }))}.${payload}.`,
+      "tampered payload": `${header}.${base64url.encode(JSON.stringify({ ...decoded, scope: "profile notes:read notes:write" }))}.${signature}`,
+      "tampered signature": `${header}.${payload}.${signature.slice(0, -4)}AAAA`,
+      "unknown kid": `${base64url.encode(JSON.stringify({ alg: "ES256", typ: "at+jwt", kid: "no-such-key" }))}.${payload}.${signature}`,
+      "path-like kid": `${base64url.encode(JSON.stringify({ alg: "ES256", typ: "at+jwt", kid: "../../../etc/passwd" }))}.${payload}.${signature}`,
+      "expired (signed with our own key)": await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), iat: nowSeconds() - 3600, exp: nowSeconds() - 600 }),
+      "not yet valid": await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), nbf: nowSeconds() + 600 }),
+      "wrong issuer": await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), iss: "https://evil.example" }),
+      "wrong audience": await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), aud: "https://other.example/api" }),
+      "wrong type": await signWithAppKey({ typ: "JWT" }, validClaims(userId)),
+      "refresh token as access token": pair.refresh_token,
+      garbage: "garbage",
+    };
+    for (const [attack, token] of Object.entries(attacks)) {
+      const result = await meWith(token);
+      expect(result.status, attack).toBe(401);
+      expect(result.challenge, attack).toContain('error="invalid_token"');
+    }
+    // The forger's own control: the same key and claims, done right, is accepted.
+    expect((await meWith(await signWithAppKey({ typ: "at+jwt" }, validClaims(userId)))).status).toBe(200);
+  });
+
+  test("HS256 signed with the published public key is refused", async ({ request }) => {
+    const { createHmac } = await import("node:crypto");
+    const { keys } = await (await request.get("/.well-known/jwks.json")).json();
+    const head = base64url.encode(JSON.stringify({ alg: "HS256", typ: "at+jwt", kid: keys[0].kid }));
+    const body = base64url.encode(JSON.stringify(validClaims("anyone")));
+    const mac = createHmac("sha256", JSON.stringify(keys[0])).update(`${head}.${body}`).digest("base64url");
+    expect((await meWith(`${head}.${body}.${mac}`)).status).toBe(401);
+  });
+
+  test("a revoked jti is refused", async ({ page, request, signInNewPerson }) => {
+    await signInNewPerson();
+    const pair = await tokenPairFor(page, request);
+    await request.post("/oauth/revoke", { form: { token: pair.access_token, client_id: nativeClient.id } });
+    expect((await meWith(pair.access_token)).status).toBe(401);
+  });
+
+  test("a malformed Authorization header is a 400 invalid_request; no credential is a bare 401 challenge", async () => {
+    const malformed = await api.get("/api/v1/me", { headers: { Authorization: "Token abc" } });
+    expect(malformed.status()).toBe(400);
+    const none = await api.get("/api/v1/me");
+    expect(none.status()).toBe(401);
+    expect(none.headers()["www-authenticate"]).toMatch(/^Bearer realm="gatehouse"$/);
+  });
+});
+
+test.describe("the authorization endpoint", () => {
+  test("PKCE plain, or no challenge, is sent back as invalid_request", async ({ page, signInNewPerson }) => {
+    await signInNewPerson();
+    const attempts: Array<Record<string, string>> = [{ code_challenge_method: "plain", code_challenge: "x".repeat(43) }, { code_challenge: "" }];
+    for (const params of attempts) {
+      // The browser's own cookies, without following the redirect: the Location is what we check.
+      const response = await page.request.get(authorizeUrl(params), { maxRedirects: 0 });
+      expect(response.status()).toBe(307);
+      const location = new URL(response.headers()["location"]!);
+      expect(`${location.origin}${location.pathname}`).toBe(nativeClient.redirectUri);
+      expect(location.searchParams.get("error")).toBe("invalid_request");
+      expect(location.searchParams.get("state")).toBe("state-123");
+      expect(location.searchParams.has("code")).toBe(false);
+    }
+  });
+
+  test("an unregistered redirect_uri is never redirected to", async ({ page, signInNewPerson }) => {
+    await signInNewPerson();
+    const evil: string[] = [];
+    await page.route("http://evil.example/**", (route) => {
+      evil.push(route.request().url());
+      return route.fulfill({ status: 200, body: "evil" });
+    });
+    for (const redirect of ["http://evil.example/callback", `${nativeClient.redirectUri}/../evil`, `${nativeClient.redirectUri}?x=1`, "http://127.0.0.1:8976/callback/"]) {
+      const response = await page.goto(authorizeUrl({ redirect_uri: redirect, code_challenge: pkcePair().challenge }));
+      expect(response?.status()).toBeLessThan(500);
+      await expect(page.getByRole("heading", { name: "This sign-in request cannot continue" })).toBeVisible();
+    }
+    expect(evil).toEqual([]);
+  });
+});
+
+test.describe("the token endpoint", () => {
+  test("a missing, wrong or plain PKCE verifier and a changed redirect_uri are refused", async ({ page, request, signInNewPerson }) => {
+    await signInNewPerson();
+    const { verifier, challenge } = pkcePair();
+    const callback = await authorizeInBrowser(page, { code_challenge: challenge });
+    const code = callback.searchParams.get("code")!;
+    const base = { grant_type: "authorization_code", code, redirect_uri: nativeClient.redirectUri, client_id: nativeClient.id };
+    const cases: Array<[Record<string, string>, string]> = [
+      [base, "invalid_request"],
+      [{ ...base, code_verifier: pkcePair().verifier }, "invalid_grant"],
+      [{ ...base, code_verifier: challenge.padEnd(43, "x") }, "invalid_grant"],
+      [{ ...base, code_verifier: verifier, redirect_uri: `${nativeClient.redirectUri}x` }, "invalid_grant"],
+    ];
+    for (const [form, error] of cases) {
+      const response = await tokenRequest(request, form);
+      expect(response.status()).toBe(400);
+      expect((await response.json()).error).toBe(error);
+    }
+    // None of that burnt the code for its rightful owner.
+    expect((await tokenRequest(request, { ...base, code_verifier: verifier })).status()).toBe(200);
+  });
+
+  test("a reused authorization code is refused and the tokens it issued are revoked", async ({ page, request, signInNewPerson }) => {
+    await signInNewPerson();
+    const { verifier, challenge } = pkcePair();
+    const callback = await authorizeInBrowser(page, { code_challenge: challenge });
+    const form = { grant_type: "authorization_code", code: callback.searchParams.get("code")!, redirect_uri: nativeClient.redirectUri, code_verifier: verifier, client_id: nativeClient.id };
+    const first = await (await tokenRequest(request, form)).json();
+    expect((await meWith(first.access_token)).status).toBe(200);
+    const replay = await tokenRequest(request, form);
+    expect(replay.status()).toBe(400);
+    expect((await replay.json()).error).toBe("invalid_grant");
+    expect((await meWith(first.access_token)).status).toBe(401);
+  });
+
+  test("a replayed refresh token revokes its family: the current pair dies too", async ({ page, request, signInNewPerson }) => {
+    await signInNewPerson();
+    const first = await tokenPairFor(page, request);
+    const refresh = (token: string) => tokenRequest(request, { grant_type: "refresh_token", refresh_token: token, client_id: nativeClient.id });
+    const second = await (await refresh(first.refresh_token)).json();
+    const third = await (await refresh(second.refresh_token)).json();
+    // `first` was rotated and its successor used since: no grace applies, this is a replay.
+    const replay = await refresh(first.refresh_token);
+    expect(replay.status()).toBe(400);
+    expect((await replay.json()).error).toBe("invalid_grant");
+    expect((await meWith(third.access_token)).status).toBe(401);
+    expect((await (await refresh(third.refresh_token)).json()).error).toBe("invalid_grant");
+  });
+
+  test("two tabs refreshing at once both get the same successor", async ({ page, request, signInNewPerson }) => {
+    await signInNewPerson();
+    const pair = await tokenPairFor(page, request);
+    const form = { grant_type: "refresh_token", refresh_token: pair.refresh_token, client_id: nativeClient.id };
+    const responses = await Promise.all([tokenRequest(request, form), tokenRequest(request, form)]);
+    expect(responses.map((response) => response.status())).toEqual([200, 200]);
+    const [a, b] = await Promise.all(responses.map((response) => response.json()));
+    expect(a.refresh_token).toBe(b.refresh_token);
+    expect((await meWith(a.access_token)).status).toBe(200);
+  });
+
+  test("an access token is refused as a refresh token", async ({ page, request, signInNewPerson }) => {
+    await signInNewPerson();
+    const pair = await tokenPairFor(page, request);
+    const response = await tokenRequest(request, { grant_type: "refresh_token", refresh_token: pair.access_token, client_id: nativeClient.id });
+    expect(response.status()).toBe(400);
+    expect((await response.json()).error).toBe("invalid_grant");
+  });
+
+  test("malformed, oversized and hostile bodies get OAuth errors, never a 5xx", async ({ request }) => {
+    const cases: Array<[Parameters<APIRequestContext["post"]>[1], number, string]> = [
+      [{ data: { grant_type: "refresh_token" } }, 400, "invalid_request"], // JSON, not a form
+      [{ form: { grant_type: "password", username: "a", password: "b", client_id: nativeClient.id } }, 400, "unsupported_grant_type"],
+      [{ form: { client_id: nativeClient.id } }, 400, "invalid_request"],
+      [{ form: { grant_type: "refresh_token", refresh_token: "x" } }, 401, "invalid_client"],
+      [{ form: { grant_type: "refresh_token", refresh_token: "x", client_id: "no-such-client" } }, 401, "invalid_client"],
+      [{ form: { grant_type: "refresh_token", refresh_token: "x".repeat(10_000), client_id: nativeClient.id } }, 400, "invalid_request"],
+      [{ headers: { "Content-Type": "application/x-www-form-urlencoded" }, data: "grant_type=refresh_token&grant_type=authorization_code&client_id=x" }, 400, "invalid_request"],
+      [{ headers: { "Content-Type": "application/x-www-form-urlencoded" }, data: "%%%&&&=\u0000" }, 400, "invalid_request"],
+      [{ form: { grant_type: "refresh_token", refresh_token: "ghr_nope", client_id: nativeClient.id } }, 400, "invalid_grant"],
+      [{ form: { grant_type: "refresh_token", refresh_token: "ghr_nope", client_id: nativeClient.id, scope: "admin" } }, 400, "invalid_request"],
+    ];
+    for (const [options, status, error] of cases) {
+      const response = await request.post("/oauth/token", { ...options, failOnStatusCode: false });
+      expect(response.status(), JSON.stringify(options)).toBe(status);
+      expect((await response.json()).error, JSON.stringify(options)).toBe(error);
+    }
+  });
+});
+
+test.describe("introspection", () => {
+  test("a resource server sees live tokens as active and dead or foreign ones as inactive; others may not ask", async ({ page, request, signInNewPerson }) => {
+    const { userId } = await signInNewPerson();
+    const server = await createConfidentialClient(`rs-${Date.now()}`);
+    const pair = await tokenPairFor(page, request);
+    const introspect = (token: string, authorization = server.basic) =>
+      request.post("/oauth/introspect", { form: { token }, headers: { Authorization: authorization }, failOnStatusCode: false });
+
+    expect(await (await introspect(pair.access_token)).json()).toMatchObject({ active: true, sub: userId, client_id: nativeClient.id, scope: "profile notes:read" });
+    expect(await (await introspect(pair.refresh_token)).json()).toMatchObject({ active: true, sub: userId });
+    expect(await (await introspect(await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), exp: nowSeconds() - 600, iat: nowSeconds() - 1200 }))).json()).toEqual({ active: false });
+    expect(await (await introspect("eyJhbGciOiJub25lIn0.e30.")).json()).toEqual({ active: false });
+
+    await request.post("/oauth/revoke", { form: { token: pair.refresh_token, client_id: nativeClient.id } });
+    expect(await (await introspect(pair.access_token)).json()).toEqual({ active: false });
+
+    const wrongSecret = await introspect(pair.access_token, `Basic ${Buffer.from(`${server.id}:wrong`).toString("base64")}`);
+    expect(wrongSecret.status()).toBe(401);
+    expect(wrongSecret.headers()["www-authenticate"]).toContain("Basic");
+    const publicClient = await request.post("/oauth/introspect", { form: { token: pair.access_token, client_id: nativeClient.id }, failOnStatusCode: false });
+    expect(publicClient.status()).toBe(401);
+    expect((await publicClient.json()).error).toBe("invalid_client");
+  });
+});
+
+test.describe("CSRF and Bearer", () => {
+  test("a Bearer request needs no same-origin proof; a cookie request from another origin is refused", async ({ page, request, signInNewPerson }) => {
+    await signInNewPerson();
+    const pair = await tokenPairFor(page, request, "notes:write");
+    const foreign = { Origin: "http://evil.example" };
+    const withBearer = await api.post("/api/v1/notes", { headers: { ...foreign, Authorization: `Bearer ${pair.access_token}` }, data: { title: "from a script" } });
+    expect(withBearer.status()).toBe(201);
+    const withCookie = await page.request.post("/api/v1/notes", { headers: foreign, data: { title: "forged" }, failOnStatusCode: false });
+    expect(withCookie.status()).toBe(403);
+  });
+});
