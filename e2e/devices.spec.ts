@@ -4,6 +4,7 @@ import { e2eConfig } from "./support/config";
 import { sessionByToken } from "./support/database";
 import { expect, test } from "./support/fixtures";
 import { sessionToken, signInWithLocalId, type LocalIdentity } from "./support/local-idp";
+import { bearer, createPersonalToken, scriptClient } from "./support/personal-tokens";
 
 /* "Devices & access": every session visible, any of them revocable, and a revoked one dead at once. */
 
@@ -100,5 +101,30 @@ test.describe("Devices & access", () => {
     expect(await sessionByToken(planted)).toBeNull();
     await page.goto("/account/security");
     await expect(page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem")).toHaveCount(1);
+  });
+
+  test("a personal token is listed under apps and API tokens, and revoking it there kills its access token", async ({ page, signInNewPerson }) => {
+    await signInNewPerson();
+    await page.goto("/account/security");
+    await expect(page.getByText("No app or API token has access to your account.")).toBeVisible();
+    const { accessToken } = await createPersonalToken(page, "deploy script", ["profile", "notes:write"]);
+    const api = await scriptClient();
+    expect((await api.get("/api/v1/me", { headers: bearer(accessToken) })).status()).toBe(200);
+
+    await page.goto("/account/security");
+    const entry = page.getByRole("list", { name: "Apps and API tokens" }).getByRole("listitem", { name: "Personal API token “deploy script”" });
+    await expect(entry).toContainText("Personal API token"); // the client
+    await expect(entry).toContainText("profile notes:write");
+    // Tokens are not devices: the sessions list still holds this browser only.
+    await expect(page.getByRole("list", { name: "Signed-in devices" }).getByRole("listitem")).toHaveCount(1);
+
+    await entry.getByRole("button", { name: "Revoke" }).click();
+    await expect(page.getByText("No app or API token has access to your account.")).toBeVisible();
+    const after = await api.get("/api/v1/me", { headers: bearer(accessToken) });
+    expect(after.status()).toBe(401);
+    expect(after.headers()["www-authenticate"]).toContain('error="invalid_token"');
+    await api.dispose();
+    await page.goto("/account/tokens");
+    await expect(page.getByText("You have no personal API tokens.")).toBeVisible();
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 
-import { recordAuditEvent } from "@/server/audit";
+import type { AuditEntry } from "@/server/audit/audit-log";
+import { recordAuditEvent, recordAuditEventForRequest } from "@/server/audit";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getRedis } from "@/server/redis";
@@ -22,7 +23,7 @@ export function getTokenService(): TokenService {
       maxTokenLifetimeMs: (config.accessTokenTtlSeconds + config.clockSkewSeconds) * 1000,
       onError: (operation, error) => console.error(`[tokens] revocation list: Redis ${operation} failed, using PostgreSQL:`, error instanceof Error ? error.message : error),
     });
-    globalForTokens.gatehouseTokens = createTokenService({ db: getDb(), keys: getSigningKeyStore(), revocations, config, audit: recordAuditEvent });
+    globalForTokens.gatehouseTokens = createTokenService({ db: getDb(), keys: getSigningKeyStore(), revocations, config, audit: recordWithClient });
   }
   return globalForTokens.gatehouseTokens;
 }
@@ -37,4 +38,12 @@ export function getTokenConfig(): TokenServiceConfig {
     refreshTokenTtlSeconds: oauth.refreshTokenTtlSeconds,
     familyMaxAgeSeconds: oauth.familyMaxAgeSeconds,
   };
+}
+
+/**
+ * Token events carry the client's IP and user agent: from the request's headers in server actions and
+ * pages, from the request context in route handlers, and without them outside any request.
+ */
+function recordWithClient(entry: AuditEntry) {
+  recordAuditEventForRequest(entry).catch(() => recordAuditEvent(entry));
 }

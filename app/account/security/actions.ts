@@ -12,6 +12,7 @@ import { getSessionService } from "@/server/sessions";
 import { getTokenService } from "@/server/tokens";
 
 const revokeFormSchema = z.object({ sessionId: z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/) });
+const revokeFamilyFormSchema = z.object({ familyId: z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/) });
 
 async function clearSessionCookie() {
   const cookieStore = await cookies();
@@ -31,6 +32,19 @@ export async function revokeSessionAction(formData: FormData) {
     await clearSessionCookie();
     redirect("/signin");
   }
+  revalidatePath("/account/security");
+}
+
+/**
+ * "Revoke" on an app, a personal token or the playground: its refresh tokens stop working and its live
+ * access tokens are denied at once. Scoped to the person, so another person's family id does nothing; the
+ * token service records `token_family_revoked` itself.
+ */
+export async function revokeTokenFamilyAction(formData: FormData) {
+  const session = await requireSession("/account/security");
+  const parsed = revokeFamilyFormSchema.safeParse({ familyId: formData.get("familyId") });
+  if (!parsed.success) return;
+  await getTokenService().revokeUserFamily(session.userId, parsed.data.familyId);
   revalidatePath("/account/security");
 }
 
