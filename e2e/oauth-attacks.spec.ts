@@ -248,3 +248,30 @@ test.describe("CSRF and Bearer", () => {
     expect(withCookie.status()).toBe(403);
   });
 });
+
+test.describe("the notes API", () => {
+  test("malformed, oversized and hostile bodies get 4xx JSON errors, and leave nothing behind", async ({ page, request, signInNewPerson }) => {
+    await signInNewPerson();
+    const pair = await tokenPairFor(page, request, "notes:read notes:write");
+    const bearer = { Authorization: `Bearer ${pair.access_token}` };
+    const cases: Array<[Parameters<APIRequestContext["post"]>[1], number]> = [
+      [{ headers: { ...bearer, "Content-Type": "application/json" }, data: "{not json" }, 400],
+      [{ headers: { ...bearer, "Content-Type": "text/plain" }, data: "title=x" }, 415],
+      [{ headers: bearer, data: { title: "x", body: "y".repeat(20_000) } }, 413],
+      [{ headers: bearer, data: { title: "" } }, 400],
+      [{ headers: bearer, data: { title: "x", userId: "someone-else" } }, 400],
+      [{ headers: bearer, data: ["an", "array"] }, 400],
+      [{ headers: bearer, data: { title: { $gt: "" } } }, 400],
+    ];
+    for (const [options, status] of cases) {
+      const response = await api.post("/api/v1/notes", { ...options, failOnStatusCode: false });
+      expect(response.status(), JSON.stringify(options?.data).slice(0, 80)).toBe(status);
+      expect((await response.json()).error.code).toEqual(expect.any(String));
+    }
+    const list = await api.get("/api/v1/notes", { headers: bearer });
+    expect((await list.json()).notes).toEqual([]);
+    for (const query of ["?limit=0", "?limit=abc", "?cursor=../../etc", "?limt=5"]) {
+      expect((await api.get(`/api/v1/notes${query}`, { headers: bearer })).status(), query).toBe(400);
+    }
+  });
+});
