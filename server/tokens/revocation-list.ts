@@ -37,26 +37,35 @@ export function createRevocationList({ db, redis, maxTokenLifetimeMs, now = () =
   // any failed write or lost connection until the next sync.
   let redisInSync = false;
   let syncing: Promise<void> | undefined;
+  // A write to PostgreSQL that Redis missed while a sync was reading: the sync must go round again.
+  let missedWrites = false;
 
   async function syncRedis() {
     if (!redis) return;
     try {
-      const at = now();
-      const [revoked, users] = await Promise.all([
-        db.revokedAccessToken.findMany({ where: { expiresAt: { gt: at } } }),
-        db.user.findMany({
-          where: { tokensValidAfter: { gt: new Date(at.getTime() - maxTokenLifetimeMs) } },
-          select: { id: true, tokensValidAfter: true },
-        }),
-      ]);
-      const pipeline = redis.multi();
-      for (const row of revoked) pipeline.set(JTI_PREFIX + row.jti, "1", "PX", Math.max(1, row.expiresAt.getTime() - at.getTime()));
-      for (const user of users) pipeline.set(EPOCH_PREFIX + user.id, String(user.tokensValidAfter!.getTime()), "PX", epochTtl(user.tokensValidAfter!, at));
-      await pipeline.exec();
+      do {
+        missedWrites = false;
+        await copyToRedis(redis);
+      } while (missedWrites);
       redisInSync = true;
     } catch (error) {
       onError("sync", error);
     }
+  }
+
+  async function copyToRedis(redis: Redis) {
+    const at = now();
+    const [revoked, users] = await Promise.all([
+      db.revokedAccessToken.findMany({ where: { expiresAt: { gt: at } } }),
+      db.user.findMany({
+        where: { tokensValidAfter: { gt: new Date(at.getTime() - maxTokenLifetimeMs) } },
+        select: { id: true, tokensValidAfter: true },
+      }),
+    ]);
+    const pipeline = redis.multi();
+    for (const row of revoked) pipeline.set(JTI_PREFIX + row.jti, "1", "PX", Math.max(1, row.expiresAt.getTime() - at.getTime()));
+    for (const user of users) pipeline.set(EPOCH_PREFIX + user.id, String(user.tokensValidAfter!.getTime()), "PX", epochTtl(user.tokensValidAfter!, at));
+    await pipeline.exec();
   }
 
   function epochTtl(validAfter: Date, at: Date) {
@@ -75,7 +84,12 @@ export function createRevocationList({ db, redis, maxTokenLifetimeMs, now = () =
   }
 
   async function writeToRedis(operation: string, write: (redis: Redis) => Promise<unknown>) {
-    if (!redis || !redisInSync) return;
+    if (!redis) return;
+    if (!redisInSync) {
+      missedWrites = true;
+      if (redis.status === "ready") void startSync();
+      return;
+    }
     try {
       await write(redis);
     } catch (error) {

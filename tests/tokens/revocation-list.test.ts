@@ -1,0 +1,109 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { PrismaClient } from "@/generated/prisma/client";
+import { createRevocationList } from "@/server/tokens/revocation-list";
+import { startTcpProxy } from "../support/tcp-proxy";
+import { createTestDatabase } from "../support/test-database";
+
+/* The access-token denylist and per-user epoch: Redis as a copy of PostgreSQL, through outages. */
+
+const redisUrl = new URL(process.env.TEST_REDIS_URL_REVOCATIONS ?? "redis://127.0.0.1:6379/4");
+const HOUR = 60 * 60 * 1000;
+
+function connectRedis(url: string) {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 500, commandTimeout: 500, retryStrategy: () => 50 });
+  return untilReady(redis).then(() => redis);
+}
+
+function untilReady(redis: Redis) {
+  return redis.status === "ready" ? Promise.resolve() : new Promise<void>((resolve) => redis.once("ready", () => resolve()));
+}
+
+describe("revocation list", () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: PrismaClient;
+  let direct: Redis;
+
+  beforeAll(async () => {
+    database = await createTestDatabase("revocations");
+    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+    direct = await connectRedis(redisUrl.toString());
+    await direct.flushdb();
+  });
+  afterAll(async () => {
+    direct?.disconnect();
+    await db?.$disconnect();
+    await database?.drop();
+  });
+
+  const inAnHour = () => new Date(Date.now() + HOUR);
+  const iatNow = () => Math.floor(Date.now() / 1000);
+
+  it("answers from Redis once in sync, so a row missing from Redis is a real difference", async () => {
+    const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+    await expect.poll(() => list.isRevoked({ jti: "probe", userId: null, iat: iatNow() })).toBe(false);
+    await list.revokeAccessTokens([{ jti: "jti-a", expiresAt: inAnHour() }]);
+    expect(await direct.pttl("gatehouse:revoked-jti:jti-a")).toBeGreaterThan(HOUR - 60_000);
+    expect(await list.isRevoked({ jti: "jti-a", userId: null, iat: iatNow() })).toBe(true);
+    expect(await list.isRevoked({ jti: "jti-b", userId: null, iat: iatNow() })).toBe(false);
+  });
+
+  it("entries expire with their tokens, and already-expired tokens are not stored", async () => {
+    const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+    await list.revokeAccessTokens([{ jti: "jti-soon", expiresAt: new Date(Date.now() + 3000) }, { jti: "jti-dead", expiresAt: new Date(Date.now() - 1000) }]);
+    expect(await db.revokedAccessToken.count({ where: { jti: "jti-dead" } })).toBe(0);
+    await expect.poll(() => direct.pttl("gatehouse:revoked-jti:jti-soon")).toBeGreaterThan(0);
+    expect(await direct.pttl("gatehouse:revoked-jti:jti-soon")).toBeLessThanOrEqual(3000);
+  });
+
+  it("a revocation made while the first copy is being built still reaches Redis", async () => {
+    const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+    // No waiting for the initial sync: this write races it.
+    await list.revokeAccessTokens([{ jti: "jti-racing-sync", expiresAt: inAnHour() }]);
+    await expect.poll(() => direct.exists("gatehouse:revoked-jti:jti-racing-sync")).toBe(1);
+  });
+
+  it("the per-user epoch refuses tokens issued before it, not after", async () => {
+    const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+    const user = await db.user.create({ data: { name: "Epoch" } });
+    const before = iatNow() - 5;
+    await list.setTokensValidAfter(user.id, new Date());
+    expect(await list.isRevoked({ jti: "x1", userId: user.id, iat: before })).toBe(true);
+    expect(await list.isRevoked({ jti: "x2", userId: user.id, iat: iatNow() + 1 })).toBe(false);
+    const other = await db.user.create({ data: { name: "Unaffected" } });
+    expect(await list.isRevoked({ jti: "x3", userId: other.id, iat: before })).toBe(false);
+  });
+
+  it("a revocation made while Redis is unreachable holds, before and after Redis is back", async () => {
+    const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+    const viaProxy = await connectRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
+    const list = createRevocationList({ db, redis: viaProxy, maxTokenLifetimeMs: HOUR });
+    const user = await db.user.create({ data: { name: "Outage" } });
+    await expect.poll(() => list.isRevoked({ jti: "warm", userId: user.id, iat: iatNow() })).toBe(false);
+
+    await proxy.cut();
+    await list.revokeAccessTokens([{ jti: "during-outage", expiresAt: inAnHour() }]);
+    await list.setTokensValidAfter(user.id, new Date());
+    expect(await list.isRevoked({ jti: "during-outage", userId: null, iat: iatNow() })).toBe(true);
+    expect(await list.isRevoked({ jti: "old", userId: user.id, iat: iatNow() - 10 })).toBe(true);
+
+    await proxy.restore();
+    await untilReady(viaProxy);
+    // Redis never received those writes; the list rebuilt its copy before trusting it again.
+    await expect.poll(() => direct.exists("gatehouse:revoked-jti:during-outage")).toBe(1);
+    expect(await list.isRevoked({ jti: "during-outage", userId: null, iat: iatNow() })).toBe(true);
+    expect(await list.isRevoked({ jti: "old", userId: user.id, iat: iatNow() - 10 })).toBe(true);
+
+    viaProxy.disconnect();
+    await proxy.close();
+  });
+
+  it("works on PostgreSQL alone", async () => {
+    const list = createRevocationList({ db, redis: null, maxTokenLifetimeMs: HOUR });
+    await list.revokeAccessTokens([{ jti: "pg-only", expiresAt: inAnHour() }]);
+    expect(await list.isRevoked({ jti: "pg-only", userId: null, iat: iatNow() })).toBe(true);
+    expect(await list.isRevoked({ jti: "pg-other", userId: null, iat: iatNow() })).toBe(false);
+  });
+});
