@@ -3,7 +3,7 @@ import { request as playwrightRequest } from "@playwright/test";
 import { e2eConfig } from "./support/config";
 import { query } from "./support/database";
 import { expect, test } from "./support/fixtures";
-import { authorizeInBrowser, authorizeUrl, nativeClient, pkcePair, tokenPairFor, tokenRequest } from "./support/oauth";
+import { authorizeInBrowser, authorizeUrl, exchangeCode, nativeClient, pkcePair, tokenPairFor, tokenRequest } from "./support/oauth";
 
 /*
  * The authorization server over HTTP: discovery, the authorization code flow with PKCE through a real
@@ -52,13 +52,7 @@ test.describe("authorization code flow with PKCE", () => {
     expect(callback.searchParams.get("state")).toBe("state-123");
     expect(callback.searchParams.get("iss")).toBe(e2eConfig.baseURL);
 
-    const response = await tokenRequest(request, {
-      grant_type: "authorization_code",
-      code: callback.searchParams.get("code")!,
-      redirect_uri: nativeClient.redirectUri,
-      code_verifier: verifier,
-      client_id: nativeClient.id,
-    });
+    const response = await exchangeCode(request, callback, verifier);
     expect(response.status()).toBe(200);
     expect(response.headers()["cache-control"]).toBe("no-store");
     const tokens = await response.json();

@@ -50,17 +50,22 @@ export function tokenRequest(request: APIRequestContext, form: Record<string, st
   return request.post("/oauth/token", { form, headers, failOnStatusCode: false });
 }
 
+/** The native client exchanges the code its redirect received, with its PKCE verifier. */
+export function exchangeCode(request: APIRequestContext, callback: URL, codeVerifier: string) {
+  return tokenRequest(request, {
+    grant_type: "authorization_code",
+    code: callback.searchParams.get("code")!,
+    redirect_uri: nativeClient.redirectUri,
+    code_verifier: codeVerifier,
+    client_id: nativeClient.id,
+  });
+}
+
 /** A code from the browser, exchanged for a token pair. */
 export async function tokenPairFor(page: Page, request: APIRequestContext, scope = "profile notes:read") {
   const { verifier, challenge } = pkcePair();
   const callback = await authorizeInBrowser(page, { code_challenge: challenge, scope });
-  const response = await tokenRequest(request, {
-    grant_type: "authorization_code",
-    code: callback.searchParams.get("code")!,
-    redirect_uri: nativeClient.redirectUri,
-    code_verifier: verifier,
-    client_id: nativeClient.id,
-  });
+  const response = await exchangeCode(request, callback, verifier);
   expect(response.status()).toBe(200);
   return (await response.json()) as { access_token: string; refresh_token: string; expires_in: number; scope: string };
 }

@@ -65,6 +65,16 @@ export async function validateAuthorizeRequest(db: PrismaClient, params: Record<
   return { outcome: "ok", request: { client, redirectUri, scopes, codeChallenge, state: state ?? undefined } };
 }
 
+/** A query string as the validator takes it: a repeated parameter stays visible (as an array) so it is refused. */
+export function authorizeParamsFrom(query: string): Record<string, string | string[]> {
+  const params: Record<string, string | string[]> = {};
+  for (const [name, value] of new URLSearchParams(query)) {
+    const seen = params[name];
+    params[name] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return params;
+}
+
 /**
  * The redirect back to the client, with the code or the error, the echoed state, and `iss` (RFC 9207,
  * against mix-up attacks).

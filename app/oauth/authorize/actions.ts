@@ -5,8 +5,8 @@ import { z } from "zod";
 
 import { requireSession } from "@/server/auth/current-session";
 import { getDb } from "@/server/db";
-import { authorizationResponseUrl, validateAuthorizeRequest } from "@/server/oauth/authorize-request";
-import { getTokenConfig, getTokenService } from "@/server/tokens";
+import { authorizeParamsFrom, validateAuthorizeRequest } from "@/server/oauth/authorize-request";
+import { approveAuthorization, denyAuthorization } from "@/server/oauth/complete-authorization";
 
 const decisionSchema = z.object({
   request: z.string().max(8192),
@@ -22,20 +22,8 @@ export async function decideAuthorizationAction(formData: FormData) {
   if (!parsed.success) redirect("/oauth/authorize");
   const query = parsed.data.request;
   const session = await requireSession(`/oauth/authorize?${query}`);
-  const params = Object.fromEntries(new URLSearchParams(query));
-  const validation = await validateAuthorizeRequest(getDb(), params);
+  const validation = await validateAuthorizeRequest(getDb(), authorizeParamsFrom(query));
   if (validation.outcome !== "ok") redirect(`/oauth/authorize?${query}`);
-  const { request } = validation;
-  const { issuer } = getTokenConfig();
-  if (parsed.data.decision === "deny") {
-    redirect(authorizationResponseUrl(request.redirectUri, issuer, { error: "access_denied", error_description: "The person declined.", state: request.state }));
-  }
-  const code = await getTokenService().createAuthorizationCode({
-    clientId: request.client.id,
-    userId: session.userId,
-    redirectUri: request.redirectUri,
-    scopes: request.scopes,
-    codeChallenge: request.codeChallenge,
-  });
-  redirect(authorizationResponseUrl(request.redirectUri, issuer, { code, state: request.state }));
+  const destination = parsed.data.decision === "allow" ? await approveAuthorization(validation.request, session.userId) : denyAuthorization(validation.request);
+  redirect(destination);
 }

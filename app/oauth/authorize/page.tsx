@@ -9,7 +9,8 @@ import { SCOPES } from "@/lib/scopes";
 import { getCurrentSession } from "@/server/auth/current-session";
 import { getDb } from "@/server/db";
 import { authorizationResponseUrl, validateAuthorizeRequest } from "@/server/oauth/authorize-request";
-import { getTokenConfig, getTokenService } from "@/server/tokens";
+import { approveAuthorization } from "@/server/oauth/complete-authorization";
+import { getTokenConfig } from "@/server/tokens";
 
 import { decideAuthorizationAction } from "./actions";
 
@@ -41,16 +42,7 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
   if (!session) redirect(`/signin?callbackUrl=${encodeURIComponent(`/oauth/authorize?${query}`)}`);
   const { request } = validation;
 
-  if (request.client.firstParty) {
-    const code = await getTokenService().createAuthorizationCode({
-      clientId: request.client.id,
-      userId: session.userId,
-      redirectUri: request.redirectUri,
-      scopes: request.scopes,
-      codeChallenge: request.codeChallenge,
-    });
-    redirect(authorizationResponseUrl(request.redirectUri, issuer, { code, state: request.state }));
-  }
+  if (request.client.firstParty) redirect(await approveAuthorization(request, session.userId));
 
   const destination = new URL(request.redirectUri);
   return (
