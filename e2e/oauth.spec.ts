@@ -28,9 +28,10 @@ test.describe("discovery", () => {
     });
   });
 
-  test("the JWKS publishes public ES256 keys only, cacheably", async ({ request }) => {
+  test("the JWKS publishes public ES256 keys only, cacheably, before any token is signed", async ({ request }) => {
     const response = await request.get("/.well-known/jwks.json");
     expect(response.status()).toBe(200);
+    expect(response.headers()["access-control-allow-origin"]).toBe("*");
     expect(response.headers()["cache-control"]).toContain("max-age=");
     const { keys } = await response.json();
     expect(keys.length).toBeGreaterThan(0);

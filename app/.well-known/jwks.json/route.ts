@@ -8,8 +8,13 @@ export const dynamic = "force-dynamic";
 
 export async function GET() {
   try {
-    const jwks = await getSigningKeyStore().publishedJwks();
-    return Response.json(jwks, { headers: { "Cache-Control": "public, max-age=300, stale-while-revalidate=60" } });
+    const keys = getSigningKeyStore();
+    // Makes the first key if there is none yet, so a verifier never caches an empty set and then meets
+    // a token signed by a key it has not seen.
+    await keys.currentSigningKey();
+    const jwks = await keys.publishedJwks();
+    // Public data: any origin may fetch it (browser-side verifiers, like the playground's, elsewhere).
+    return Response.json(jwks, { headers: { "Cache-Control": "public, max-age=300, stale-while-revalidate=60", "Access-Control-Allow-Origin": "*" } });
   } catch (error) {
     return apiErrorResponse(error);
   }

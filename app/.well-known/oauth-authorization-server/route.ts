@@ -28,6 +28,6 @@ export function GET() {
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${issuer}/api/v1/openapi.json`,
     },
-    { headers: { "Cache-Control": "public, max-age=300" } },
+    { headers: { "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" } },
   );
 }
