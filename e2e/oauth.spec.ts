@@ -28,7 +28,7 @@ test.describe("discovery", () => {
     });
   });
 
-  test("the JWKS publishes public ES256 keys only, cacheably, before any token is signed", async ({ request }) => {
+  test("the JWKS publishes public ES256 keys only, cacheably, to any origin", async ({ request }) => {
     const response = await request.get("/.well-known/jwks.json");
     expect(response.status()).toBe(200);
     expect(response.headers()["access-control-allow-origin"]).toBe("*");
