@@ -13,7 +13,7 @@ const strategies = [
   },
   {
     title: "Signed tokens (JWTs), for APIs",
-    body: "Programs get short-lived access tokens signed with our private key, which any API can check with our public keys, plus rotating refresh tokens. That part of Gatehouse is coming next.",
+    body: "Programs get short-lived access tokens signed with our private key, which any API can check with our public keys, plus rotating refresh tokens that are revoked as a family the moment one is replayed. Try all three side by side in the token playground.",
   },
 ];
 
@@ -35,6 +35,10 @@ export default async function HomePage() {
               {session.user.email ? <> ({session.user.email})</> : null}.{" "}
               <Link href="/account" className="font-medium underline">
                 See your account
+              </Link>{" "}
+              or open the{" "}
+              <Link href="/playground" className="font-medium underline">
+                token playground
               </Link>
             </>
           ) : (
