@@ -128,11 +128,11 @@ export function createRevocationList({ db, redis, maxTokenLifetimeMs, now = () =
           onError("check", error);
         }
       }
-      const [denied, user] = await Promise.all([
-        db.revokedAccessToken.findUnique({ where: { jti }, select: { expiresAt: true } }),
-        userId ? db.user.findUnique({ where: { id: userId }, select: { tokensValidAfter: true } }) : null,
-      ]);
-      return denied !== null || (user?.tokensValidAfter != null && iat * 1000 < user.tokensValidAfter.getTime());
+      // One round trip for both checks (this runs on every API call when Redis is absent).
+      const [row] = await db.$queryRaw<Array<{ denied: boolean; validAfter: Date | null }>>`
+        SELECT EXISTS (SELECT 1 FROM "RevokedAccessToken" WHERE "jti" = ${jti}) AS "denied",
+               (SELECT "tokensValidAfter" FROM "User" WHERE "id" = ${userId}) AS "validAfter"`;
+      return Boolean(row?.denied) || (row?.validAfter != null && iat * 1000 < row.validAfter.getTime());
     },
   };
 }

@@ -1,0 +1,167 @@
+/**
+ * What the benchmarks share: a throwaway PostgreSQL database with the migrations applied, the production
+ * build started with a given environment, autocannon rounds with two routes interleaved, and medians.
+ *
+ * Load goes to 127.0.0.1 only; every loop is bounded in time.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+
+import autocannon from "autocannon";
+import pg from "pg";
+
+import { repoRoot } from "../scripts/lib/local-state";
+import { startProcess, waitForHttp } from "../scripts/lib/processes";
+import { applyMigrations } from "../scripts/lib/prisma-cli";
+
+/** Concurrent connections autocannon opens for every measurement. */
+export const BENCH_CONNECTIONS = 10;
+
+export interface Sample {
+  requestsPerSecond: number;
+  p99: number;
+  non2xx: number;
+}
+
+/** One autocannon run of `duration` seconds against `url`; failures are non-2xx answers plus socket errors. */
+export async function measure(url: string, headers: Record<string, string>, duration: number): Promise<Sample> {
+  const result = await autocannon({ url, connections: BENCH_CONNECTIONS, duration, headers });
+  return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+}
+
+/** The upper median (the middle value for an odd count, which is what the benchmarks use). */
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+export interface BenchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database on the server `adminUrl` points at, migrated; `drop()` removes it even with connections open. */
+export async function createBenchDatabase(adminUrl: string): Promise<BenchDatabase> {
+  const databaseName = `gatehouse_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${databaseName}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${databaseName}`;
+  const drop = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+    await admin.end();
+  };
+  try {
+    await applyMigrations(url.toString());
+  } catch (error) {
+    await drop();
+    throw error;
+  }
+  return { url: url.toString(), drop };
+}
+
+/** Where the server under test listens, and so its OAuth issuer: 127.0.0.1 only. */
+export const appOrigin = (port: number) => `http://127.0.0.1:${port}`;
+
+/**
+ * The production server's environment: this process's, plus a fresh AUTH_SECRET, the database, the
+ * OAuth issuer (required in production) and REDIS_URL when `redisUrl` is given (removed otherwise, so
+ * the app runs on PostgreSQL alone).
+ */
+export function appEnvironment(options: { databaseUrl: string; redisUrl: string | null; port: number; extra?: Record<string, string> }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    DATABASE_URL: options.databaseUrl,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    AUTH_TRUST_HOST: "true",
+    AUTH_LOCAL_IDP: "off",
+    OAUTH_ISSUER: appOrigin(options.port),
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...options.extra,
+  };
+  if (!options.redisUrl) delete env.REDIS_URL;
+  return env;
+}
+
+export interface RunningApp {
+  /** http://127.0.0.1:<port> */
+  base: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `next start` (the build in NEXT_DIST_DIR when the environment names one) in its own process group,
+ * resolved once /api/v1/ping answers.
+ */
+export async function startApp(label: string, port: number, env: NodeJS.ProcessEnv): Promise<RunningApp> {
+  const server = startProcess(`next start (${label})`, path.join(repoRoot, "node_modules", ".bin", "next"), ["start", "--port", String(port)], env);
+  const base = appOrigin(port);
+  try {
+    await waitForHttp(`${base}/api/v1/ping`, server, 60_000);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { base, stop: () => server.stop() };
+}
+
+export interface Route {
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface Comparison {
+  baselineRps: number;
+  /** The route compared with the baseline. */
+  protectedRps: number;
+  baselineP99: number;
+  protectedP99: number;
+  /** Median of the per-round ratios protected/baseline. */
+  ratio: number;
+  ratios: number[];
+  baselineRpsRange: [number, number];
+  protectedRpsRange: [number, number];
+}
+
+/** The medians over interleaved rounds of a baseline and another route (round i of one against round i of the other). */
+export function summarise(baseline: Sample[], other: Sample[]): Comparison {
+  const ratios = baseline.map((sample, index) => other[index]!.requestsPerSecond / sample.requestsPerSecond);
+  const range = (samples: Sample[]): [number, number] => [
+    Math.min(...samples.map((sample) => sample.requestsPerSecond)),
+    Math.max(...samples.map((sample) => sample.requestsPerSecond)),
+  ];
+  return {
+    baselineRps: median(baseline.map((sample) => sample.requestsPerSecond)),
+    protectedRps: median(other.map((sample) => sample.requestsPerSecond)),
+    baselineP99: median(baseline.map((sample) => sample.p99)),
+    protectedP99: median(other.map((sample) => sample.p99)),
+    ratio: median(ratios),
+    ratios,
+    baselineRpsRange: range(baseline),
+    protectedRpsRange: range(other),
+  };
+}
+
+/** Fails the run when any request failed: a benchmark of error answers measures nothing. */
+export function assertNoFailures(label: string, samples: Sample[]): void {
+  const failures = samples.reduce((sum, sample) => sum + sample.non2xx, 0);
+  if (failures > 0) throw new Error(`${failures} requests failed during the ${label} run`);
+}
+
+/**
+ * A 3 s warm-up of each route, then `rounds` rounds of `seconds` per route, the two interleaved so that
+ * both see the same machine noise; the medians over the rounds.
+ * @throws {Error} when any request failed.
+ */
+export async function compareRoutes(label: string, baselineRoute: Route, protectedRoute: Route, options: { rounds: number; seconds: number }): Promise<Comparison> {
+  await measure(baselineRoute.url, baselineRoute.headers, 3);
+  await measure(protectedRoute.url, protectedRoute.headers, 3);
+  const baseline: Sample[] = [];
+  const protectedSamples: Sample[] = [];
+  for (let round = 0; round < options.rounds; round += 1) {
+    baseline.push(await measure(baselineRoute.url, baselineRoute.headers, options.seconds));
+    protectedSamples.push(await measure(protectedRoute.url, protectedRoute.headers, options.seconds));
+  }
+  assertNoFailures(label, [...baseline, ...protectedSamples]);
+  return summarise(baseline, protectedSamples);
+}
