@@ -5,6 +5,7 @@ import nextEnv from "@next/env";
 import { EnvError, parseEnv } from "../../server/env-schema";
 import { localStateDir, randomSecret, readOrCreateLocalSecret, repoRoot } from "./local-state";
 import { startProcess, waitForHttp, type RunningProcess } from "./processes";
+import { ensureDevResourceServer } from "./dev-clients";
 import { applyMigrations } from "./prisma-cli";
 
 /**
@@ -86,6 +87,12 @@ export async function runStack(options: StackOptions): Promise<number> {
     parseEnv(env); // Stop here, with one line per problem, before starting anything else.
 
     await applyMigrations(env.DATABASE_URL!);
+    if (!production) {
+      const resourceServer = await ensureDevResourceServer(env.DATABASE_URL!);
+      console.log(
+        `[gatehouse] introspection client for development: ${resourceServer.clientId}, secret in .gatehouse/resource-server-secret`,
+      );
+    }
 
     // If any of our processes dies, stop the others: a half-running stack only confuses.
     const watched: RunningProcess[] = [];
