@@ -84,6 +84,7 @@ export const envSchema = z
         return parsed;
       })
       .optional(),
+    CRON_SECRET: z.string().trim().min(32, { error: "is too short (at least 32 characters): generate one with `openssl rand -base64 33`" }).optional(),
     ADMIN_EMAILS: z
       .string()
       .trim()
@@ -109,6 +110,8 @@ export const envSchema = z
       adminEmails: raw.ADMIN_EMAILS,
       signInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },
       accountSignInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT_PER_ACCOUNT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },
+      // Vercel Cron sends it as a Bearer token to /api/cron/*; unset = those routes answer 404.
+      cronSecret: raw.CRON_SECRET,
       oauth: {
         issuer: oauthIssuer(raw),
         accessTokenTtlSeconds: raw.ACCESS_TOKEN_TTL_SECONDS,

@@ -88,4 +88,10 @@ describe("parseEnv", () => {
     const jwk = { kty: "EC", crv: "P-256", kid: "key-2026-a", x: "x", y: "y", d: "d" };
     expect(parseEnv({ ...base, TOKEN_SIGNING_KEYS: JSON.stringify([jwk]) }).oauth.signingKeys).toEqual([jwk]);
   });
+
+  it("takes a CRON_SECRET only if it is long enough", () => {
+    expect(parseEnv(base).cronSecret).toBeUndefined();
+    expect(parseEnv({ ...base, CRON_SECRET: "c".repeat(32) }).cronSecret).toBe("c".repeat(32));
+    expect(problemsOf({ ...base, CRON_SECRET: "short" })).toEqual([expect.stringMatching(/^CRON_SECRET is too short/)]);
+  });
 });

@@ -32,6 +32,8 @@ export const e2eConfig = {
    * tokens an insider could (expired, wrong audience...). Test-only, for a database dropped every run.
    */
   tokenKeyEncryptionKey: createHash("sha256").update("gatehouse end-to-end tests only").digest("base64url"),
+  /** CRON_SECRET of the end-to-end stack (test-only). */
+  cronSecret: createHash("sha256").update("gatehouse end-to-end cron only").digest("base64url"),
   /** Sign-ins per provider account per 10 minutes (no test signs one account in more often). */
   accountSignInRateLimit: 3,
   /** Last-used writes and cookie renewal every second (60 by default), so renewal can be seen quickly. */

@@ -46,6 +46,7 @@ process.exit(
       // Both app processes are one authorization server: the same issuer whichever port answers.
       OAUTH_ISSUER: e2eConfig.baseURL,
       TOKEN_KEY_ENCRYPTION_KEY: e2eConfig.tokenKeyEncryptionKey,
+      CRON_SECRET: e2eConfig.cronSecret,
       DATABASE_URL: e2eConfig.databaseUrl,
       AUTH_SECRET: randomSecret(),
       AUTH_TRUST_HOST: "true",

@@ -141,6 +141,12 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
       return deleteWhere(exceptSessionId ? { userId, NOT: { id: exceptSessionId } } : { userId });
     },
 
+    /** Whether a session (by id) is still live: not revoked, not past its idle or absolute end. */
+    async isLive(sessionId: string): Promise<boolean> {
+      const session = await db.session.findUnique({ where: { id: sessionId }, select: { expiresAt: true, lastUsedAt: true } });
+      return session !== null && isSessionActive(session, now(), lifetimes);
+    },
+
     /** The user's live sessions, most recently used first. */
     async list(userId: string) {
       const sessions = await db.session.findMany({

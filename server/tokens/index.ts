@@ -5,6 +5,7 @@ import { recordAuditEvent, recordAuditEventForRequest } from "@/server/audit";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
 import { getRedis } from "@/server/redis";
+import { getSessionService } from "@/server/sessions";
 
 import { createRevocationList } from "./revocation-list";
 import { getSigningKeyStore } from "./signing-key-store";
@@ -23,7 +24,14 @@ export function getTokenService(): TokenService {
       maxTokenLifetimeMs: (config.accessTokenTtlSeconds + config.clockSkewSeconds) * 1000,
       onError: (operation, error) => console.error(`[tokens] revocation list: Redis ${operation} failed, using PostgreSQL:`, error instanceof Error ? error.message : error),
     });
-    globalForTokens.gatehouseTokens = createTokenService({ db: getDb(), keys: getSigningKeyStore(), revocations, config, audit: recordWithClient });
+    globalForTokens.gatehouseTokens = createTokenService({
+      db: getDb(),
+      keys: getSigningKeyStore(),
+      revocations,
+      config,
+      audit: recordWithClient,
+      isSessionLive: (sessionId) => getSessionService().isLive(sessionId),
+    });
   }
   return globalForTokens.gatehouseTokens;
 }

@@ -136,8 +136,3 @@ export function createRevocationList({ db, redis, maxTokenLifetimeMs, now = () =
     },
   };
 }
-
-/** Deletes denylist rows whose tokens have expired anyway (run from time to time; harmless to skip). */
-export async function pruneRevocationList(db: PrismaClient, at = new Date()) {
-  return db.revokedAccessToken.deleteMany({ where: { expiresAt: { lte: at } } });
-}

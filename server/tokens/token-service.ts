@@ -40,6 +40,12 @@ export interface TokenServiceDeps {
   audit?: (entry: AuditEntry) => void;
   /** Verified tokens kept in memory (by the token string, until expiry): the hot path's signature cache. */
   verifiedCacheSize?: number;
+  /**
+   * Whether a browser session is still live (not revoked, not past its idle or absolute end). A family
+   * bound to a session refreshes only while it is: a session can end by expiring, with no revocation to
+   * tell us.
+   */
+  isSessionLive?: (sessionId: string) => Promise<boolean>;
 }
 
 export type RevocationReason =
@@ -61,7 +67,16 @@ class RotationRaceLost extends Error {}
  * clock, database, keys and revocation list are given, so it is tested on its own against real
  * PostgreSQL and Redis.
  */
-export function createTokenService({ db, keys, revocations, config, now = () => new Date(), audit = () => {}, verifiedCacheSize = 10_000 }: TokenServiceDeps) {
+export function createTokenService({
+  db,
+  keys,
+  revocations,
+  config,
+  now = () => new Date(),
+  audit = () => {},
+  verifiedCacheSize = 10_000,
+  isSessionLive = async () => true,
+}: TokenServiceDeps) {
   const verified = new Map<string, AccessTokenClaims>();
   const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
@@ -254,6 +269,10 @@ export function createTokenService({ db, keys, revocations, config, now = () => 
       if (!row || row.family.clientId !== client.id || row.family.revokedAt) throw invalidGrant(STALE_REFRESH);
       if (row.retiredAt) return answerRetired(input.refreshToken, row.id);
       if (row.expiresAt <= now() || row.family.expiresAt <= now()) throw invalidGrant(STALE_REFRESH);
+      if (row.family.sessionId && !(await isSessionLive(row.family.sessionId))) {
+        await revokeFamily(row.familyId, "session_ended");
+        throw invalidGrant(STALE_REFRESH);
+      }
       const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : row.family.scopes;
       if (!scopes.every((scope) => row.family.scopes.includes(scope))) throw new OAuthError("invalid_scope", "A refresh can only keep or narrow the granted scopes.");
 

@@ -54,6 +54,7 @@ describe("token service", () => {
   let audited: AuditEntry[];
   let native: OAuthClient;
   let other: OAuthClient;
+  let playground: OAuthClient;
   const now = () => clock;
 
   beforeAll(async () => {
@@ -63,6 +64,7 @@ describe("token service", () => {
     await redis.flushdb();
     keys = await testKeys();
     native = await db.client.findUniqueOrThrow({ where: { id: "gatehouse-example-native" }, omit: { secretHash: true } });
+    playground = await db.client.findUniqueOrThrow({ where: { id: "gatehouse-playground" }, omit: { secretHash: true } });
     other = await db.client.create({
       data: { id: "other-app", name: "Other app", type: "public", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"], scopes: ["profile"] },
       omit: { secretHash: true },
@@ -361,6 +363,25 @@ describe("token service", () => {
       expect(await tokens.revokeUserFamily(stranger.id, familyId)).toBe(false);
       expect(await tokens.revokeUserFamily(user.id, familyId)).toBe(true);
       expect(await tokens.listFamilies(user.id)).toEqual([]);
+    });
+
+    it("a family bound to a session that ended on its own (no revocation) refreshes no more", async () => {
+      let live = true;
+      const tokens = createTokenService({
+        db,
+        keys: keys.store,
+        revocations: createRevocationList({ db, redis, maxTokenLifetimeMs: 910_000, now }),
+        config,
+        now,
+        isSessionLive: async (sessionId) => sessionId === "session-2" && live,
+      });
+      const user = await newUser();
+      const issued = await tokens.issueFamily({ kind: "playground", clientId: "gatehouse-playground", userId: user.id, scopes: ["profile"], sessionId: "session-2" });
+      const refreshed = await tokens.refresh(playground, { refreshToken: issued.response.refresh_token });
+      live = false;
+      expect(await oauthError(tokens.refresh(playground, { refreshToken: refreshed.refresh_token }))).toBe("invalid_grant");
+      expect((await db.tokenFamily.findUniqueOrThrow({ where: { id: issued.familyId } })).revokedReason).toBe("session_ended");
+      expect(await verifyFailure(tokens.verifyAccessToken(refreshed.access_token))).toBe("revoked");
     });
 
     it("a family bound to a browser session ends with it", async () => {
