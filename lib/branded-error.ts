@@ -7,6 +7,10 @@ export function brandErrorClass(target: abstract new (...args: never[]) => Error
   const brand = Symbol.for(`gatehouse.error.${name}`);
   Object.defineProperty(target.prototype, brand, { value: true });
   Object.defineProperty(target, Symbol.hasInstance, {
-    value: (value: unknown) => typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true,
+    value: function (this: unknown, value: unknown) {
+      // A subclass inherits this static method: for it, the ordinary prototype-chain check.
+      if (this !== target) return Function.prototype[Symbol.hasInstance].call(this, value);
+      return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+    },
   });
 }

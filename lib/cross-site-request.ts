@@ -24,12 +24,13 @@ export function isCrossSiteRequest(input: { method: string; headers: Headers; ou
 /**
  * Requests a session cookie cannot authenticate, so CSRF cannot touch them: the OAuth endpoints that
  * programs call (they read only the form and the client's credentials), and API calls carrying an
- * `Authorization` header (the API resolver then ignores any cookie; a cross-site page cannot add that
- * header without a CORS preflight we never approve).
+ * `Authorization: Bearer` header (the API resolver then ignores any cookie; a cross-site page cannot add
+ * that header without a CORS preflight we never approve).
  */
 const COOKIE_FREE_PATHS = new Set(["/oauth/token", "/oauth/revoke", "/oauth/introspect"]);
 
 export function isCookieFreeRequest(pathname: string, headers: Headers): boolean {
   if (COOKIE_FREE_PATHS.has(pathname)) return true;
-  return pathname.startsWith("/api/v1/") && headers.has("authorization");
+  // Bearer only: a browser attaches cached HTTP Basic credentials to cross-site requests by itself.
+  return pathname.startsWith("/api/v1/") && /^Bearer /i.test(headers.get("authorization") ?? "");
 }

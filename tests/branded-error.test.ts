@@ -21,4 +21,14 @@ describe("brandErrorClass", () => {
     expect(new Error("plain") instanceof Mine).toBe(false);
     expect((null as unknown as object) instanceof Mine).toBe(false);
   });
+
+  it("leaves subclasses their own check", () => {
+    class Base extends Error {}
+    class Left extends Base {}
+    class Right extends Base {}
+    brandErrorClass(Base, "Base");
+    expect(new Left() instanceof Base).toBe(true);
+    expect(new Left() instanceof Left).toBe(true);
+    expect(new Left() instanceof Right).toBe(false);
+  });
 });

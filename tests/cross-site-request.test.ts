@@ -48,6 +48,8 @@ describe("isCookieFreeRequest", () => {
   it("keeps the check for everything a cookie can authenticate", () => {
     const bearer = new Headers({ authorization: "Bearer abc" });
     expect(isCookieFreeRequest("/api/v1/notes", new Headers())).toBe(false);
+    // Browsers send cached Basic credentials on their own, cross-site too.
+    expect(isCookieFreeRequest("/api/v1/notes", new Headers({ authorization: "Basic YTpi" }))).toBe(false);
     // Pages and server actions read the cookie whatever other header rides along.
     expect(isCookieFreeRequest("/account/security", bearer)).toBe(false);
     expect(isCookieFreeRequest("/oauth/authorize", bearer)).toBe(false);

@@ -2,6 +2,7 @@ import type { z } from "zod";
 
 import { ApiError } from "./api-error";
 import { parseInput } from "./parse-input";
+import { readBodyAtMost } from "./read-body";
 
 /** `application/json`, or a structured `+json` type such as `application/merge-patch+json` (RFC 6839 §3.1). */
 const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/;
@@ -26,7 +27,10 @@ export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>, { 
   const declaredLength = Number(request.headers.get("content-length"));
   if (Number.isFinite(declaredLength) && declaredLength > maxBytes) throw tooLarge(maxBytes);
 
-  const bytes = await readAtMost(request, maxBytes);
+  const bytes = await readBodyAtMost(request, maxBytes, {
+    tooLarge: () => tooLarge(maxBytes),
+    unreadable: () => new ApiError("invalid_request", 400, "The request body could not be read."),
+  });
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes); // RFC 8259 §8.1: JSON is UTF-8.
@@ -42,33 +46,6 @@ export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>, { 
     throw new ApiError("invalid_request", 400, "The request body is not valid JSON.");
   }
   return parseInput(schema, json);
-}
-
-/** The body's bytes, refusing with 413 as soon as they exceed `maxBytes` (the rest is never read). */
-async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array> {
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
-        throw tooLarge(maxBytes);
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    // The client went away or the stream broke mid-body: what we have is not the request it meant.
-    throw new ApiError("invalid_request", 400, "The request body could not be read.");
-  } finally {
-    reader.releaseLock();
-  }
-  return Buffer.concat(chunks);
 }
 
 function tooLarge(maxBytes: number) {

@@ -1,3 +1,4 @@
+import { readBodyAtMost } from "@/server/http/read-body";
 import { OAuthError } from "@/server/tokens/errors";
 
 /** OAuth requests are a few hundred bytes; anything bigger is refused before it is parsed. */
@@ -16,7 +17,11 @@ export async function readOAuthForm(request: Request): Promise<Record<string, st
   }
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.");
-  const text = await readLimited(request, MAX_FORM_BYTES);
+  const bytes = await readBodyAtMost(request, MAX_FORM_BYTES, {
+    tooLarge: () => new OAuthError("invalid_request", "The request body is too large."),
+    unreadable: () => new OAuthError("invalid_request", "The request body could not be read."),
+  });
+  const text = new TextDecoder().decode(bytes);
   const form: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(text)) {
     if (Object.hasOwn(form, name)) throw new OAuthError("invalid_request", `The parameter ${name.slice(0, 40)} is repeated.`);
@@ -24,23 +29,4 @@ export async function readOAuthForm(request: Request): Promise<Record<string, st
     if (value !== "") form[name] = value;
   }
   return form;
-}
-
-/** The body as text, refused once it passes `maxBytes` (Content-Length can be absent or lie). */
-async function readLimited(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return "";
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new OAuthError("invalid_request", "The request body is too large.");
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
 }

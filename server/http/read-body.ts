@@ -1,0 +1,32 @@
+/**
+ * A request body's bytes, at most `maxBytes` of them: reading stops (and the stream is cancelled) as soon
+ * as the limit is passed, since Content-Length can lie or be absent. Each endpoint answers in its own error
+ * shape, so the two failures are built by the caller: too large, or a stream that broke mid-body (the
+ * client went away), which is never the request it meant.
+ */
+export async function readBodyAtMost(request: Request, maxBytes: number, errors: { tooLarge: () => Error; unreadable: () => Error }): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        throw errors.unreadable();
+      }
+      if (chunk.done) break;
+      size += chunk.value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {});
+        throw errors.tooLarge();
+      }
+      chunks.push(chunk.value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return Buffer.concat(chunks);
+}
