@@ -62,7 +62,9 @@ async function mintTokens(databaseUrl: string, issuer: string, encryptionKey: Ui
     const revocations = createRevocationList({ db, redis: null, maxTokenLifetimeMs: lifetimeMs });
     const tokens = createTokenService({ db, keys, revocations, config });
     const user = (await db.user.findFirst({ where: { email: "bench@example.com" } })) ?? (await db.user.create({ data: { name: "Bench User", email: "bench@example.com" } }));
-    const issue = (name: string) => tokens.issueFamily({ kind: "personal", clientId: CLIENT_ID, userId: user.id, scopes: ["profile", "notes:read"], name });
+    // Personal tokens are made from a browser session, which must be live while they are written.
+    const session = await db.session.create({ data: { tokenHash: `bench-${Date.now()}`, userId: user.id, expiresAt: new Date(Date.now() + 24 * 60 * 60 * 1000) } });
+    const issue = (name: string) => tokens.issueFamily({ kind: "personal", clientId: CLIENT_ID, userId: user.id, scopes: ["profile", "notes:read"], name, issuingSessionId: session.id });
     const { response } = await issue("bench: Bearer route");
     const refreshTokens: string[] = [];
     for (let worker = 0; worker < refreshWorkers; worker += 1) refreshTokens.push((await issue(`bench: refresh worker ${worker}`)).response.refresh_token);

@@ -234,6 +234,11 @@ test.describe("introspection", () => {
     const publicClient = await request.post("/oauth/introspect", { form: { token: pair.access_token, client_id: nativeClient.id }, failOnStatusCode: false });
     expect(publicClient.status()).toBe(401);
     expect((await publicClient.json()).error).toBe("invalid_client");
+    // A confidential client that is not a resource server (any third-party web app) may not ask either.
+    const webApp = await createConfidentialClient(`web-${Date.now()}`, { mayIntrospect: false });
+    const asWebApp = await introspect(pair.access_token, webApp.basic);
+    expect(asWebApp.status()).toBe(401);
+    expect(await asWebApp.json()).toMatchObject({ error: "invalid_client" });
   });
 });
 

@@ -5,8 +5,8 @@ import { z } from "zod";
 
 import { recordAuditEventForRequest } from "@/server/audit";
 import { requireAdmin } from "@/server/auth/require-admin";
+import { signOutEverywhere } from "@/server/account/sign-out-everywhere";
 import { getSessionService } from "@/server/sessions";
-import { getTokenService } from "@/server/tokens";
 
 const id = z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/);
 const revokeSessionSchema = z.object({ userId: id, sessionId: id });
@@ -29,8 +29,7 @@ export async function adminRevokeAllAction(formData: FormData) {
   const admin = await requireAdmin("/admin");
   const parsed = revokeAllSchema.safeParse({ userId: formData.get("userId") });
   if (!parsed.success) return;
-  const revoked = await getSessionService().revokeAll(parsed.data.userId);
-  await getTokenService().revokeAllForUser(parsed.data.userId, admin.userId);
+  const revoked = await signOutEverywhere(parsed.data.userId, admin.userId);
   await recordAuditEventForRequest({ event: "sign_out_everywhere", actorId: admin.userId, subjectId: parsed.data.userId, details: { sessionIds: revoked } });
   revalidatePath(`/admin/users/${parsed.data.userId}`);
 }

@@ -70,13 +70,13 @@ export async function tokenPairFor(page: Page, request: APIRequestContext, scope
   return (await response.json()) as { access_token: string; refresh_token: string; expires_in: number; scope: string };
 }
 
-/** A confidential client with a known secret (a resource server that introspects). */
-export async function createConfidentialClient(id: string) {
+/** A confidential client with a known secret: a resource server that may introspect, unless told otherwise. */
+export async function createConfidentialClient(id: string, { mayIntrospect = true } = {}) {
   const secret = `ghs_${randomBytes(32).toString("base64url")}`;
   await query(
-    `INSERT INTO "Client" (id, name, type, "secretHash", "redirectUris", "grantTypes", scopes, "updatedAt")
-     VALUES ($1, 'Resource server (test)', 'confidential', $2, '{}', '{}', '{profile}', now())`,
-    [id, hashOpaqueToken(secret)],
+    `INSERT INTO "Client" (id, name, type, "secretHash", "redirectUris", "grantTypes", scopes, "mayIntrospect", "updatedAt")
+     VALUES ($1, 'Resource server (test)', 'confidential', $2, '{}', '{}', '{profile}', $3, now())`,
+    [id, hashOpaqueToken(secret), mayIntrospect],
   );
   return { id, secret, basic: `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}` };
 }

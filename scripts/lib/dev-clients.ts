@@ -17,8 +17,8 @@ export async function ensureDevResourceServer(databaseUrl: string, directory = l
   await client.connect();
   try {
     await client.query(
-      `INSERT INTO "Client" (id, name, type, "secretHash", "redirectUris", "grantTypes", scopes, "firstParty", "updatedAt")
-       VALUES ($1, 'Development resource server', 'confidential', $2, '{}', '{}', '{profile,notes:read,notes:write}', true, now())
+      `INSERT INTO "Client" (id, name, type, "secretHash", "redirectUris", "grantTypes", scopes, "firstParty", "mayIntrospect", "updatedAt")
+       VALUES ($1, 'Development resource server', 'confidential', $2, '{}', '{}', '{profile,notes:read,notes:write}', true, true, now())
        ON CONFLICT (id) DO UPDATE SET "secretHash" = EXCLUDED."secretHash", "updatedAt" = now()`,
       [DEV_RESOURCE_SERVER_ID, hashOpaqueToken(secret)],
     );

@@ -1,7 +1,9 @@
 import "server-only";
 
+import type { NextRequest } from "next/server";
+
 import { isScope, type Scope } from "@/lib/scopes";
-import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { sessionCookieFrom } from "@/lib/session-cookie";
 import { getSessionService } from "@/server/sessions";
 import { getTokenService } from "@/server/tokens";
 import { TokenVerificationError } from "@/server/tokens/errors";
@@ -23,7 +25,7 @@ const SESSION_SCOPES: readonly Scope[] = ["profile", "notes:read", "notes:write"
  * @throws {InvalidTokenError} no credential, or a bad one (the route answers 401).
  * @throws {InsufficientScopeError} a good credential without every scope in `scopes` (403).
  */
-export async function authenticate(request: Request, { scopes = [] }: { scopes?: readonly Scope[] } = {}): Promise<Principal> {
+export async function authenticate(request: NextRequest, { scopes = [] }: { scopes?: readonly Scope[] } = {}): Promise<Principal> {
   const authorization = request.headers.get("authorization");
   const principal = authorization !== null ? await principalFromBearer(authorization) : await principalFromSessionCookie(request);
   if (!scopes.every((scope) => principal.scopes.includes(scope))) throw new InsufficientScopeError(scopes);
@@ -46,20 +48,9 @@ async function principalFromBearer(authorization: string): Promise<Principal> {
   }
 }
 
-async function principalFromSessionCookie(request: Request): Promise<Principal> {
-  const token = sessionTokenFromCookieHeader(request.headers.get("cookie"));
-  const session = token ? await getSessionService().resolve(token) : null;
+async function principalFromSessionCookie(request: NextRequest): Promise<Principal> {
+  const cookie = sessionCookieFrom(request.cookies);
+  const session = cookie ? await getSessionService().resolve(cookie.value) : null;
   if (!session) throw new InvalidTokenError("Sign in, or send an access token: Authorization: Bearer <token>.", false);
   return { kind: "session", userId: session.userId, sessionId: session.sessionId, scopes: SESSION_SCOPES };
-}
-
-function sessionTokenFromCookieHeader(header: string | null): string | undefined {
-  if (!header) return undefined;
-  const cookies = new Map(
-    header.split(";").map((pair) => {
-      const index = pair.indexOf("=");
-      return [pair.slice(0, index).trim(), pair.slice(index + 1).trim()] as const;
-    }),
-  );
-  return SESSION_COOKIE_NAMES.map((name) => cookies.get(name)).find(Boolean);
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Note, NoteCreateInput, NoteListQuery, NotePage, NoteUpdateInput } from "@/lib/notes-schema";
+import { InvalidTokenError } from "@/server/auth/principal";
 
 export interface NotesServiceDeps {
   db: PrismaClient;
@@ -41,8 +42,20 @@ export function createNotesService({ db }: NotesServiceDeps) {
     },
 
     /** Creates a note owned by `userId` (the owner comes from the principal, never from the body). */
+    /**
+     * @throws {InvalidTokenError} when the person no longer exists (a token can outlive its account by
+     *   up to its lifetime): the foreign key refuses the row, and the caller answers 401, not 500.
+     */
     async create(userId: string, input: NoteCreateInput): Promise<Note> {
-      return toNote(await db.note.create({ data: { userId, title: input.title, body: input.body }, select: noteColumns }));
+      try {
+        return toNote(await db.note.create({ data: { userId, title: input.title, body: input.body }, select: noteColumns }));
+      } catch (error) {
+        // By code, not class: Next may bundle the Prisma client twice (see lib/branded-error.ts).
+        if ((error as { code?: unknown } | null)?.code === "P2003") {
+          throw new InvalidTokenError("The account this credential belongs to no longer exists.");
+        }
+        throw error;
+      }
     },
 
     /** The person's note with this id, or `null` (whether it does not exist or is someone else's). */

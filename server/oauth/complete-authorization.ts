@@ -8,10 +8,11 @@ import { authorizationResponseUrl, type AuthorizationRequest } from "./authorize
  * The person approved (or the client is first-party): a code for them, and the URL that takes it back
  * to the client with the state and issuer.
  */
-export async function approveAuthorization(request: AuthorizationRequest, userId: string): Promise<string> {
+export async function approveAuthorization(request: AuthorizationRequest, session: { userId: string; sessionId: string }): Promise<string> {
   const code = await getTokenService().createAuthorizationCode({
     clientId: request.client.id,
-    userId,
+    userId: session.userId,
+    issuingSessionId: session.sessionId,
     redirectUri: request.redirectUri,
     scopes: request.scopes,
     codeChallenge: request.codeChallenge,

@@ -23,7 +23,8 @@ export async function startPlaygroundFamily(input: { userId: string; sessionId: 
     clientId: PLAYGROUND_CLIENT_ID,
     userId: input.userId,
     scopes: [...PLAYGROUND_SCOPES],
-    sessionId: input.sessionId,
+    issuingSessionId: input.sessionId,
+    boundToSession: true,
   });
   const family = await describePlaygroundFamily(input.userId, issued.familyId);
   if (!family) throw new Error("The family just issued could not be read back.");

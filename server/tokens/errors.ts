@@ -56,5 +56,15 @@ export class OAuthError extends Error {
     this.status = code === "invalid_client" ? 401 : 400;
   }
 }
+/** The browser session that asked for a grant ended before the grant was written (signed out meanwhile). */
+export class IssuingSessionEndedError extends Error {
+  readonly code = "issuing_session_ended";
+  constructor() {
+    super("The browser session that asked for these tokens has ended.");
+    this.name = "IssuingSessionEndedError";
+  }
+}
+
+brandErrorClass(IssuingSessionEndedError, "IssuingSessionEndedError");
 brandErrorClass(TokenVerificationError, "TokenVerificationError");
 brandErrorClass(OAuthError, "OAuthError");

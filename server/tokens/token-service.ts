@@ -5,7 +5,7 @@ import type { AuditEntry } from "@/server/audit/audit-log";
 
 import { signAccessToken, verifyAccessToken as verifyJwt, type AccessTokenClaims, type SigningKey } from "./access-token";
 import type { OAuthClient } from "./clients";
-import { OAuthError, TokenVerificationError } from "./errors";
+import { IssuingSessionEndedError, OAuthError, TokenVerificationError } from "./errors";
 import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from "./opaque-token";
 import type { RevocationList } from "./revocation-list";
 import { openSuccessor, sealSuccessor } from "./successor-seal";
@@ -127,20 +127,39 @@ export function createTokenService({
     return { familyId: created.id, response: tokenResponse(access.token, access.exp, refreshToken, access.scope) };
   }
 
+  /**
+   * Holds the issuing browser session's row (FOR SHARE) until the grant is written, and refuses if it is
+   * gone. "Sign out everywhere" deletes the sessions before it sweeps the families: its delete waits for
+   * grants in flight, so a pair or code issued by a session it ends is always in the sweep, never after it.
+   */
+  async function lockIssuingSession(tx: Pick<PrismaClient, "$queryRaw">, sessionId: string) {
+    const rows = await tx.$queryRaw<unknown[]>`SELECT 1 FROM "Session" WHERE "id" = ${sessionId} FOR SHARE`;
+    if (rows.length === 0) throw new IssuingSessionEndedError();
+  }
+
   async function revokeFamily(familyId: string, reason: RevocationReason, actorId: string | null = null): Promise<boolean> {
     const at = now();
-    const marked = await db.tokenFamily.updateMany({ where: { id: familyId, revokedAt: null }, data: { revokedAt: at, revokedReason: reason } });
-    // Every access token the family issued that may still be alive joins the denylist.
-    const live = await db.refreshToken.findMany({
-      where: { familyId, accessTokenExpiresAt: { gt: at } },
-      select: { accessTokenJti: true, accessTokenExpiresAt: true },
+    // One transaction: the family is marked and its access tokens denied together, or neither is. The
+    // update locks the family row first, so a refresh in flight commits before the tokens are listed
+    // (and its new access token is denied too) or finds the family revoked.
+    const revoked = await db.$transaction(async (tx) => {
+      const marked = await tx.tokenFamily.updateManyAndReturn({
+        where: { id: familyId, revokedAt: null },
+        data: { revokedAt: at, revokedReason: reason },
+        select: { userId: true, clientId: true },
+      });
+      const live = await tx.refreshToken.findMany({
+        where: { familyId, accessTokenExpiresAt: { gt: at } },
+        select: { accessTokenJti: true, accessTokenExpiresAt: true },
+      });
+      await revocations.revokeAccessTokens(
+        live.map((token) => ({ jti: token.accessTokenJti, expiresAt: token.accessTokenExpiresAt })),
+        tx,
+      );
+      return marked[0];
     });
-    await revocations.revokeAccessTokens(live.map((token) => ({ jti: token.accessTokenJti, expiresAt: token.accessTokenExpiresAt })));
-    if (marked.count > 0) {
-      const family = await db.tokenFamily.findUnique({ where: { id: familyId }, select: { userId: true, clientId: true, kind: true } });
-      audit({ event: "token_family_revoked", actorId, subjectId: family?.userId ?? null, details: { familyId, reason, clientId: family?.clientId ?? null } });
-    }
-    return marked.count > 0;
+    if (revoked) audit({ event: "token_family_revoked", actorId, subjectId: revoked.userId, details: { familyId, reason, clientId: revoked.clientId } });
+    return revoked !== undefined;
   }
 
   async function revokeFamiliesWhere(where: { userId?: string; sessionId?: string }, reason: RevocationReason, actorId: string | null) {
@@ -170,7 +189,8 @@ export function createTokenService({
     throw invalidGrant(STALE_REFRESH);
   }
 
-  async function verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
+  /** The claims of a valid, unrevoked access token (the verified-token cache first). */
+  async function liveAccessTokenClaims(token: string): Promise<AccessTokenClaims> {
     let claims = verified.get(token);
     const nowSeconds = seconds(now());
     if (!claims) {
@@ -181,9 +201,20 @@ export function createTokenService({
       verified.delete(token);
       throw new TokenVerificationError("expired");
     }
-    const userId = claims.sub === claims.client_id ? null : claims.sub;
-    if (await revocations.isRevoked({ jti: claims.jti, userId, iat: claims.iat })) throw new TokenVerificationError("revoked");
-    return { userId, clientId: claims.client_id, jti: claims.jti, scopes: claims.scope.split(" ").filter(Boolean), issuedAt: claims.iat, expiresAt: claims.exp };
+    if (await revocations.isRevoked({ jti: claims.jti, userId: subjectUserId(claims), iat: claims.iat })) throw new TokenVerificationError("revoked");
+    return claims;
+  }
+
+  async function verifyAccessToken(token: string): Promise<VerifiedAccessToken> {
+    const claims = await liveAccessTokenClaims(token);
+    return {
+      userId: subjectUserId(claims),
+      clientId: claims.client_id,
+      jti: claims.jti,
+      scopes: claims.scope.split(" ").filter(Boolean),
+      issuedAt: claims.iat,
+      expiresAt: claims.exp,
+    };
   }
 
   return {
@@ -192,10 +223,24 @@ export function createTokenService({
 
     /**
      * Issues a token pair outside any redirect flow: the playground's (bound to the browser session) and
-     * personal API tokens (named). The person is already authenticated by their session.
+     * personal API tokens (named). The person is authenticated by `issuingSessionId`, which must still be
+     * live when the pair is written (see `lockIssuingSession`).
      */
-    async issueFamily(input: { kind: "personal" | "playground"; clientId: string; userId: string; scopes: string[]; name?: string; sessionId?: string }) {
-      const result = await db.$transaction((tx) => startFamily(tx, input));
+    async issueFamily(input: {
+      kind: "personal" | "playground";
+      clientId: string;
+      userId: string;
+      scopes: string[];
+      name?: string;
+      issuingSessionId: string;
+      /** Ends with the session (the playground's pair). */
+      boundToSession?: boolean;
+    }) {
+      const { issuingSessionId, boundToSession, ...family } = input;
+      const result = await db.$transaction(async (tx) => {
+        await lockIssuingSession(tx, issuingSessionId);
+        return startFamily(tx, { ...family, sessionId: boundToSession ? issuingSessionId : undefined });
+      });
       audit({ event: "tokens_issued", actorId: input.userId, subjectId: input.userId, details: { familyId: result.familyId, clientId: input.clientId, kind: input.kind } });
       return result;
     },
@@ -204,10 +249,14 @@ export function createTokenService({
      * Issues an authorization code (RFC 6749 §4.1.2) once the person has approved the request.
      * @returns the code (only its hash is stored).
      */
-    async createAuthorizationCode(input: { clientId: string; userId: string; redirectUri: string; scopes: string[]; codeChallenge: string }) {
+    async createAuthorizationCode(input: { clientId: string; userId: string; redirectUri: string; scopes: string[]; codeChallenge: string; issuingSessionId: string }) {
+      const { issuingSessionId, ...grant } = input;
       const code = generateOpaqueToken("authorizationCode");
-      await db.authorizationCode.create({
-        data: { ...input, codeHash: hashOpaqueToken(code), expiresAt: new Date(now().getTime() + config.authorizationCodeTtlSeconds * 1000), createdAt: now() },
+      await db.$transaction(async (tx) => {
+        await lockIssuingSession(tx, issuingSessionId);
+        await tx.authorizationCode.create({
+          data: { ...grant, codeHash: hashOpaqueToken(code), expiresAt: new Date(now().getTime() + config.authorizationCodeTtlSeconds * 1000), createdAt: now() },
+        });
       });
       return code;
     },
@@ -231,6 +280,9 @@ export function createTokenService({
         throw invalidCode;
       }
       if (row.expiresAt <= now()) throw invalidCode;
+      // A code issued before "sign out everywhere" must not start a pair after it.
+      const owner = await db.user.findUnique({ where: { id: row.userId }, select: { tokensValidAfter: true } });
+      if (!owner || (owner.tokensValidAfter && row.createdAt < owner.tokensValidAfter)) throw invalidCode;
       if (row.redirectUri !== input.redirectUri) throw invalidGrant("redirect_uri differs from the one the code was issued for.");
       if (!pkceMatches(input.codeVerifier, row.codeChallenge)) throw invalidGrant("The PKCE code_verifier does not match the code_challenge.");
 
@@ -345,13 +397,11 @@ export function createTokenService({
         };
       }
       try {
-        await verifyAccessToken(token);
+        return { active: true, token_type: "Bearer", ...(await liveAccessTokenClaims(token)) };
       } catch (error) {
         if (error instanceof TokenVerificationError) return { active: false };
         throw error;
       }
-      const claims = verified.get(token)!;
-      return { active: true, token_type: "Bearer", ...claims };
     },
 
     /** Revokes the families bound to a browser session (the session itself is ended by the session service). */
@@ -365,6 +415,7 @@ export function createTokenService({
      */
     async revokeAllForUser(userId: string, actorId: string | null = userId) {
       await revocations.setTokensValidAfter(userId, now());
+      await db.authorizationCode.deleteMany({ where: { userId, usedAt: null } });
       return revokeFamiliesWhere({ userId }, "sign_out_everywhere", actorId);
     },
 
@@ -403,7 +454,8 @@ export function createTokenService({
     /** The person's live token families, newest first, for the Devices & access page. */
     listFamilies(userId: string, filter: { kind?: TokenFamilyKind } = {}) {
       return db.tokenFamily.findMany({
-        where: { userId, revokedAt: null, expiresAt: { gt: now() }, ...filter },
+        // Live: not revoked, within its absolute end, and holding a refresh token that can still be used.
+        where: { userId, revokedAt: null, expiresAt: { gt: now() }, tokens: { some: { retiredAt: null, expiresAt: { gt: now() } } }, ...filter },
         orderBy: { createdAt: "desc" },
         select: { id: true, kind: true, name: true, scopes: true, createdAt: true, lastUsedAt: true, expiresAt: true, sessionId: true, client: { select: { id: true, name: true } } },
       });
@@ -412,6 +464,11 @@ export function createTokenService({
 }
 
 export type TokenService = ReturnType<typeof createTokenService>;
+
+/** The person a token acts for, or null for a client's own token (sub = client_id, RFC 9068 §2.2). */
+function subjectUserId(claims: AccessTokenClaims): string | null {
+  return claims.sub === claims.client_id ? null : claims.sub;
+}
 
 /** RFC 7636 §4.6: BASE64URL(SHA256(code_verifier)) == code_challenge, compared in constant time. */
 export function pkceMatches(codeVerifier: string, codeChallenge: string): boolean {

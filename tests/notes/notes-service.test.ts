@@ -5,6 +5,7 @@ import { PrismaClient } from "@/generated/prisma/client";
 import type { Note } from "@/lib/notes-schema";
 import { createNotesService, type NotesService } from "@/server/notes/notes-service";
 import { createTestDatabase } from "../support/test-database";
+import { InvalidTokenError } from "@/server/auth/principal";
 
 /* The notes service against the real PostgreSQL: what one person can do with their notes, and that no
    id, cursor or update reaches another person's. */
@@ -49,6 +50,12 @@ describe("notes service", () => {
       expect(new Date(note.createdAt).toISOString()).toBe(note.createdAt);
       expect(await db.note.findUniqueOrThrow({ where: { id: note.id } })).toMatchObject({ userId, title: "Groceries" });
       expect(Object.keys(note)).not.toContain("userId");
+    });
+
+    it("refuses, as an invalid credential, a note for a person who no longer exists", async () => {
+      const userId = await newUserId();
+      await db.user.delete({ where: { id: userId } });
+      await expect(notes.create(userId, { title: "orphan", body: "" })).rejects.toBeInstanceOf(InvalidTokenError);
     });
 
     it("gets a note by id", async () => {

@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { PrismaClient } from "@/generated/prisma/client";
-import { createRevocationList } from "@/server/tokens/revocation-list";
+import { createRevocationList, REVOCATIONS_COMPLETE_KEY } from "@/server/tokens/revocation-list";
 import { startTcpProxy } from "../support/tcp-proxy";
 import { createTestDatabase } from "../support/test-database";
 
@@ -41,20 +41,55 @@ describe("revocation list", () => {
   const inAnHour = () => new Date(Date.now() + HOUR);
   const iatNow = () => Math.floor(Date.now() / 1000);
 
-  it("answers from Redis once in sync, so a row missing from Redis is a real difference", async () => {
+  const complete = () => direct.exists(REVOCATIONS_COMPLETE_KEY);
+
+  it("answers from Redis once its copy is marked complete, and from PostgreSQL when the mark is gone", async () => {
     const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
-    await expect.poll(() => list.isRevoked({ jti: "probe", userId: null, iat: iatNow() })).toBe(false);
+    await expect.poll(complete).toBe(1);
     await list.revokeAccessTokens([{ jti: "jti-a", expiresAt: inAnHour() }]);
+    // Written to Redis before PostgreSQL, with the token's own lifetime.
     expect(await direct.pttl("gatehouse:revoked-jti:jti-a")).toBeGreaterThan(HOUR - 60_000);
     expect(await list.isRevoked({ jti: "jti-a", userId: null, iat: iatNow() })).toBe(true);
-    expect(await list.isRevoked({ jti: "jti-b", userId: null, iat: iatNow() })).toBe(false);
+
+    // A row only PostgreSQL has: while the copy is marked complete, Redis answers (and does not know it)...
+    await db.revokedAccessToken.create({ data: { jti: "only-in-postgres", expiresAt: inAnHour() } });
+    expect(await list.isRevoked({ jti: "only-in-postgres", userId: null, iat: iatNow() })).toBe(false);
+    // ...and once the mark is gone (a flush, a restart, another process's failed write), PostgreSQL does,
+    // and a resync brings Redis back in line.
+    await direct.del(REVOCATIONS_COMPLETE_KEY);
+    expect(await list.isRevoked({ jti: "only-in-postgres", userId: null, iat: iatNow() })).toBe(true);
+    await expect.poll(() => direct.exists("gatehouse:revoked-jti:only-in-postgres"), { timeout: 10_000 }).toBe(1);
+    await expect.poll(complete, { timeout: 10_000 }).toBe(1);
+  });
+
+  it("a Redis that lost its data (restart, flush) is not trusted until rebuilt", async () => {
+    const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+    await list.revokeAccessTokens([{ jti: "survives-flush", expiresAt: inAnHour() }]);
+    await direct.flushdb();
+    expect(await list.isRevoked({ jti: "survives-flush", userId: null, iat: iatNow() })).toBe(true);
+    await expect.poll(() => direct.exists("gatehouse:revoked-jti:survives-flush"), { timeout: 10_000 }).toBe(1);
+  });
+
+  it("is never trusted from a Redis that may evict keys", async () => {
+    const [, policy] = (await direct.config("GET", "maxmemory-policy")) as [string, string];
+    await direct.config("SET", "maxmemory-policy", "allkeys-lru");
+    try {
+      await direct.del(REVOCATIONS_COMPLETE_KEY);
+      const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+      await db.revokedAccessToken.create({ data: { jti: "evictable", expiresAt: inAnHour() } });
+      expect(await list.isRevoked({ jti: "evictable", userId: null, iat: iatNow() })).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await complete()).toBe(0);
+    } finally {
+      await direct.config("SET", "maxmemory-policy", policy);
+    }
   });
 
   it("entries expire with their tokens, and already-expired tokens are not stored", async () => {
     const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
     await list.revokeAccessTokens([{ jti: "jti-soon", expiresAt: new Date(Date.now() + 3000) }, { jti: "jti-dead", expiresAt: new Date(Date.now() - 1000) }]);
     expect(await db.revokedAccessToken.count({ where: { jti: "jti-dead" } })).toBe(0);
-    await expect.poll(() => direct.pttl("gatehouse:revoked-jti:jti-soon")).toBeGreaterThan(0);
+    expect(await direct.pttl("gatehouse:revoked-jti:jti-soon")).toBeGreaterThan(0);
     expect(await direct.pttl("gatehouse:revoked-jti:jti-soon")).toBeLessThanOrEqual(3000);
   });
 
@@ -79,6 +114,7 @@ describe("revocation list", () => {
   it("a revocation made while Redis is unreachable holds, before and after Redis is back", async () => {
     const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
     const viaProxy = await connectRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
+    viaProxy.on("error", () => {}); // the cut is the point
     const list = createRevocationList({ db, redis: viaProxy, maxTokenLifetimeMs: HOUR });
     const user = await db.user.create({ data: { name: "Outage" } });
     await expect.poll(() => list.isRevoked({ jti: "warm", userId: user.id, iat: iatNow() })).toBe(false);
@@ -91,8 +127,9 @@ describe("revocation list", () => {
 
     await proxy.restore();
     await untilReady(viaProxy);
-    // Redis never received those writes; the list rebuilt its copy before trusting it again.
-    await expect.poll(() => direct.exists("gatehouse:revoked-jti:during-outage")).toBe(1);
+    // Redis never received those writes: the list withdrew the mark and rebuilt the copy.
+    await expect.poll(() => direct.exists("gatehouse:revoked-jti:during-outage"), { timeout: 10_000 }).toBe(1);
+    await expect.poll(complete, { timeout: 10_000 }).toBe(1);
     expect(await list.isRevoked({ jti: "during-outage", userId: null, iat: iatNow() })).toBe(true);
     expect(await list.isRevoked({ jti: "old", userId: user.id, iat: iatNow() - 10 })).toBe(true);
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/generated/prisma/client";
 import type { AuditEntry } from "@/server/audit/audit-log";
 import type { OAuthClient } from "@/server/tokens/clients";
-import { OAuthError, TokenVerificationError } from "@/server/tokens/errors";
+import { IssuingSessionEndedError, OAuthError, TokenVerificationError } from "@/server/tokens/errors";
 import { hashOpaqueToken } from "@/server/tokens/opaque-token";
 import { createRevocationList, type RevocationList } from "@/server/tokens/revocation-list";
 import { DEFAULT_TOKEN_TIMINGS } from "@/server/tokens/token-config";
@@ -86,13 +86,20 @@ describe("token service", () => {
 
   const advance = (ms: number) => (clock = new Date(clock.getTime() + ms));
 
+  /** A person signed in in a browser: the session that asks for their grants. */
   async function newUser() {
-    return db.user.create({ data: { name: "Token Tester" } });
+    const user = await db.user.create({ data: { name: "Token Tester" } });
+    const session = await db.session.create({ data: { tokenHash: `hash-${user.id}`, userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) } });
+    return { ...user, sessionId: session.id };
+  }
+
+  async function sessionOf(userId: string) {
+    return (await db.session.findFirstOrThrow({ where: { userId } })).id;
   }
 
   async function codeFor(tokens: TokenService, userId: string, scopes = ["profile", "notes:read"]) {
     const pkce = pkcePair();
-    const code = await tokens.createAuthorizationCode({ clientId: native.id, userId, redirectUri: REDIRECT, scopes, codeChallenge: pkce.challenge });
+    const code = await tokens.createAuthorizationCode({ clientId: native.id, userId, redirectUri: REDIRECT, scopes, codeChallenge: pkce.challenge, issuingSessionId: await sessionOf(userId) });
     return { code, ...pkce };
   }
 
@@ -303,6 +310,29 @@ describe("token service", () => {
       await expect(tokens.verifyAccessToken(after.access_token)).resolves.toMatchObject({ userId: user.id });
     });
 
+    it("a code issued before sign out everywhere starts no pair after it", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const { code, verifier } = await codeFor(tokens, user.id);
+      const unused = await codeFor(tokens, user.id);
+      advance(2_000);
+      await tokens.revokeAllForUser(user.id);
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier }))).toBe("invalid_grant");
+      expect(await db.authorizationCode.count({ where: { userId: user.id, usedAt: null } })).toBe(0);
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code: unused.code, redirectUri: REDIRECT, codeVerifier: unused.verifier }))).toBe("invalid_grant");
+    });
+
+    it("grants are written only while the session that asked for them lives", async () => {
+      const tokens = service();
+      const user = await newUser();
+      await db.session.delete({ where: { id: user.sessionId } });
+      await expect(tokens.issueFamily({ kind: "personal", clientId: "gatehouse-personal", userId: user.id, scopes: ["profile"], issuingSessionId: user.sessionId })).rejects.toBeInstanceOf(IssuingSessionEndedError);
+      await expect(
+        tokens.createAuthorizationCode({ clientId: native.id, userId: user.id, redirectUri: REDIRECT, scopes: ["profile"], codeChallenge: pkcePair().challenge, issuingSessionId: user.sessionId }),
+      ).rejects.toBeInstanceOf(IssuingSessionEndedError);
+      expect(await db.tokenFamily.count({ where: { userId: user.id } })).toBe(0);
+    });
+
     it("the same checks hold without Redis, on PostgreSQL alone", async () => {
       const tokens = service(createRevocationList({ db, redis: null, maxTokenLifetimeMs: 910_000, now }));
       const user = await newUser();
@@ -348,7 +378,7 @@ describe("token service", () => {
       expect(await tokens.introspect("garbage")).toEqual({ active: false });
       const stranger = await testKeys("stranger");
       const foreign = createTokenService({ db, keys: stranger.store, revocations: createRevocationList({ db, maxTokenLifetimeMs: 1, now }), config, now });
-      expect(await tokens.introspect((await foreign.issueFamily({ kind: "personal", clientId: "gatehouse-personal", userId: user.id, scopes: ["profile"] })).response.access_token)).toEqual({
+      expect(await tokens.introspect((await foreign.issueFamily({ kind: "personal", clientId: "gatehouse-personal", userId: user.id, scopes: ["profile"], issuingSessionId: user.sessionId })).response.access_token)).toEqual({
         active: false,
       });
     });
@@ -358,7 +388,7 @@ describe("token service", () => {
     it("lists a person's live families and lets them revoke their own only", async () => {
       const tokens = service();
       const [user, stranger] = [await newUser(), await newUser()];
-      const { familyId } = await tokens.issueFamily({ kind: "personal", clientId: "gatehouse-personal", userId: user.id, scopes: ["notes:read"], name: "backup script" });
+      const { familyId } = await tokens.issueFamily({ kind: "personal", clientId: "gatehouse-personal", userId: user.id, scopes: ["notes:read"], name: "backup script", issuingSessionId: user.sessionId });
       expect((await tokens.listFamilies(user.id)).map((family) => family.name)).toEqual(["backup script"]);
       expect(await tokens.revokeUserFamily(stranger.id, familyId)).toBe(false);
       expect(await tokens.revokeUserFamily(user.id, familyId)).toBe(true);
@@ -373,10 +403,10 @@ describe("token service", () => {
         revocations: createRevocationList({ db, redis, maxTokenLifetimeMs: 910_000, now }),
         config,
         now,
-        isSessionLive: async (sessionId) => sessionId === "session-2" && live,
+        isSessionLive: async (sessionId) => sessionId === user.sessionId && live,
       });
       const user = await newUser();
-      const issued = await tokens.issueFamily({ kind: "playground", clientId: "gatehouse-playground", userId: user.id, scopes: ["profile"], sessionId: "session-2" });
+      const issued = await tokens.issueFamily({ kind: "playground", clientId: "gatehouse-playground", userId: user.id, scopes: ["profile"], issuingSessionId: user.sessionId, boundToSession: true });
       const refreshed = await tokens.refresh(playground, { refreshToken: issued.response.refresh_token });
       live = false;
       expect(await oauthError(tokens.refresh(playground, { refreshToken: refreshed.refresh_token }))).toBe("invalid_grant");
@@ -387,8 +417,8 @@ describe("token service", () => {
     it("a family bound to a browser session ends with it", async () => {
       const tokens = service();
       const user = await newUser();
-      const issued = await tokens.issueFamily({ kind: "playground", clientId: "gatehouse-playground", userId: user.id, scopes: ["profile"], sessionId: "session-1" });
-      await tokens.revokeFamiliesOfSession("session-1");
+      const issued = await tokens.issueFamily({ kind: "playground", clientId: "gatehouse-playground", userId: user.id, scopes: ["profile"], issuingSessionId: user.sessionId, boundToSession: true });
+      await tokens.revokeFamiliesOfSession(user.sessionId);
       expect(await verifyFailure(tokens.verifyAccessToken(issued.response.access_token))).toBe("revoked");
     });
   });

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
 import { recordAuditEventForRequest } from "@/server/audit";
 import { requireSession } from "@/server/auth/current-session";
+import { signOutEverywhere } from "@/server/account/sign-out-everywhere";
 import { getSessionService } from "@/server/sessions";
 import { getTokenService } from "@/server/tokens";
 
@@ -61,9 +62,7 @@ export async function revokeOtherSessionsAction() {
 /** "Sign out everywhere": every session, this one included. */
 export async function revokeAllSessionsAction() {
   const session = await requireSession("/account/security");
-  const revoked = await getSessionService().revokeAll(session.userId);
-  // Everywhere means API tokens too: every family revoked, every access token issued until now refused.
-  await getTokenService().revokeAllForUser(session.userId);
+  const revoked = await signOutEverywhere(session.userId, session.userId);
   await recordAuditEventForRequest({ event: "sign_out_everywhere", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked } });
   await clearSessionCookie();
   redirect("/signin");

@@ -38,7 +38,7 @@ export async function createPersonalTokenAction(_previous: PersonalTokenCreateSt
   }
 
   const { name, scopes } = parsed.data;
-  const { response } = await tokens.issueFamily({ kind: "personal", clientId: PERSONAL_TOKEN_CLIENT_ID, userId: session.userId, scopes, name });
+  const { response } = await tokens.issueFamily({ kind: "personal", clientId: PERSONAL_TOKEN_CLIENT_ID, userId: session.userId, scopes, name, issuingSessionId: session.sessionId });
   revalidatePath(PAGE);
   return { status: "created", name, accessToken: response.access_token, refreshToken: response.refresh_token, expiresIn: response.expires_in, scope: response.scope };
 }

@@ -24,6 +24,6 @@ export async function decideAuthorizationAction(formData: FormData) {
   const session = await requireSession(`/oauth/authorize?${query}`);
   const validation = await validateAuthorizeRequest(getDb(), authorizeParamsFrom(query));
   if (validation.outcome !== "ok") redirect(`/oauth/authorize?${query}`);
-  const destination = parsed.data.decision === "allow" ? await approveAuthorization(validation.request, session.userId) : denyAuthorization(validation.request);
+  const destination = parsed.data.decision === "allow" ? await approveAuthorization(validation.request, session) : denyAuthorization(validation.request);
   redirect(destination);
 }

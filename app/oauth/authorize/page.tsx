@@ -42,7 +42,7 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
   if (!session) redirect(`/signin?callbackUrl=${encodeURIComponent(`/oauth/authorize?${query}`)}`);
   const { request } = validation;
 
-  if (request.client.firstParty) redirect(await approveAuthorization(request, session.userId));
+  if (request.client.firstParty) redirect(await approveAuthorization(request, session));
 
   const destination = new URL(request.redirectUri);
   return (

@@ -1,6 +1,7 @@
 // POST /oauth/introspect — token introspection (RFC 7662) for resource servers. Only an authenticated
-// confidential client may ask (§2.1: otherwise anyone could test stolen tokens); anything expired,
-// revoked, retired or foreign is `{ "active": false }`.
+// confidential client marked `mayIntrospect` may ask (§2.1, §4: otherwise any client could test tokens
+// it came across, and learn whose they are); anything expired, revoked, retired or foreign is
+// `{ "active": false }`.
 import { getDb } from "@/server/db";
 import { readOAuthForm } from "@/server/oauth/oauth-form";
 import { oauthErrorResponse, oauthJson } from "@/server/oauth/oauth-response";
@@ -16,7 +17,7 @@ export async function POST(request: Request) {
   try {
     const form = await readOAuthForm(request);
     const client = await authenticateClient(getDb(), clientCredentialsFrom(authorization, form));
-    if (client.type !== "confidential") throw new OAuthError("invalid_client", "Only a confidential client may introspect tokens.");
+    if (client.type !== "confidential" || !client.mayIntrospect) throw new OAuthError("invalid_client", "This client may not introspect tokens.");
     const { token } = tokenParameterSchema.parse(form);
     return oauthJson(await getTokenService().introspect(token));
   } catch (error) {

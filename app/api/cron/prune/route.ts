@@ -4,18 +4,17 @@ import { timingSafeEqual } from "node:crypto";
 
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
-import { apiErrorResponse } from "@/server/http/api-error";
+import { InvalidTokenError } from "@/server/auth/principal";
+import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { pruneExpired } from "@/server/maintenance/prune-expired";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
-  const { cronSecret, sessionLifetimes } = getEnv();
-  if (!cronSecret) return Response.json({ error: { code: "not_found", message: "Not found." } }, { status: 404 });
-  if (!bearerMatches(request.headers.get("authorization"), cronSecret)) {
-    return Response.json({ error: { code: "unauthenticated", message: "This route needs the cron secret." } }, { status: 401, headers: { "WWW-Authenticate": 'Bearer realm="cron"' } });
-  }
   try {
+    const { cronSecret, sessionLifetimes } = getEnv();
+    if (!cronSecret) throw new ApiError("not_found", 404, "Not found.");
+    if (!bearerMatches(request.headers.get("authorization"), cronSecret)) throw new InvalidTokenError("This route needs the cron secret.");
     return Response.json({ removed: await pruneExpired(getDb(), sessionLifetimes) }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return apiErrorResponse(error);

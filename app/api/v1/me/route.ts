@@ -1,5 +1,7 @@
 // GET /api/v1/me — the person calling, from their browser session or a Bearer token with the `profile`
 // scope (a client's own token has no person: 403).
+import type { NextRequest } from "next/server";
+
 import { authenticate } from "@/server/auth/authenticate";
 import { requireUserId } from "@/server/auth/require-user";
 import { getProfile } from "@/server/account/get-profile";
@@ -7,7 +9,7 @@ import { apiErrorResponse } from "@/server/http/api-error";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
+export async function GET(request: NextRequest) {
   try {
     const principal = await authenticate(request, { scopes: ["profile"] });
     const user = await getProfile(requireUserId(principal));

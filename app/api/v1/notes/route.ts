@@ -1,5 +1,7 @@
 // GET  /api/v1/notes — the caller's notes, newest first, one page at a time (?cursor=&limit=); scope notes:read.
 // POST /api/v1/notes — creates a note; 201 with the note and its Location; scope notes:write.
+import type { NextRequest } from "next/server";
+
 import { noteCreateSchema, noteListQuerySchema } from "@/lib/notes-schema";
 import { authenticate } from "@/server/auth/authenticate";
 import { requireUserId } from "@/server/auth/require-user";
@@ -13,7 +15,7 @@ export const dynamic = "force-dynamic";
 // A person's notes: never in a shared cache, nor kept by the browser.
 const headers = { "Cache-Control": "private, no-store" };
 
-export async function GET(request: Request) {
+export async function GET(request: NextRequest) {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:read"] }));
     const query = parseInput(noteListQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
@@ -23,7 +25,7 @@ export async function GET(request: Request) {
   }
 }
 
-export async function POST(request: Request) {
+export async function POST(request: NextRequest) {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
     const note = await getNotesService().create(userId, await readJsonBody(request, noteCreateSchema));

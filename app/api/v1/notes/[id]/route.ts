@@ -2,6 +2,8 @@
 // PATCH  /api/v1/notes/:id — changes its title and/or body; scope notes:write.
 // DELETE /api/v1/notes/:id — deletes it; 204; scope notes:write.
 // Someone else's note answers exactly as a missing one (404), so ids reveal nothing about other people.
+import type { NextRequest } from "next/server";
+
 import { noteIdSchema, noteUpdateSchema } from "@/lib/notes-schema";
 import { authenticate } from "@/server/auth/authenticate";
 import { requireUserId } from "@/server/auth/require-user";
@@ -23,7 +25,7 @@ async function noteIdFrom(context: Context): Promise<string> {
   return parsed.data;
 }
 
-export async function GET(request: Request, context: Context) {
+export async function GET(request: NextRequest, context: Context) {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:read"] }));
     const note = await getNotesService().get(userId, await noteIdFrom(context));
@@ -34,7 +36,7 @@ export async function GET(request: Request, context: Context) {
   }
 }
 
-export async function PATCH(request: Request, context: Context) {
+export async function PATCH(request: NextRequest, context: Context) {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
     const id = await noteIdFrom(context);
@@ -46,7 +48,7 @@ export async function PATCH(request: Request, context: Context) {
   }
 }
 
-export async function DELETE(request: Request, context: Context) {
+export async function DELETE(request: NextRequest, context: Context) {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
     if (!(await getNotesService().remove(userId, await noteIdFrom(context)))) throw notFound();
