@@ -12,10 +12,16 @@ const REVOKED_FAMILY_RETENTION_MS = 24 * 60 * 60 * 1000;
  * @returns how many rows of each kind were removed.
  */
 export async function pruneExpired(db: PrismaClient, lifetimes: SessionLifetimes, now = new Date()) {
+  const endedSessions = { OR: [{ expiresAt: { lte: now } }, { lastUsedAt: { lte: new Date(now.getTime() - lifetimes.idleTimeoutMs) } }] };
+  // Families bound to those sessions end with them (they could no longer refresh anyway; this takes them
+  // off the Devices & access page). Their access tokens were all issued while the session lived.
+  const ended = await db.session.findMany({ where: endedSessions, select: { id: true } });
+  await db.tokenFamily.updateMany({
+    where: { sessionId: { in: ended.map((session) => session.id) }, revokedAt: null },
+    data: { revokedAt: now, revokedReason: "session_ended" },
+  });
   const [sessions, authorizationCodes, tokenFamilies, revokedAccessTokens] = await Promise.all([
-    db.session.deleteMany({
-      where: { OR: [{ expiresAt: { lte: now } }, { lastUsedAt: { lte: new Date(now.getTime() - lifetimes.idleTimeoutMs) } }] },
-    }),
+    db.session.deleteMany({ where: { id: { in: ended.map((session) => session.id) } } }),
     db.authorizationCode.deleteMany({ where: { expiresAt: { lte: now } } }),
     db.tokenFamily.deleteMany({
       where: { OR: [{ expiresAt: { lte: now } }, { revokedAt: { lte: new Date(now.getTime() - REVOKED_FAMILY_RETENTION_MS) } }] },

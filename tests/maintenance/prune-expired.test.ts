@@ -39,6 +39,8 @@ describe("pruneExpired", () => {
         family("recently-revoked", { expiresAt: later(DAY), revokedAt: ago(HOUR) }),
         family("long-revoked", { expiresAt: later(DAY), revokedAt: ago(2 * DAY) }),
         family("expired", { expiresAt: ago(1) }),
+        { ...family("bound-to-idle-session", { expiresAt: later(DAY) }), sessionId: "idle" },
+        { ...family("bound-to-live-session", { expiresAt: later(DAY) }), sessionId: "live" },
       ],
     });
     await db.refreshToken.create({ data: { tokenHash: "rt-expired", familyId: "expired", expiresAt: ago(1), accessTokenJti: "j", accessTokenExpiresAt: ago(1) } });
@@ -47,7 +49,9 @@ describe("pruneExpired", () => {
     expect(await pruneExpired(db, DEFAULT_LIFETIMES, now)).toEqual({ sessions: 2, authorizationCodes: 1, tokenFamilies: 2, revokedAccessTokens: 1 });
     expect((await db.session.findMany()).map((row) => row.id)).toEqual(["live"]);
     expect((await db.authorizationCode.findMany()).map((row) => row.codeHash)).toEqual(["fresh"]);
-    expect((await db.tokenFamily.findMany({ orderBy: { id: "asc" } })).map((row) => row.id)).toEqual(["live", "recently-revoked"]);
+    expect((await db.tokenFamily.findMany({ orderBy: { id: "asc" } })).map((row) => row.id)).toEqual(["bound-to-idle-session", "bound-to-live-session", "live", "recently-revoked"]);
+    expect(await db.tokenFamily.findUniqueOrThrow({ where: { id: "bound-to-idle-session" } })).toMatchObject({ revokedReason: "session_ended" });
+    expect(await db.tokenFamily.findUniqueOrThrow({ where: { id: "bound-to-live-session" } })).toMatchObject({ revokedAt: null });
     expect(await db.refreshToken.count({ where: { tokenHash: "rt-expired" } })).toBe(0);
     expect((await db.revokedAccessToken.findMany()).map((row) => row.jti)).toEqual(["still-denied"]);
   });
