@@ -66,6 +66,14 @@ test.describe("forged and misused access tokens at the API", () => {
     expect((await meWith(await signWithAppKey({ typ: "at+jwt" }, validClaims(userId)))).status).toBe(200);
   });
 
+  test("a client's own token (sub = client_id) is a client principal: valid, but it has no person", async () => {
+    const clientToken = await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(nativeClient.id), scope: "profile notes:read" });
+    const me = await api.get("/api/v1/me", { headers: { Authorization: `Bearer ${clientToken}` } });
+    expect(me.status()).toBe(403);
+    expect(me.headers()["www-authenticate"]).toContain('error="insufficient_scope"');
+    expect((await api.get("/api/v1/notes", { headers: { Authorization: `Bearer ${clientToken}` } })).status()).toBe(403);
+  });
+
   test("HS256 signed with the published public key is refused", async ({ request }) => {
     const { createHmac } = await import("node:crypto");
     const { keys } = await (await request.get("/.well-known/jwks.json")).json();

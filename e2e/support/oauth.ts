@@ -86,6 +86,8 @@ export async function createConfidentialClient(id: string, { mayIntrospect = tru
  * show that the checks after the signature (expiry, issuer, audience, type) hold on their own.
  */
 export async function signWithAppKey(header: Record<string, unknown>, payload: Record<string, unknown>) {
+  // The app makes its first key on first use: asking for the JWKS is such a use.
+  expect((await fetch(`${e2eConfig.baseURL}/.well-known/jwks.json`)).status).toBe(200);
   const [row] = await query<{ kid: string; privateJwkEncrypted: string }>(
     `SELECT kid, "privateJwkEncrypted" FROM "SigningKey" WHERE "activatesAt" <= now() ORDER BY "activatesAt" DESC LIMIT 1`,
   );
