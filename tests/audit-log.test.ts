@@ -1,26 +1,17 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { PrismaClient } from "@/generated/prisma/client";
 import { createAuditLog } from "@/server/audit/audit-log";
 import { roleForEmail, syncRole } from "@/server/roles/sync-role";
-import { createTestDatabase } from "./support/test-database";
+import { useTestDatabase } from "./support/test-database";
 
 describe("audit log", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let db: PrismaClient;
-  beforeAll(async () => {
-    database = await createTestDatabase("audit");
-    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
+  const database = useTestDatabase("audit");
 
   it("records events without making the caller wait, and lists them newest first, filtered", async () => {
     const pending: Promise<void>[] = [];
-    const audit = createAuditLog({ db, schedule: (task) => void pending.push(task()) });
+    const audit = createAuditLog({ db: database.db, schedule: (task) => void pending.push(task()) });
     audit.record({ event: "sign_in", actorId: "alice", subjectId: "alice", ip: "203.0.113.7", userAgent: "UA" });
     audit.record({ event: "session_revoked", actorId: "admin", subjectId: "alice", details: { sessionIds: ["s1"] } });
     audit.record({ event: "sign_in", actorId: "bob", subjectId: "bob" });
@@ -51,9 +42,9 @@ describe("audit log", () => {
   it("makes admins from ADMIN_EMAILS, and takes the role back when the address leaves the list", async () => {
     expect(roleForEmail("Boss@Example.com", ["boss@example.com"])).toBe("admin");
     expect(roleForEmail(null, ["boss@example.com"])).toBe("user");
-    const user = await db.user.create({ data: { email: "boss@example.com" } });
-    expect(await syncRole(db, user.id, ["boss@example.com"])).toEqual({ from: "user", to: "admin" });
-    expect(await syncRole(db, user.id, ["boss@example.com"])).toBeNull();
-    expect(await syncRole(db, user.id, [])).toEqual({ from: "admin", to: "user" });
+    const user = await database.db.user.create({ data: { email: "boss@example.com" } });
+    expect(await syncRole(database.db, user.id, ["boss@example.com"])).toEqual({ from: "user", to: "admin" });
+    expect(await syncRole(database.db, user.id, ["boss@example.com"])).toBeNull();
+    expect(await syncRole(database.db, user.id, [])).toEqual({ from: "admin", to: "user" });
   });
 });

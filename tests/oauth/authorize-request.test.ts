@@ -1,9 +1,7 @@
-import { PrismaPg } from "@prisma/adapter-pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { PrismaClient } from "@/generated/prisma/client";
 import { authorizationResponseUrl, authorizeParamsFrom, validateAuthorizeRequest } from "@/server/oauth/authorize-request";
-import { createTestDatabase } from "../support/test-database";
+import { useTestDatabase } from "../support/test-database";
 
 /* The authorization endpoint's checks (RFC 6749 §4.1.1, RFC 7636), against the seeded clients. */
 
@@ -20,18 +18,9 @@ const valid = {
 };
 
 describe("validateAuthorizeRequest", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let db: PrismaClient;
-  beforeAll(async () => {
-    database = await createTestDatabase("authorize");
-    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
+  const database = useTestDatabase("authorize");
 
-  const validate = (params: Record<string, string | string[] | undefined>) => validateAuthorizeRequest(db, params);
+  const validate = (params: Record<string, string | string[] | undefined>) => validateAuthorizeRequest(database.db, params);
 
   it("accepts a complete S256 request", async () => {
     const result = await validate(valid);
@@ -68,7 +57,7 @@ describe("validateAuthorizeRequest", () => {
   });
 
   it("keeps scopes within the client's", async () => {
-    await db.client.create({
+    await database.db.client.create({
       data: { id: "narrow-app", name: "Narrow", type: "public", redirectUris: [redirectUri], grantTypes: ["authorization_code"], scopes: ["profile"] },
     });
     expect((await validate({ ...valid, client_id: "narrow-app", scope: "profile" })).outcome).toBe("ok");

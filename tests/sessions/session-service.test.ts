@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { PrismaClient } from "@/generated/prisma/client";
@@ -7,6 +7,7 @@ import { RedisSessionCache, noSessionCache, type SessionCache } from "@/server/s
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
 import { hashSessionToken } from "@/server/sessions/session-token";
+import { connectTestRedis, untilReady } from "../support/redis";
 import { startTcpProxy } from "../support/tcp-proxy";
 import { createTestDatabase } from "../support/test-database";
 
@@ -18,17 +19,6 @@ const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** A client tuned like the app's (fail fast, keep reconnecting), once it is connected. */
-async function connectRedis(url: string) {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 500, commandTimeout: 500, retryStrategy: () => 50 });
-  await untilReady(redis);
-  return redis;
-}
-
-function untilReady(redis: Redis) {
-  return redis.status === "ready" ? Promise.resolve() : new Promise<void>((resolve) => redis.once("ready", () => resolve()));
-}
-
 describe("session service", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let db: PrismaClient;
@@ -39,7 +29,7 @@ describe("session service", () => {
   beforeAll(async () => {
     database = await createTestDatabase("sessions");
     db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
-    redis = await connectRedis(redisUrl.toString());
+    redis = await connectTestRedis(redisUrl.toString());
     await redis.flushdb();
   });
   afterAll(async () => {
@@ -193,7 +183,7 @@ describe("session service", () => {
 
   it("keeps working from PostgreSQL while Redis is unreachable, and revocations made meanwhile hold when it is back", async () => {
     const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
-    const viaProxy = await connectRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
+    const viaProxy = await connectTestRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
     const sessions = service(new RedisSessionCache(viaProxy));
     const user = await newUser();
     const kept = await sessions.create(user.id, client);

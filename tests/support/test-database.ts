@@ -1,6 +1,10 @@
 import { randomBytes } from "node:crypto";
 
+import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+
+import { PrismaClient } from "@/generated/prisma/client";
 
 import { applyMigrations } from "../../scripts/lib/prisma-cli";
 
@@ -30,4 +34,23 @@ async function adminQuery(sql: string) {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A fresh database and a Prisma client on it, for the tests of the calling `describe`: created before
+ * them, dropped after. Read `.db` and `.url` inside the tests (they exist once `beforeAll` has run).
+ */
+export function useTestDatabase(label: string) {
+  const state = {} as { url: string; db: PrismaClient };
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase(label);
+    state.url = database.url;
+    state.db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+  });
+  afterAll(async () => {
+    await state.db?.$disconnect();
+    await database?.drop();
+  });
+  return state;
 }

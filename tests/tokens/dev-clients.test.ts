@@ -2,38 +2,27 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { PrismaPg } from "@prisma/adapter-pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { PrismaClient } from "@/generated/prisma/client";
 import { authenticateClient } from "@/server/tokens/clients";
 import { OAuthError } from "@/server/tokens/errors";
 import { ensureDevResourceServer } from "../../scripts/lib/dev-clients";
-import { createTestDatabase } from "../support/test-database";
+import { useTestDatabase } from "../support/test-database";
 
 describe("the development resource server", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let db: PrismaClient;
-  beforeAll(async () => {
-    database = await createTestDatabase("devclients");
-    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
+  const database = useTestDatabase("devclients");
 
   it("is a confidential client whose secret, kept outside the repository, authenticates it", async () => {
     const directory = mkdtempSync(path.join(tmpdir(), "gatehouse-state-"));
     const first = await ensureDevResourceServer(database.url, directory);
     const again = await ensureDevResourceServer(database.url, directory);
     expect(again.secret).toBe(first.secret);
-    expect(await db.client.count({ where: { id: first.clientId } })).toBe(1);
-    const row = await db.client.findUniqueOrThrow({ where: { id: first.clientId } });
+    expect(await database.db.client.count({ where: { id: first.clientId } })).toBe(1);
+    const row = await database.db.client.findUniqueOrThrow({ where: { id: first.clientId } });
     expect(row.type).toBe("confidential");
     expect(row.secretHash).not.toContain(first.secret);
-    await expect(authenticateClient(db, { clientId: first.clientId, clientSecret: first.secret, method: "client_secret_basic" })).resolves.toMatchObject({ id: first.clientId });
-    await expect(authenticateClient(db, { clientId: first.clientId, clientSecret: "wrong", method: "client_secret_basic" })).rejects.toBeInstanceOf(OAuthError);
-    await expect(authenticateClient(db, { clientId: first.clientId, method: "none" })).rejects.toBeInstanceOf(OAuthError);
+    await expect(authenticateClient(database.db, { clientId: first.clientId, clientSecret: first.secret, method: "client_secret_basic" })).resolves.toMatchObject({ id: first.clientId });
+    await expect(authenticateClient(database.db, { clientId: first.clientId, clientSecret: "wrong", method: "client_secret_basic" })).rejects.toBeInstanceOf(OAuthError);
+    await expect(authenticateClient(database.db, { clientId: first.clientId, method: "none" })).rejects.toBeInstanceOf(OAuthError);
   });
 });

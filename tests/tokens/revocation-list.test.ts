@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { PrismaClient } from "@/generated/prisma/client";
 import { createRevocationList, REVOCATIONS_COMPLETE_KEY } from "@/server/tokens/revocation-list";
+import { connectTestRedis, untilReady } from "../support/redis";
 import { startTcpProxy } from "../support/tcp-proxy";
 import { createTestDatabase } from "../support/test-database";
 
@@ -11,15 +12,6 @@ import { createTestDatabase } from "../support/test-database";
 
 const redisUrl = new URL(process.env.TEST_REDIS_URL_REVOCATIONS ?? "redis://127.0.0.1:6379/4");
 const HOUR = 60 * 60 * 1000;
-
-function connectRedis(url: string) {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 500, commandTimeout: 500, retryStrategy: () => 50 });
-  return untilReady(redis).then(() => redis);
-}
-
-function untilReady(redis: Redis) {
-  return redis.status === "ready" ? Promise.resolve() : new Promise<void>((resolve) => redis.once("ready", () => resolve()));
-}
 
 describe("revocation list", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -29,7 +21,7 @@ describe("revocation list", () => {
   beforeAll(async () => {
     database = await createTestDatabase("revocations");
     db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
-    direct = await connectRedis(redisUrl.toString());
+    direct = await connectTestRedis(redisUrl.toString());
     await direct.flushdb();
   });
   afterAll(async () => {
@@ -113,7 +105,7 @@ describe("revocation list", () => {
 
   it("a revocation made while Redis is unreachable holds, before and after Redis is back", async () => {
     const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
-    const viaProxy = await connectRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
+    const viaProxy = await connectTestRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
     viaProxy.on("error", () => {}); // the cut is the point
     const list = createRevocationList({ db, redis: viaProxy, maxTokenLifetimeMs: HOUR });
     const user = await db.user.create({ data: { name: "Outage" } });

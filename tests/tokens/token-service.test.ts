@@ -10,6 +10,7 @@ import { hashOpaqueToken } from "@/server/tokens/opaque-token";
 import { createRevocationList, type RevocationList } from "@/server/tokens/revocation-list";
 import { DEFAULT_TOKEN_TIMINGS } from "@/server/tokens/token-config";
 import { createTokenService, type TokenService } from "@/server/tokens/token-service";
+import { connectTestRedis } from "../support/redis";
 import { createTestDatabase } from "../support/test-database";
 import { pkcePair, testKeys } from "./token-fixtures";
 
@@ -18,12 +19,6 @@ import { pkcePair, testKeys } from "./token-fixtures";
 const redisUrl = process.env.TEST_REDIS_URL_TOKENS ?? "redis://127.0.0.1:6379/3";
 const config = { ...DEFAULT_TOKEN_TIMINGS, issuer: "https://gatehouse.test", audience: "https://gatehouse.test/api" };
 const REDIRECT = "http://127.0.0.1:8976/callback";
-
-async function connectRedis() {
-  const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 500, commandTimeout: 500, retryStrategy: () => 50 });
-  if (redis.status !== "ready") await new Promise<void>((resolve) => redis.once("ready", () => resolve()));
-  return redis;
-}
 
 async function oauthError(promise: Promise<unknown>) {
   try {
@@ -60,7 +55,7 @@ describe("token service", () => {
   beforeAll(async () => {
     database = await createTestDatabase("tokens");
     db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
-    redis = await connectRedis();
+    redis = await connectTestRedis(redisUrl);
     await redis.flushdb();
     keys = await testKeys();
     native = await db.client.findUniqueOrThrow({ where: { id: "gatehouse-example-native" }, omit: { secretHash: true } });
