@@ -1,28 +1,22 @@
-import { PrismaPg } from "@prisma/adapter-pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
 import type { Note } from "@/lib/notes-schema";
 import { createNotesService, type NotesService } from "@/server/notes/notes-service";
-import { createTestDatabase } from "../support/test-database";
+import { useTestDatabase } from "../support/test-database";
 import { InvalidTokenError } from "@/server/auth/principal";
 
 /* The notes service against the real PostgreSQL: what one person can do with their notes, and that no
    id, cursor or update reaches another person's. */
 
 describe("notes service", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  const database = useTestDatabase("notes");
   let db: PrismaClient;
   let notes: NotesService;
 
   beforeAll(async () => {
-    database = await createTestDatabase("notes");
-    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+    db = database.db;
     notes = createNotesService({ db });
-  });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
   });
 
   async function newUserId(name = "Note Taker") {

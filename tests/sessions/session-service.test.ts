@@ -1,15 +1,14 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
 import { RedisSessionCache, noSessionCache, type SessionCache } from "@/server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
 import { hashSessionToken } from "@/server/sessions/session-token";
 import { connectTestRedis, untilReady } from "../support/redis";
 import { startTcpProxy } from "../support/tcp-proxy";
-import { createTestDatabase } from "../support/test-database";
+import { useTestDatabase } from "../support/test-database";
 
 /* The session service against the real PostgreSQL and the real Redis, with a clock the test moves. */
 
@@ -20,22 +19,19 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 describe("session service", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  const database = useTestDatabase("sessions");
   let db: PrismaClient;
   let redis: Redis;
   let clock: Date;
   const now = () => clock;
 
   beforeAll(async () => {
-    database = await createTestDatabase("sessions");
-    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+    db = database.db;
     redis = await connectTestRedis(redisUrl.toString());
     await redis.flushdb();
   });
   afterAll(async () => {
     redis?.disconnect();
-    await db?.$disconnect();
-    await database?.drop();
   });
   beforeEach(() => {
     clock = new Date("2026-01-01T00:00:00Z");

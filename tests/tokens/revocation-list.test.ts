@@ -1,12 +1,11 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
 import { createRevocationList, REVOCATIONS_COMPLETE_KEY } from "@/server/tokens/revocation-list";
 import { connectTestRedis, untilReady } from "../support/redis";
 import { startTcpProxy } from "../support/tcp-proxy";
-import { createTestDatabase } from "../support/test-database";
+import { useTestDatabase } from "../support/test-database";
 
 /* The access-token denylist and per-user epoch: Redis as a copy of PostgreSQL, through outages. */
 
@@ -14,20 +13,17 @@ const redisUrl = new URL(process.env.TEST_REDIS_URL_REVOCATIONS ?? "redis://127.
 const HOUR = 60 * 60 * 1000;
 
 describe("revocation list", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  const database = useTestDatabase("revocations");
   let db: PrismaClient;
   let direct: Redis;
 
   beforeAll(async () => {
-    database = await createTestDatabase("revocations");
-    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+    db = database.db;
     direct = await connectTestRedis(redisUrl.toString());
     await direct.flushdb();
   });
   afterAll(async () => {
     direct?.disconnect();
-    await db?.$disconnect();
-    await database?.drop();
   });
 
   const inAnHour = () => new Date(Date.now() + HOUR);

@@ -1,8 +1,7 @@
-import { PrismaPg } from "@prisma/adapter-pg";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
 import type { AuditEntry } from "@/server/audit/audit-log";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { IssuingSessionEndedError, OAuthError, TokenVerificationError } from "@/server/tokens/errors";
@@ -11,7 +10,7 @@ import { createRevocationList, type RevocationList } from "@/server/tokens/revoc
 import { DEFAULT_TOKEN_TIMINGS } from "@/server/tokens/token-config";
 import { createTokenService, type TokenService } from "@/server/tokens/token-service";
 import { connectTestRedis } from "../support/redis";
-import { createTestDatabase } from "../support/test-database";
+import { useTestDatabase } from "../support/test-database";
 import { pkcePair, testKeys } from "./token-fixtures";
 
 /* The token service against the real PostgreSQL and Redis, with a clock the test moves. */
@@ -41,7 +40,7 @@ async function verifyFailure(promise: Promise<unknown>) {
 }
 
 describe("token service", () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  const database = useTestDatabase("tokens");
   let db: PrismaClient;
   let redis: Redis;
   let keys: Awaited<ReturnType<typeof testKeys>>;
@@ -53,8 +52,7 @@ describe("token service", () => {
   const now = () => clock;
 
   beforeAll(async () => {
-    database = await createTestDatabase("tokens");
-    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+    db = database.db;
     redis = await connectTestRedis(redisUrl);
     await redis.flushdb();
     keys = await testKeys();
@@ -67,8 +65,6 @@ describe("token service", () => {
   });
   afterAll(async () => {
     redis?.disconnect();
-    await db?.$disconnect();
-    await database?.drop();
   });
   beforeEach(() => {
     clock = new Date();
