@@ -1,6 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 
 import { isCookieFreeRequest, isCrossSiteRequest } from "@/lib/cross-site-request";
+import { signInUrlReturningTo } from "@/lib/safe-redirect";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { sessionCookieFrom } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
@@ -60,9 +61,7 @@ export async function proxy(request: NextRequest) {
   const isProtected = PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
   const session = isProtected && cookie ? await getSessionService().resolve(cookie.value) : null;
   if (isProtected && !session) {
-    const signIn = new URL("/signin", request.url);
-    signIn.searchParams.set("callbackUrl", `${pathname}${request.nextUrl.search}`);
-    return NextResponse.redirect(signIn);
+    return NextResponse.redirect(new URL(signInUrlReturningTo(`${pathname}${request.nextUrl.search}`), request.url));
   }
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });

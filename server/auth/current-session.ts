@@ -4,6 +4,7 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 
+import { signInUrlReturningTo } from "@/lib/safe-redirect";
 import { sessionCookieFrom } from "@/lib/session-cookie";
 import { getSessionService } from "@/server/sessions";
 
@@ -20,6 +21,6 @@ export const getCurrentSession = cache(async () => {
 /** The session, or a redirect to /signin that comes back to `returnTo` afterwards. */
 export async function requireSession(returnTo: string) {
   const session = await getCurrentSession();
-  if (!session) redirect(`/signin?callbackUrl=${encodeURIComponent(returnTo)}`);
+  if (!session) redirect(signInUrlReturningTo(returnTo));
   return session;
 }

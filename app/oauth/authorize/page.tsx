@@ -5,6 +5,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 
 import { Button } from "@/components/ui/button";
+import { signInUrlReturningTo } from "@/lib/safe-redirect";
 import { SCOPES } from "@/lib/scopes";
 import { getCurrentSession } from "@/server/auth/current-session";
 import { getDb } from "@/server/db";
@@ -39,7 +40,7 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
   }
 
   const session = await getCurrentSession();
-  if (!session) redirect(`/signin?callbackUrl=${encodeURIComponent(`/oauth/authorize?${query}`)}`);
+  if (!session) redirect(signInUrlReturningTo(`/oauth/authorize?${query}`));
   const { request } = validation;
 
   if (request.client.firstParty) redirect(await approveAuthorization(request, session));
