@@ -12,6 +12,8 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
+import { keepProtocolBatchesTogether } from "./pglite-protocol-queue";
+
 export type EmbeddedPostgresErrorCode = "EMBEDDED_DB_IN_USE" | "EMBEDDED_DB_PORT_IN_USE" | "EMBEDDED_DB_START_FAILED";
 
 /** The embedded database could not be started; `code` says why. */
@@ -71,6 +73,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
     db = new PGlite(dataDir);
     await db.waitReady;
     server = new PGLiteSocketServer({ db, port, host, maxConnections: MAX_CONNECTIONS });
+    keepProtocolBatchesTogether(server);
     await server.start().catch((error: unknown) => {
       throw isAddressInUse(error) ? portInUseError(port, host) : error;
     });

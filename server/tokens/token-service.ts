@@ -98,12 +98,20 @@ export function createTokenService({
     return { access_token: accessToken, token_type: "Bearer", expires_in: Math.max(0, exp - seconds(now())), refresh_token: refreshToken, scope };
   }
 
-  /** Starts a family: its first refresh token and access token, in one transaction. */
+  type MintedAccessToken = Awaited<ReturnType<typeof mintAccessToken>>;
+
+  /**
+   * Writes a family's first refresh token beside its access token, inside the caller's transaction. The
+   * access token is minted *before* the transaction opens: minting may reload the signing keys through
+   * the shared client, and a query outside a transaction that waits for a connection while the
+   * transaction holds one deadlocks on a pool of one (the embedded database serves one transaction at a
+   * time). Nothing here touches anything but `tx`.
+   */
   async function startFamily(
     tx: Pick<PrismaClient, "tokenFamily">,
     family: { kind: TokenFamilyKind; clientId: string; userId: string; scopes: string[]; name?: string; sessionId?: string },
+    access: MintedAccessToken,
   ) {
-    const access = await mintAccessToken(family.userId, family.clientId, family.scopes);
     const refreshToken = generateOpaqueToken("refreshToken");
     const familyExpiresAt = new Date(now().getTime() + config.familyMaxAgeSeconds * 1000);
     const created = await tx.tokenFamily.create({
@@ -237,9 +245,10 @@ export function createTokenService({
       boundToSession?: boolean;
     }) {
       const { issuingSessionId, boundToSession, ...family } = input;
+      const access = await mintAccessToken(family.userId, family.clientId, family.scopes);
       const result = await db.$transaction(async (tx) => {
         await lockIssuingSession(tx, issuingSessionId);
-        return startFamily(tx, { ...family, sessionId: boundToSession ? issuingSessionId : undefined });
+        return startFamily(tx, { ...family, sessionId: boundToSession ? issuingSessionId : undefined }, access);
       });
       audit({ event: "tokens_issued", actorId: input.userId, subjectId: input.userId, details: { familyId: result.familyId, clientId: input.clientId, kind: input.kind } });
       return result;
@@ -250,12 +259,11 @@ export function createTokenService({
      * @returns the code (only its hash is stored).
      */
     async createAuthorizationCode(input: { clientId: string; userId: string; redirectUri: string; scopes: string[]; codeChallenge: string; issuingSessionId: string }) {
-      const { issuingSessionId, ...grant } = input;
       const code = generateOpaqueToken("authorizationCode");
       await db.$transaction(async (tx) => {
-        await lockIssuingSession(tx, issuingSessionId);
+        await lockIssuingSession(tx, input.issuingSessionId);
         await tx.authorizationCode.create({
-          data: { ...grant, codeHash: hashOpaqueToken(code), expiresAt: new Date(now().getTime() + config.authorizationCodeTtlSeconds * 1000), createdAt: now() },
+          data: { ...input, codeHash: hashOpaqueToken(code), expiresAt: new Date(now().getTime() + config.authorizationCodeTtlSeconds * 1000), createdAt: now() },
         });
       });
       return code;
@@ -285,17 +293,26 @@ export function createTokenService({
       if (!owner || (owner.tokensValidAfter && row.createdAt < owner.tokensValidAfter)) throw invalidCode;
       if (row.redirectUri !== input.redirectUri) throw invalidGrant("redirect_uri differs from the one the code was issued for.");
       if (!pkceMatches(input.codeVerifier, row.codeChallenge)) throw invalidGrant("The PKCE code_verifier does not match the code_challenge.");
+      // The code stands for a person's approval in one browser session: once that device has signed out
+      // (or its session expired) the code is worthless, even within its minute.
+      const { issuingSessionId } = row;
+      if (!issuingSessionId || !(await isSessionLive(issuingSessionId))) throw invalidGrant("The browser session that approved this code has ended.");
 
+      // Minted before the transaction (see startFamily); if the claim below loses, it is never handed out.
+      const access = await mintAccessToken(row.userId, client.id, row.scopes);
       const issued = await db
         .$transaction(async (tx) => {
           // Claims the code; a concurrent exchange waits on the row lock, then finds it used.
+          // Held until commit: a sign-out ending that session now waits, or has already run and refuses here.
+          await lockIssuingSession(tx, issuingSessionId);
           const claimed = await tx.authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: now() } });
           if (claimed.count === 0) throw new RotationRaceLost();
-          const started = await startFamily(tx, { kind: "authorization_code", clientId: client.id, userId: row.userId, scopes: row.scopes });
+          const started = await startFamily(tx, { kind: "authorization_code", clientId: client.id, userId: row.userId, scopes: row.scopes }, access);
           await tx.authorizationCode.update({ where: { codeHash }, data: { familyId: started.familyId } });
           return started;
         })
         .catch(async (error: unknown) => {
+          if (error instanceof IssuingSessionEndedError) throw invalidGrant("The browser session that approved this code has ended.");
           if (!(error instanceof RotationRaceLost)) throw error;
           const winner = await db.authorizationCode.findUnique({ where: { codeHash }, select: { familyId: true } });
           if (winner?.familyId) await revokeFamily(winner.familyId, "authorization_code_reuse");
