@@ -156,6 +156,26 @@ describe("token service", () => {
       const families = await db.tokenFamily.findMany({ where: { userId: user.id } });
       expect(families.every((family) => family.revokedAt !== null)).toBe(true);
     });
+    it("a code whose issuing browser session has signed out is refused with invalid_grant", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const { code, verifier } = await codeFor(tokens, user.id);
+      await db.session.delete({ where: { id: user.sessionId } });
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier }))).toBe("invalid_grant");
+      expect(await db.tokenFamily.count({ where: { userId: user.id } })).toBe(0);
+    });
+
+    it("a code whose issuing browser session has expired is refused with invalid_grant", async () => {
+      const live = new Set<string>();
+      const tokens = createTokenService({ db, keys: keys.store, revocations: createRevocationList({ db, redis, maxTokenLifetimeMs: 910_000, now }), config, now, isSessionLive: async (id) => live.has(id) });
+      const user = await newUser();
+      live.add(user.sessionId);
+      const first = await codeFor(tokens, user.id);
+      expect((await tokens.exchangeAuthorizationCode(native, { code: first.code, redirectUri: REDIRECT, codeVerifier: first.verifier })).token_type).toBe("Bearer");
+      const second = await codeFor(tokens, user.id);
+      live.delete(user.sessionId); // idle or absolute end reached: the row is still there
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code: second.code, redirectUri: REDIRECT, codeVerifier: second.verifier }))).toBe("invalid_grant");
+    });
   });
 
   describe("refresh tokens", () => {
