@@ -20,7 +20,9 @@ export function oauthErrorResponse(error: unknown, { basicAuthUsed = false } = {
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const name = issue?.path.join(".") || "request";
-    return oauthJson({ error: "invalid_request", error_description: `${name}: ${issue?.message ?? "is not valid"}` }, 400);
+    // A schema can name the RFC's error for its own check (an unknown scope is invalid_scope).
+    const code = issue?.code === "custom" && issue.params?.oauthError === "invalid_scope" ? "invalid_scope" : "invalid_request";
+    return oauthJson({ error: code, error_description: `${name}: ${issue?.message ?? "is not valid"}` }, 400);
   }
   if (error instanceof OAuthError) {
     const body = { error: error.code, error_description: error.description };

@@ -18,7 +18,8 @@ const scopeParameter = z
   .transform((value, context) => {
     const scopes = parseScopeParameter(value);
     if (!scopes) {
-      context.addIssue({ code: "custom", message: "names an unknown scope" });
+      // RFC 6749 §5.2: an unknown scope is `invalid_scope`, not a malformed request.
+      context.addIssue({ code: "custom", message: "names an unknown scope", params: { oauthError: "invalid_scope" } });
       return z.NEVER;
     }
     return scopes;
