@@ -6,5 +6,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { checkStartup } = await import("@/server/startup");
     checkStartup();
+    // Before any request: two Authorization headers must reach the handlers as two (and be refused).
+    const { joinRepeatedAuthorizationHeaders } = await import("@/server/http/repeated-authorization");
+    joinRepeatedAuthorizationHeaders();
   }
 }
