@@ -2,12 +2,13 @@ import type { NextAuthConfig } from "next-auth";
 
 import type { PrismaClient } from "@/generated/prisma/client";
 import { sameOriginUrl } from "@/lib/safe-redirect";
+import { sessionCookieName } from "@/lib/session-cookie";
 import { checkAccountLinking } from "@/server/auth/account-linking";
 import { buildProviders } from "@/server/auth/providers";
 import { createAuthAdapter } from "@/server/sessions/auth-adapter";
 import type { SessionService } from "@/server/sessions/session-service";
 import { generateSessionToken } from "@/server/sessions/session-token";
-import type { ProviderProfile } from "@/server/auth/provider-profile";
+import { providerVouchesForEmails, type ProviderProfile } from "@/server/auth/provider-profile";
 import type { AuditEntry } from "@/server/audit/audit-log";
 import type { SignInLimiter } from "@/server/rate-limit/sign-in-limiter";
 import type { Env } from "@/server/env-schema";
@@ -27,19 +28,26 @@ export interface AuthDependencies {
   audit?: (entry: AuditEntry) => void;
   /** Sign-in attempts per provider account; none in tests that do not need it. */
   accountLimiter?: SignInLimiter;
+  /** The app is reached over HTTPS (lib/session-cookie.ts `isHttpsRequest`): Secure, prefixed cookies. */
+  https?: boolean;
 }
 
 export const TOO_MANY_ATTEMPTS_REDIRECT = "/signin?error=TooManyAttempts";
 
-export function createAuthConfig({ env, db, sessions, audit = () => {}, accountLimiter }: AuthDependencies): NextAuthConfig {
+export function createAuthConfig({ env, db, sessions, audit = () => {}, accountLimiter, https = env.authUrl?.startsWith("https:") ?? false }: AuthDependencies): NextAuthConfig {
   return {
     adapter: createAuthAdapter(db, sessions, audit),
     providers: buildProviders(env),
     secret: env.authSecret,
     trustHost: env.trustHost,
+    // Decided by us, not left to Auth.js, so it and our own cookie readers always agree on the names.
+    useSecureCookies: https,
+    // Under HTTPS the session cookie is __Host- (Secure, Path=/, no Domain), which no sibling subdomain can
+    // plant; Auth.js's default __Secure- could be (lib/session-cookie.ts).
+    cookies: { sessionToken: { name: sessionCookieName(https), options: { httpOnly: true, sameSite: "lax", path: "/", secure: https } } },
     // The cookie carries only an opaque random token (256 bits); the Session row, keyed by its hash, is
-    // the truth, so deleting it ends the session at once. Auth.js sets HttpOnly, SameSite=Lax, and under
-    // HTTPS Secure with the __Secure- prefix. Lifetimes are enforced by server/sessions.
+    // the truth, so deleting it ends the session at once. HttpOnly, SameSite=Lax, and under HTTPS Secure
+    // with the __Host- prefix (above). Lifetimes are enforced by server/sessions.
     session: {
       strategy: "database",
       maxAge: Math.floor(env.sessionLifetimes.absoluteLifetimeMs / 1000),
@@ -57,14 +65,14 @@ export function createAuthConfig({ env, db, sessions, audit = () => {}, accountL
           audit({ event: "sign_in_failed", details: { provider: account.provider, providerAccountId: account.providerAccountId, reason: "rate_limited" } });
           return TOO_MANY_ATTEMPTS_REDIRECT;
         }
-        const decision = await checkAccountLinking(db, account, profile as ProviderProfile);
-        if (decision !== true) {
-          audit({
-            event: "sign_in_failed",
-            details: { provider: account.provider, providerAccountId: account.providerAccountId, reason: "unverified_email_of_existing_user" },
-          });
-        }
-        return decision;
+        const vouchesForEmails = providerVouchesForEmails(account.provider, env);
+        const decision = await checkAccountLinking(db, account, profile as ProviderProfile, { vouchesForEmails });
+        if (decision === true) return true;
+        audit({
+          event: "sign_in_failed",
+          details: { provider: account.provider, providerAccountId: account.providerAccountId, reason: decision.reason },
+        });
+        return decision.redirect;
       },
       // Open-redirect defence for every `callbackUrl` / `redirectTo` that Auth.js honours.
       redirect: ({ url, baseUrl }) => sameOriginUrl(url, baseUrl),
@@ -73,6 +81,9 @@ export function createAuthConfig({ env, db, sessions, audit = () => {}, accountL
       async signIn({ user, account }) {
         if (!user.id) return;
         audit({ event: "sign_in", actorId: user.id, subjectId: user.id, details: { provider: account?.provider ?? null } });
+        // Admin rights come only from an address a real provider verified: a sign-in through a provider
+        // that vouches for nobody (the local IdP in production) neither grants nor changes a role.
+        if (account && !providerVouchesForEmails(account.provider, env)) return;
         const change = await syncRole(db, user.id, env.adminEmails);
         if (change) {
           // Other sessions of this person must not keep serving the old role from the cache.

@@ -1,6 +1,8 @@
+import { headers } from "next/headers";
 import NextAuth from "next-auth";
 
 import { createAuthConfig } from "@/auth.config";
+import { isHttpsRequest } from "@/lib/session-cookie";
 import { recordAuditEvent } from "@/server/audit";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
@@ -11,15 +13,17 @@ import { getSessionService } from "@/server/sessions";
  * The Auth.js instance. The configuration is built on first use (not at import) so that `next build`
  * needs no runtime secrets; `instrumentation.ts` still validates the environment at start-up.
  */
-let config: ReturnType<typeof createAuthConfig> | undefined;
+const configs = new Map<boolean, ReturnType<typeof createAuthConfig>>();
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => {
-  config ??= createAuthConfig({
-    env: getEnv(),
-    db: getDb(),
-    sessions: getSessionService(),
-    audit: recordAuditEvent,
-    accountLimiter: getAccountSignInLimiter(),
-  });
+export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
+  // One configuration per protocol: the session cookie is __Host- under HTTPS, unprefixed over HTTP.
+  // Route handlers get the request; server actions (signIn, signOut) are read from their headers.
+  const env = getEnv();
+  const https = isHttpsRequest(env.authUrl, request ?? { headers: await headers() });
+  let config = configs.get(https);
+  if (!config) {
+    config = createAuthConfig({ env, db: getDb(), sessions: getSessionService(), audit: recordAuditEvent, accountLimiter: getAccountSignInLimiter(), https });
+    configs.set(https, config);
+  }
   return config;
 });

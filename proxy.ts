@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { isCookieFreeRequest, isCrossSiteRequest } from "@/lib/cross-site-request";
 import { signInUrlReturningTo } from "@/lib/safe-redirect";
 import { contentSecurityPolicy } from "@/lib/security-headers";
-import { sessionCookieFrom } from "@/lib/session-cookie";
+import { isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { getSignInLimiter } from "@/server/rate-limit";
@@ -15,8 +15,9 @@ import { getSessionService } from "@/server/sessions";
  *
  * 1. CSRF: a state-changing request that does not come from our own origin is refused with 403, unless
  *    no cookie can authenticate it (OAuth endpoints for programs, API calls with a Bearer token).
- * 2. Sign-in attempts are rate-limited per client IP (429 with Retry-After). Without a trusted proxy the
- *    IP is unknown (Next.js does not expose the socket) and this limit does not apply.
+ * 2. Sign-in attempts are rate-limited per client IP (429 with Retry-After). Without a trusted proxy
+ *    (TRUST_PROXY_HOPS=0) the IP is unknown (Next.js does not expose the socket, and X-Forwarded-For is
+ *    then the client's own) and this limit does not apply; the per-account limit still does.
  * 3. A per-request CSP nonce, so only our own scripts run.
  * 4. /account/**, /admin/** and /playground need a live session: the cookie's token is resolved by the session service
  *    (Redis, then PostgreSQL), so a revoked session is turned away on its very next request. Pages and
@@ -29,7 +30,8 @@ const PROTECTED_PREFIXES = ["/account", "/admin", "/playground"];
 
 export async function proxy(request: NextRequest) {
   const env = getEnv();
-  const cookie = sessionCookieFrom(request.cookies);
+  const https = isHttpsRequest(env.authUrl, request);
+  const cookie = sessionCookieFrom(request.cookies, https);
   const ourOrigin = env.authUrl ? new URL(env.authUrl).origin : request.nextUrl.origin;
   const { pathname } = request.nextUrl;
   if (
@@ -42,7 +44,7 @@ export async function proxy(request: NextRequest) {
     );
   }
 
-  const ip = isSignInAttempt(request.method, pathname) ? clientIpFrom(request.headers, env.trustProxy) : null;
+  const ip = isSignInAttempt(request.method, pathname) ? clientIpFrom(request.headers, env.trustedProxyHops) : null;
   if (ip) {
     const decision = await getSignInLimiter().consume(`ip:${ip}`);
     if (!decision.allowed) {
@@ -59,27 +61,29 @@ export async function proxy(request: NextRequest) {
   requestHeaders.set("Content-Security-Policy", csp); // Next.js reads the nonce from here for its scripts.
 
   const isProtected = PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
-  const session = isProtected && cookie ? await getSessionService().resolve(cookie.value) : null;
+  // Pages resolve the cookie too (to renew it, or move it to its __Host- name); others only where they need it.
+  const session = (isProtected || cookie?.legacy) && cookie ? await getSessionService().resolve(cookie.value, { legacyCookie: cookie.legacy }) : null;
   if (isProtected && !session) {
     return NextResponse.redirect(new URL(signInUrlReturningTo(`${pathname}${request.nextUrl.search}`), request.url));
   }
 
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
-  if (session?.touched && cookie) {
+  if (session && cookie && (session.touched || cookie.legacy)) {
     // Sliding renewal, when activity was recorded (at most once a minute): the cookie lives as long as the
-    // session could, never past its absolute end.
-    response.cookies.set(cookie.name, cookie.value, {
-      httpOnly: true,
-      sameSite: "lax",
-      secure: cookie.name.startsWith("__Secure-"),
-      path: "/",
-      expires: session.expires,
-    });
+    // session could, never past its absolute end. A session still under the old __Secure- name moves to
+    // the __Host- name now, and the old cookie goes (prefixed cookies are only replaced with Secure).
+    response.cookies.set(sessionCookieName(https), cookie.value, sessionCookieOptions(https, session.expires));
+    if (cookie.legacy) response.cookies.set(LEGACY_SESSION_COOKIE, "", sessionCookieOptions(true, new Date(0)));
   }
   return response;
 }
 
+/**
+ * Everything but exactly the static paths: the build's assets under `/_next/static/`, the image
+ * optimiser at `/_next/image`, and `/favicon.ico`. Anchored and escaped: an unanchored prefix with a bare
+ * `.` also let `/favicon-ico`, `/favicon.ico.html` and `/_next/imagex` skip the CSRF check and the CSP.
+ */
 export const config = {
-  matcher: [{ source: "/((?!_next/static|_next/image|favicon.ico).*)" }],
+  matcher: [{ source: "/((?!_next/static/|_next/image$|favicon\\.ico$).*)" }],
 };

@@ -60,3 +60,31 @@ test("a state-changing request carrying the session cookie but no Origin is refu
   expect(response.status()).toBe(403);
   expect(await sessionByToken(token)).not.toBeNull();
 });
+
+/*
+ * Every path reaches the CSRF check but exactly the static files: the proxy's matcher once excluded any
+ * path that merely began like one (`/favicon-ico`, `/favicon.ico.html`, `/_next/imagex`), where a
+ * cross-site server-action POST got Next's 500 instead of our 403, and pages got no CSP.
+ */
+const PATHS_NEAR_STATIC_ONES = ["/favicon-ico", "/favicon.ico.html", "/favicon.icox", "/_next/imagex", "/_next/staticx", "/_next/static", "/_next/image/x", "/x/favicon.ico", "/", "/account", "/no-such-page", "/api/v1/notes"];
+
+test.describe("a cross-site POST is refused on every path that is not a static file", () => {
+  for (const path of PATHS_NEAR_STATIC_ONES) {
+    test(`cross-site POST to ${path} gets 403`, async ({ request, baseURL }) => {
+      const response = await request.post(`${baseURL}${path}`, {
+        headers: { origin: `http://localhost:${attackerPort}`, "sec-fetch-site": "same-site", "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8" },
+        data: "[]",
+        maxRedirects: 0,
+      });
+      expect(response.status()).toBe(403);
+      expect(await response.json()).toEqual({ error: { code: "cross_site_request", message: expect.any(String) } });
+    });
+  }
+
+  test("pages whose paths resemble static files still get the CSP", async ({ request, baseURL }) => {
+    for (const path of ["/favicon-ico", "/favicon.ico.html", "/_next/imagex"]) {
+      const response = await request.get(`${baseURL}${path}`, { maxRedirects: 0 });
+      expect(response.headers()["content-security-policy"], path).toContain("script-src");
+    }
+  });
+});

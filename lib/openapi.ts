@@ -245,7 +245,7 @@ export const openApiDocument: OpenApiDocument = {
         type: "apiKey",
         in: "cookie",
         name: "authjs.session-token",
-        description: "The browser's session (`__Secure-authjs.session-token` over HTTPS). Carries every scope. Changes need a same-origin request.",
+        description: "The browser's session (`__Host-authjs.session-token` over HTTPS). Carries every scope. Changes need a same-origin request.",
       },
     },
   },

@@ -22,6 +22,14 @@ const booleanFlag = z
   .transform((value) => value === "true" || value === "1")
   .optional();
 
+// TRUST_PROXY_HOPS: empty counts as unset; a strict pattern, so "", "1.5", "-1" or "0x1" are not coerced.
+const proxyHopCount = z
+  .string()
+  .trim()
+  .regex(/^(|[0-9]|10)$/, { error: "must be a whole number from 0 to 10: the reverse proxies in front of the app that append to X-Forwarded-For" })
+  .transform((value) => (value === "" ? undefined : Number(value)))
+  .optional();
+
 const postgresUrl = z
   .string({ error: "is missing: set it to a PostgreSQL URL, e.g. postgresql://postgres@127.0.0.1:5432/gatehouse" })
   .trim()
@@ -48,6 +56,7 @@ export const envSchema = z
     AUTH_GITHUB_ID: optionalText,
     AUTH_GITHUB_SECRET: optionalText,
     AUTH_LOCAL_IDP: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).optional(),
+    AUTH_LOCAL_IDP_TRUSTED: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).optional(),
     LOCAL_IDP_ISSUER: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default(DEFAULT_LOCAL_IDP_ISSUER),
     LOCAL_IDP_CLIENT_ID: z.string().trim().min(1).default(DEFAULT_LOCAL_IDP_CLIENT_ID),
     LOCAL_IDP_CLIENT_SECRET: optionalText,
@@ -56,6 +65,7 @@ export const envSchema = z
     SESSION_MAX_AGE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).max(400).default(30),
     SESSION_TOUCH_INTERVAL_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(3600).default(60),
     TRUST_PROXY: booleanFlag,
+    TRUST_PROXY_HOPS: proxyHopCount,
     SIGN_IN_RATE_LIMIT: z.coerce.number({ error: "must be a number of attempts" }).int().min(1).max(100_000).default(30),
     SIGN_IN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(86_400).default(600),
     SIGN_IN_RATE_LIMIT_PER_ACCOUNT: z.coerce.number({ error: "must be a number of attempts" }).int().min(1).max(100_000).default(10),
@@ -128,8 +138,10 @@ export const envSchema = z
         absoluteLifetimeMs: raw.SESSION_MAX_AGE_DAYS * 24 * 60 * 60 * 1000,
         touchIntervalMs: raw.SESSION_TOUCH_INTERVAL_SECONDS * 1000,
       },
-      // X-Forwarded-For is only believed behind a proxy that sets it (Vercel always does).
-      trustProxy: raw.TRUST_PROXY ?? Boolean(raw.VERCEL),
+      // How many X-Forwarded-For entries, from the right, our own proxies wrote (server/http/client-ip.ts).
+      // 0 = none: the header is the client's own, so the IP is unknown. TRUST_PROXY=true is the older
+      // spelling of 1 (a conflicting pair is refused below); Vercel is one proxy that sets the header.
+      trustedProxyHops: raw.TRUST_PROXY_HOPS ?? (raw.TRUST_PROXY === undefined ? (raw.VERCEL ? 1 : 0) : Number(raw.TRUST_PROXY)),
       localIdp: localIdpEnabled(raw)
         ? {
             issuer: raw.LOCAL_IDP_ISSUER.replace(/\/$/, ""),
@@ -137,6 +149,10 @@ export const envSchema = z
             clientSecret: raw.LOCAL_IDP_CLIENT_SECRET ?? "",
           }
         : undefined,
+      // Whether the local IdP's "email verified" is believed (server/auth/provider-profile.ts). Anyone can tick
+      // it there, so in production only for a demo or test deployment that says so: otherwise typing an
+      // address from ADMIN_EMAILS would make anyone an admin, and any address would link into its owner.
+      localIdpTrusted: raw.AUTH_LOCAL_IDP_TRUSTED ? raw.AUTH_LOCAL_IDP_TRUSTED === "on" : !isProduction,
     };
   });
 
@@ -216,6 +232,12 @@ function crossVariableProblems(raw: Record<string, string | undefined>): string[
   if (raw.NODE_ENV === "production" && !present("AUTH_URL") && !present("AUTH_TRUST_HOST") && !present("VERCEL")) {
     problems.push(
       "AUTH_URL is missing: in production set it to the app's public origin (or AUTH_TRUST_HOST=true behind a proxy that sets Host)",
+    );
+  }
+  const [legacyTrust, hops] = [booleanFlag.safeParse(raw.TRUST_PROXY).data, proxyHopCount.safeParse(raw.TRUST_PROXY_HOPS).data];
+  if (legacyTrust !== undefined && hops !== undefined && Number(legacyTrust) !== hops) {
+    problems.push(
+      `TRUST_PROXY_HOPS=${hops} and TRUST_PROXY=${raw.TRUST_PROXY?.trim()} disagree: remove TRUST_PROXY (its older spelling: true means TRUST_PROXY_HOPS=1, false means 0)`,
     );
   }
   return problems;

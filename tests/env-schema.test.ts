@@ -89,6 +89,41 @@ describe("parseEnv", () => {
     expect(parseEnv({ ...base, TOKEN_SIGNING_KEYS: JSON.stringify([jwk]) }).oauth.signingKeys).toEqual([jwk]);
   });
 
+  it("trusts no X-Forwarded-For entry by default, one on Vercel, and as many as TRUST_PROXY_HOPS says", () => {
+    expect(parseEnv(base).trustedProxyHops).toBe(0);
+    expect(parseEnv({ ...base, VERCEL: "1" }).trustedProxyHops).toBe(1);
+    expect(parseEnv({ ...base, TRUST_PROXY_HOPS: "2" }).trustedProxyHops).toBe(2);
+    expect(parseEnv({ ...base, TRUST_PROXY_HOPS: " 10 " }).trustedProxyHops).toBe(10);
+    expect(parseEnv({ ...base, TRUST_PROXY_HOPS: "0", VERCEL: "1" }).trustedProxyHops).toBe(0);
+    expect(parseEnv({ ...base, TRUST_PROXY_HOPS: "2", VERCEL: "1" }).trustedProxyHops).toBe(2);
+    expect(parseEnv({ ...base, TRUST_PROXY_HOPS: "", VERCEL: "1" }).trustedProxyHops).toBe(1);
+  });
+
+  it("reads the older TRUST_PROXY as one hop (true) or none (false), and refuses it when TRUST_PROXY_HOPS disagrees", () => {
+    expect(parseEnv({ ...base, TRUST_PROXY: "true" }).trustedProxyHops).toBe(1);
+    expect(parseEnv({ ...base, TRUST_PROXY: "1" }).trustedProxyHops).toBe(1);
+    expect(parseEnv({ ...base, TRUST_PROXY: "false", VERCEL: "1" }).trustedProxyHops).toBe(0);
+    expect(parseEnv({ ...base, TRUST_PROXY: "true", TRUST_PROXY_HOPS: "1" }).trustedProxyHops).toBe(1);
+    expect(parseEnv({ ...base, TRUST_PROXY: "false", TRUST_PROXY_HOPS: "0" }).trustedProxyHops).toBe(0);
+    expect(problemsOf({ ...base, TRUST_PROXY: "true", TRUST_PROXY_HOPS: "2" })).toEqual([
+      expect.stringMatching(/^TRUST_PROXY_HOPS=2 and TRUST_PROXY=true disagree: remove TRUST_PROXY/),
+    ]);
+    expect(problemsOf({ ...base, TRUST_PROXY: "false", TRUST_PROXY_HOPS: "1" })).toEqual([
+      expect.stringMatching(/^TRUST_PROXY_HOPS=1 and TRUST_PROXY=false disagree/),
+    ]);
+    expect(problemsOf({ ...base, TRUST_PROXY: "true", TRUST_PROXY_HOPS: "0" })).toEqual([
+      expect.stringMatching(/^TRUST_PROXY_HOPS=0 and TRUST_PROXY=true disagree/),
+    ]);
+  });
+
+  it.each(["-1", "11", "100", "1.5", "1e1", "0x1", "+1", "01", "one", "true", "1 2"])("refuses TRUST_PROXY_HOPS=%s", (value) => {
+    expect(problemsOf({ ...base, TRUST_PROXY_HOPS: value })).toEqual([
+      "TRUST_PROXY_HOPS must be a whole number from 0 to 10: the reverse proxies in front of the app that append to X-Forwarded-For",
+    ]);
+    // A bad count is reported alone, not also as a disagreement with TRUST_PROXY.
+    expect(problemsOf({ ...base, TRUST_PROXY_HOPS: value, TRUST_PROXY: "true" })).toHaveLength(1);
+  });
+
   it("takes a CRON_SECRET only if it is long enough", () => {
     expect(parseEnv(base).cronSecret).toBeUndefined();
     expect(parseEnv({ ...base, CRON_SECRET: "c".repeat(32) }).cronSecret).toBe("c".repeat(32));

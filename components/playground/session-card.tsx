@@ -88,7 +88,7 @@ export function SessionCard({
                 </Check>
               ) : (
                 <Check key="secure" ok={false}>
-                  not over plain http (on HTTPS it is Secure, named __Secure-…)
+                  not over plain http (on HTTPS it is Secure, named __Host-…)
                 </Check>
               ),
             ],

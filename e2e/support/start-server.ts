@@ -51,10 +51,14 @@ process.exit(
       AUTH_SECRET: randomSecret(),
       AUTH_TRUST_HOST: "true",
       AUTH_LOCAL_IDP: "on",
+      // A test deployment: the local IdP's "email verified" is believed, so the suite can sign in as the
+      // ADMIN_EMAILS admin and link identities by email (off in production by default).
+      AUTH_LOCAL_IDP_TRUSTED: "on",
       REDIS_URL: appRedisUrl,
       ADMIN_EMAILS: e2eConfig.adminEmail,
-      // As if behind a proxy that sets X-Forwarded-For, so a test can be several clients.
-      TRUST_PROXY: "true",
+      // As if behind one proxy that appends to X-Forwarded-For: a test's own X-Forwarded-For plays that
+      // proxy's entry, so it can be several clients (Next fills the header for the others, one socket IP).
+      TRUST_PROXY_HOPS: "1",
       SIGN_IN_RATE_LIMIT: String(e2eConfig.signInRateLimit),
       SIGN_IN_RATE_LIMIT_PER_ACCOUNT: String(e2eConfig.accountSignInRateLimit),
       SESSION_TOUCH_INTERVAL_SECONDS: String(e2eConfig.sessionTouchIntervalSeconds),

@@ -38,7 +38,7 @@ export function recordAuditEvent(entry: AuditEntry) {
 export async function recordAuditEventForRequest(entry: AuditEntry) {
   const requestHeaders = await headers();
   getAuditLog().record({
-    ip: clientIpFrom(requestHeaders, getEnv().trustProxy),
+    ip: clientIpFrom(requestHeaders, getEnv().trustedProxyHops),
     userAgent: requestHeaders.get("user-agent"),
     ...entry,
   });

@@ -3,7 +3,9 @@ import "server-only";
 import type { NextRequest } from "next/server";
 
 import { isScope, type Scope } from "@/lib/scopes";
-import { sessionCookieFrom } from "@/lib/session-cookie";
+import { isHttpsRequest, sessionCookieFrom } from "@/lib/session-cookie";
+import { getEnv } from "@/server/env";
+import { isRepeatedAuthorization } from "@/server/http/repeated-authorization";
 import { getSessionService } from "@/server/sessions";
 import { getTokenService } from "@/server/tokens";
 import { TokenVerificationError } from "@/server/tokens/errors";
@@ -33,6 +35,9 @@ export async function authenticate(request: NextRequest, { scopes = [] }: { scop
 }
 
 async function principalFromBearer(authorization: string): Promise<Principal> {
+  if (isRepeatedAuthorization(authorization)) {
+    throw new ResourceAccessError("invalid_request", 400, "Send one Authorization header: this request has more than one credential.");
+  }
   // RFC 6750 §2.1: the scheme is case-insensitive; the token is b64token characters only.
   const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization.trim());
   if (!match) throw new ResourceAccessError("invalid_request", 400, "The Authorization header must be `Bearer <access token>`.");
@@ -49,8 +54,8 @@ async function principalFromBearer(authorization: string): Promise<Principal> {
 }
 
 async function principalFromSessionCookie(request: NextRequest): Promise<Principal> {
-  const cookie = sessionCookieFrom(request.cookies);
-  const session = cookie ? await getSessionService().resolve(cookie.value) : null;
+  const cookie = sessionCookieFrom(request.cookies, isHttpsRequest(getEnv().authUrl, request));
+  const session = cookie ? await getSessionService().resolve(cookie.value, { legacyCookie: cookie.legacy }) : null;
   if (!session) throw new InvalidTokenError("Sign in, or send an access token: Authorization: Bearer <token>.", false);
   return { kind: "session", userId: session.userId, sessionId: session.sessionId, scopes: SESSION_SCOPES };
 }

@@ -1,11 +1,12 @@
 import "server-only";
 
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 
 import { signInUrlReturningTo } from "@/lib/safe-redirect";
-import { sessionCookieFrom } from "@/lib/session-cookie";
+import { isHttpsRequest, sessionCookieFrom, type SessionCookie } from "@/lib/session-cookie";
+import { getEnv } from "@/server/env";
 import { getSessionService } from "@/server/sessions";
 
 /**
@@ -14,9 +15,15 @@ import { getSessionService } from "@/server/sessions";
  * this instead of Auth.js's `auth()`, which is kept for the sign-in and sign-out flows.
  */
 export const getCurrentSession = cache(async () => {
-  const cookie = sessionCookieFrom(await cookies());
-  return cookie ? getSessionService().resolve(cookie.value) : null;
+  const cookie = await requestSessionCookie();
+  return cookie ? getSessionService().resolve(cookie.value, { legacyCookie: cookie.legacy }) : null;
 });
+
+/** The session cookie this request may be believed to carry (by its name under HTTP or HTTPS), in pages and actions. */
+export async function requestSessionCookie(): Promise<SessionCookie | undefined> {
+  const https = isHttpsRequest(getEnv().authUrl, { headers: await headers() });
+  return sessionCookieFrom(await cookies(), https);
+}
 
 /** The session, or a redirect to /signin that comes back to `returnTo` afterwards. */
 export async function requireSession(returnTo: string) {

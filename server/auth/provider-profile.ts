@@ -24,6 +24,25 @@ export function verifiedEmailOf(profile: ProviderProfile): string | null {
   return verified ? email : null;
 }
 
+/** The provider id of the local identity provider (idp/). */
+export const LOCAL_PROVIDER_ID = "local";
+
+/**
+ * Whether a provider's "email verified" can be believed. Google and GitHub verify addresses; the local
+ * identity provider lets whoever signs in type any address and tick "verified". That is its purpose on
+ * a developer's machine, but in production it would make anyone who types an address from ADMIN_EMAILS
+ * an admin, and link anyone into the user who owns the address they type. So in production it vouches
+ * for nothing unless the deployer says it may, for a demo or test deployment (AUTH_LOCAL_IDP_TRUSTED=on).
+ */
+export function providerVouchesForEmails(provider: string, env: { localIdpTrusted: boolean }): boolean {
+  return provider !== LOCAL_PROVIDER_ID || env.localIdpTrusted;
+}
+
+/** The profile as Gatehouse believes it: from a provider that vouches for nothing, no email is verified. */
+export function believedProfile<P extends ProviderProfile>(profile: P, vouchesForEmails: boolean): P {
+  return vouchesForEmails ? profile : { ...profile, email_verified: false };
+}
+
 /** The email the provider sent, verified or not, lower-cased: used only to detect collisions. */
 export function claimedEmailOf(profile: ProviderProfile): string | null {
   return profile.email?.trim().toLowerCase() || null;

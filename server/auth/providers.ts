@@ -4,7 +4,7 @@ import Google, { type GoogleProfile } from "next-auth/providers/google";
 
 import type { Env } from "@/server/env-schema";
 import { fetchGitHubProfile, type GitHubProfile } from "@/server/auth/github-profile";
-import { toProviderUser } from "@/server/auth/provider-profile";
+import { believedProfile, LOCAL_PROVIDER_ID, providerVouchesForEmails, toProviderUser } from "@/server/auth/provider-profile";
 
 /** The claims our local identity provider (idp/) puts in its ID token and userinfo. */
 interface LocalProfile {
@@ -24,7 +24,8 @@ export interface ProviderSummary {
  * Every provider below sets `allowDangerousEmailAccountLinking: true`. That is safe here, and only here,
  * because each `profile()` goes through `toProviderUser`, which drops any email the provider has not
  * verified: Auth.js links by `User.email`, and only verified addresses ever get there. A sign-in with an
- * unverified address that collides with an existing user is refused in the `signIn` callback.
+ * unverified address that collides with an existing user is refused in the `signIn` callback. The local
+ * provider's addresses count as unverified in production (`providerVouchesForEmails`).
  *
  * `account: () => ({})` keeps the providers' access, refresh and ID tokens out of the Account table:
  * Gatehouse does not call the providers' APIs after sign-in, and tokens it does not keep cannot leak.
@@ -70,8 +71,9 @@ export function buildProviders(env: Env): Provider[] {
   }
 
   if (env.localIdp) {
+    const vouchesForEmails = providerVouchesForEmails(LOCAL_PROVIDER_ID, env);
     providers.push({
-      id: "local",
+      id: LOCAL_PROVIDER_ID,
       name: "Local ID",
       type: "oidc",
       issuer: env.localIdp.issuer,
@@ -82,7 +84,11 @@ export function buildProviders(env: Env): Provider[] {
       authorization: { params: { scope: "openid email profile" } },
       allowDangerousEmailAccountLinking: true,
       account: keepNoProviderTokens,
-      profile: (profile: LocalProfile) => toProviderUser({ id: profile.sub, name: profile.name, profile }),
+      // In production its "email verified" counts for nothing unless AUTH_LOCAL_IDP_TRUSTED=on: the user it
+      // creates then stores no email, so no real provider's sign-in is ever linked onto it, and
+      // ADMIN_EMAILS never makes it an admin.
+      profile: (profile: LocalProfile) =>
+        toProviderUser({ id: profile.sub, name: profile.name, profile: believedProfile(profile, vouchesForEmails) }),
     });
   }
 

@@ -1,15 +1,60 @@
-import { isIP } from "node:net";
+import { isIPv4, isIPv6 } from "node:net";
 
 /**
- * The client's IP as the app can know it. Next.js does not expose the socket address, so the only
- * source is `X-Forwarded-For`, and a client can write anything there: it is believed only when the app
- * runs behind a proxy that sets it (`TRUST_PROXY=true`, or on Vercel). Then the last entry is the one
- * our proxy appended (entries before it came from the client); on Vercel the header holds one address.
- * @returns the address, or `null` when it cannot be known.
+ * The client's IP as the app can know it, from `X-Forwarded-For` and the number of reverse proxies in front
+ * of the app that each append to it (`TRUST_PROXY_HOPS`).
+ *
+ * Next.js does not expose the socket address; it fills a missing X-Forwarded-For with it (`??=`), but keeps
+ * one the client sent. So with no trusted proxy (`hops` 0) nothing in the header can be believed and the IP
+ * is unknown. Each trusted proxy appends the address it got the request from, so the `hops`-th entry from the
+ * right was written by the outermost trusted proxy and names the client; every entry left of it came from
+ * the client (a spoofed "10.0.0.1, ..." only adds entries there). Fewer entries than hops means all of them
+ * came from trusted proxies (the outermost one started the header): the leftmost is taken, as Express's
+ * numeric `trust proxy` does.
+ *
+ * `X-Real-IP` is not read: a client can send it too unless the proxy overwrites it, it has no hops to
+ * count, and Next.js always fills X-Forwarded-For, so it would never be reached anyway.
+ * @returns the address in one canonical spelling (see {@link canonicalIp}), or `null` when it cannot be known.
+ * @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/X-Forwarded-For#selecting_an_ip_address
  */
-export function clientIpFrom(headers: Headers, trustProxy: boolean): string | null {
-  if (!trustProxy) return null;
-  const forwarded = headers.get("x-forwarded-for");
-  const candidate = forwarded?.split(",").at(-1)?.trim() || headers.get("x-real-ip")?.trim();
-  return candidate && isIP(candidate) ? candidate : null;
+export function clientIpFrom(headers: Headers, hops: number): string | null {
+  if (!Number.isInteger(hops) || hops < 1) return null;
+  // `get` joins repeated X-Forwarded-For headers with ", ", in order, so they count as one list.
+  const entries = headers.get("x-forwarded-for")?.split(",");
+  if (!entries) return null;
+  // Empty entries stay in place: a trusted proxy never writes one, so they can only be the client's, and
+  // dropping them would not change which entry is ours; an empty entry where ours should be means null.
+  return canonicalIp(entries[Math.max(entries.length - hops, 0)]!);
+}
+
+/**
+ * One spelling per address, so that a client cannot become several rate-limit buckets by writing its
+ * address differently: IPv4 in strict dotted decimal (Node's `isIPv4` refuses `0x7f.1`, `127.1` and
+ * leading zeros), IPv6 lowercased and compressed as RFC 5952 says, IPv4-mapped IPv6 as the IPv4 address.
+ * A port (`1.2.3.4:5678`, `[::1]:1234`, as some proxies write) and brackets are dropped. Anything
+ * else (`unknown`, `_hidden`, zone IDs, empty) is `null`.
+ */
+function canonicalIp(entry: string): string | null {
+  const value = entry.trim();
+  const bracketed = /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(value);
+  if (bracketed) return isPort(bracketed[2]) ? canonicalIpv6(bracketed[1]!) : null;
+  const ipv4WithPort = /^([\d.]+):(\d{1,5})$/.exec(value);
+  if (ipv4WithPort) return isPort(ipv4WithPort[2]) && isIPv4(ipv4WithPort[1]!) ? ipv4WithPort[1]! : null;
+  if (isIPv4(value)) return value;
+  return canonicalIpv6(value);
+}
+
+function canonicalIpv6(value: string): string | null {
+  // Zone IDs (`fe80::1%eth0`) pass `isIPv6` but name an interface of the sender, not a client.
+  if (!isIPv6(value) || value.includes("%")) return null;
+  // The WHATWG URL serialiser lowercases and compresses IPv6 canonically (RFC 5952 §4).
+  const canonical = new URL(`http://[${value}]/`).hostname.slice(1, -1);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (!mapped) return canonical;
+  const [high, low] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
+}
+
+function isPort(port: string | undefined): boolean {
+  return port === undefined || Number(port) <= 65_535;
 }

@@ -13,5 +13,5 @@ type Handler<R extends Request> = (request: R) => Promise<Response>;
  */
 export function withRequestContext<R extends Request>(handler: Handler<R>): Handler<R> {
   return (request) =>
-    runWithRequestContext({ userAgent: request.headers.get("user-agent"), ip: clientIpFrom(request.headers, getEnv().trustProxy) }, () => handler(request));
+    runWithRequestContext({ userAgent: request.headers.get("user-agent"), ip: clientIpFrom(request.headers, getEnv().trustedProxyHops) }, () => handler(request));
 }

@@ -1,9 +1,7 @@
 import "server-only";
 
-import { cookies } from "next/headers";
-
 import type { PlaygroundOverview } from "@/components/playground/playground-types";
-import { sessionCookieFrom } from "@/lib/session-cookie";
+import { requestSessionCookie } from "@/server/auth/current-session";
 import { getEnv } from "@/server/env";
 import { getSessionService } from "@/server/sessions";
 import { getTokenConfig } from "@/server/tokens";
@@ -19,7 +17,7 @@ const COOKIE_PREFIX_LENGTH = 6;
  * the row shown is always the caller's own.
  */
 export async function getPlaygroundOverview(session: { sessionId: string; userId: string; expires: Date }): Promise<PlaygroundOverview> {
-  const cookie = sessionCookieFrom(await cookies());
+  const cookie = await requestSessionCookie();
   const rows = await getSessionService().list(session.userId);
   const row = rows.find((candidate) => candidate.id === session.sessionId) ?? null;
   const { sessionLifetimes } = getEnv();
@@ -32,8 +30,8 @@ export async function getPlaygroundOverview(session: { sessionId: string; userId
         // The proxy already required the cookie; the fallback only keeps the types honest.
         name: cookie?.name ?? "authjs.session-token",
         valuePrefix: cookie?.value.slice(0, COOKIE_PREFIX_LENGTH) ?? "",
-        // Auth.js and the proxy set Secure exactly when the name carries the __Secure- prefix (HTTPS).
-        secure: cookie?.name.startsWith("__Secure-") ?? false,
+        // Auth.js and the proxy set Secure exactly when the name carries a __Host- or __Secure- prefix (HTTPS).
+        secure: cookie?.name.startsWith("__") ?? false,
         expires: session.expires.toISOString(),
       },
       row: row

@@ -7,6 +7,8 @@ export interface CachedSession {
   user: { id: string; name: string | null; email: string | null; image: string | null; emailVerified: Date | null; role: "user" | "admin" };
   expiresAt: Date;
   lastUsedAt: Date;
+  /** The session predates the `__Host-` cookie, so its old `__Secure-` cookie is still accepted. */
+  acceptsLegacyCookie: boolean;
 }
 
 /**
@@ -64,7 +66,10 @@ export class RedisSessionCache implements SessionCache {
       const value = await this.redis.get(KEY_PREFIX + tokenHash);
       if (value === null) return undefined;
       if (value === NEGATIVE) return null;
-      return revive(JSON.parse(value) as StoredSession);
+      const stored = JSON.parse(value) as StoredSession;
+      // Written by a version that did not record it: ask the database rather than guess.
+      if (typeof stored.acceptsLegacyCookie !== "boolean") return undefined;
+      return revive(stored);
     } catch (error) {
       this.onError("get", error);
       return undefined;

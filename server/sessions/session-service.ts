@@ -32,6 +32,7 @@ const sessionWithUser = {
   userId: true,
   expiresAt: true,
   lastUsedAt: true,
+  acceptsLegacyCookie: true,
   user: { select: { id: true, name: true, email: true, image: true, emailVerified: true, role: true } },
 } as const;
 
@@ -47,7 +48,9 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
 
   async function load(tokenHash: string): Promise<CachedSession | null> {
     const row = await db.session.findUnique({ where: { tokenHash }, select: sessionWithUser });
-    return row ? { sessionId: row.id, userId: row.userId, user: row.user, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt } : null;
+    return row
+      ? { sessionId: row.id, userId: row.userId, user: row.user, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, acceptsLegacyCookie: row.acceptsLegacyCookie }
+      : null;
   }
 
   async function deleteWhere(where: { tokenHash?: string; id?: { in: string[] }; userId?: string; NOT?: { id: string } }) {
@@ -86,8 +89,11 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
      * The session a cookie names, or `null` if it is unknown, revoked, idle too long or past its
      * absolute lifetime. Records activity at most once per touch interval (`touched` says it did now,
      * which is when the cookie's expiry is worth renewing).
+     *
+     * `legacyCookie`: the token came in the pre-`__Host-` cookie (lib/session-cookie.ts), which a
+     * sibling subdomain can plant; only a session that predates the change may be reached that way.
      */
-    async resolve(token: unknown): Promise<(CachedSession & { expires: Date; touched: boolean }) | null> {
+    async resolve(token: unknown, { legacyCookie = false }: { legacyCookie?: boolean } = {}): Promise<(CachedSession & { expires: Date; touched: boolean }) | null> {
       if (!isWellFormedSessionToken(token)) return null;
       const tokenHash = hashSessionToken(token);
       let session = await cache.get(tokenHash);
@@ -95,7 +101,7 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
         session = await load(tokenHash);
         await cache.set(tokenHash, session, session ? cacheTtl(session) : NEGATIVE_CACHE_TTL_MS);
       }
-      if (session === null) return null;
+      if (session === null || (legacyCookie && !session.acceptsLegacyCookie)) return null;
 
       const current = now();
       if (!isSessionActive(session, current, lifetimes)) {

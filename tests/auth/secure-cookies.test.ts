@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthConfig } from "@/auth.config";
 import { PrismaClient } from "@/generated/prisma/client";
 import { parseEnv } from "@/server/env-schema";
+import { sessionCookieFrom } from "@/lib/session-cookie";
 import { noSessionCache } from "@/server/sessions/session-cache";
 import { createSessionService } from "@/server/sessions/session-service";
 import { hashSessionToken } from "@/server/sessions/session-token";
@@ -46,6 +47,7 @@ describe("sign-in over HTTPS", () => {
   let idp: RunningLocalIdp;
   let config: ReturnType<typeof createAuthConfig>;
   const jar = new Map<string, string>();
+  let signedInToken: string | undefined;
 
   async function app(path: string, init: RequestInit = {}) {
     const headers = new Headers(init.headers);
@@ -66,6 +68,8 @@ describe("sign-in over HTTPS", () => {
       AUTH_SECRET: randomBytes(32).toString("base64url"),
       AUTH_URL: appOrigin,
       AUTH_LOCAL_IDP: "on",
+      // Its typed email is believed here (a test deployment), so the sign-in has an address to check.
+      AUTH_LOCAL_IDP_TRUSTED: "on",
       LOCAL_IDP_ISSUER: idp.issuer,
       LOCAL_IDP_CLIENT_ID: client.id,
       LOCAL_IDP_CLIENT_SECRET: client.secret,
@@ -80,7 +84,7 @@ describe("sign-in over HTTPS", () => {
     await database?.drop();
   });
 
-  it("sets a __Secure- session cookie that is Secure, HttpOnly and SameSite=Lax, naming a Session row", async () => {
+  it("sets a __Host- session cookie that is Secure, HttpOnly, SameSite=Lax, Path=/ and has no Domain, naming a Session row", async () => {
     const { response: csrfResponse } = await app("/api/auth/csrf");
     const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
 
@@ -107,7 +111,8 @@ describe("sign-in over HTTPS", () => {
     expect(callback.headers.get("location")).toBe(`${appOrigin}/account`);
 
     const sessionCookie = cookies.find((cookie) => cookie.name.endsWith("authjs.session-token"));
-    expect(sessionCookie?.name).toBe("__Secure-authjs.session-token");
+    expect(sessionCookie?.name).toBe("__Host-authjs.session-token");
+    expect(sessionCookie!.attributes.has("domain")).toBe(false);
     expect(sessionCookie!.attributes.has("secure")).toBe(true);
     expect(sessionCookie!.attributes.has("httponly")).toBe(true);
     expect(sessionCookie!.attributes.get("samesite")?.toLowerCase()).toBe("lax");
@@ -116,5 +121,29 @@ describe("sign-in over HTTPS", () => {
     // The database has only the token's hash.
     const session = await db.session.findUnique({ where: { tokenHash: hashSessionToken(sessionCookie!.value) }, include: { user: true } });
     expect(session?.user.email).toBe("ada-secure@example.com");
+    signedInToken = sessionCookie!.value;
+  });
+
+  it("never uses the session token under a name a sibling subdomain can plant with a Domain attribute", async () => {
+    expect(signedInToken).toBeDefined();
+    const sessions = createSessionService({ db, cache: noSessionCache, lifetimes: parseEnv({ DATABASE_URL: database.url, AUTH_SECRET: "x".repeat(32), AUTH_LOCAL_IDP: "off" }).sessionLifetimes });
+    for (const name of ["__Secure-authjs.session-token", "authjs.session-token"]) {
+      // Auth.js's own session endpoint ignores it...
+      const response = await Auth(new Request(`${appOrigin}/api/auth/session`, { headers: { cookie: `${name}=${signedInToken}` } }), config);
+      expect(await response.json(), name).toBeNull();
+      // ...and so does ours: the bare name is never read under HTTPS, and the old __Secure- name only for a
+      // session that began before the __Host- change.
+      const cookie = sessionCookieFrom(new Map([[name, { name, value: signedInToken! }]]), true);
+      const resolved = cookie ? await sessions.resolve(cookie.value, { legacyCookie: cookie.legacy }) : null;
+      expect(resolved, name).toBeNull();
+    }
+    const current = sessionCookieFrom(new Map([["__Host-authjs.session-token", { name: "__Host-authjs.session-token", value: signedInToken! }]]), true);
+    expect(await sessions.resolve(current!.value, { legacyCookie: current!.legacy })).not.toBeNull();
+
+    // A session from before the change is still reached through its old name, so nobody is signed out.
+    await db.session.update({ where: { tokenHash: hashSessionToken(signedInToken!) }, data: { acceptsLegacyCookie: true } });
+    const legacy = sessionCookieFrom(new Map([["__Secure-authjs.session-token", { name: "__Secure-authjs.session-token", value: signedInToken! }]]), true);
+    expect(legacy?.legacy).toBe(true);
+    expect(await sessions.resolve(legacy!.value, { legacyCookie: true })).not.toBeNull();
   });
 });

@@ -1,24 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { clientIpFrom } from "@/server/http/client-ip";
 import { describeClient } from "@/server/sessions/describe-client";
-
-describe("clientIpFrom", () => {
-  const headers = new Headers({ "x-forwarded-for": "6.6.6.6, 203.0.113.7", "x-real-ip": "198.51.100.1" });
-
-  it("ignores X-Forwarded-For unless the app is behind a trusted proxy (a client can write anything there)", () => {
-    expect(clientIpFrom(headers, false)).toBeNull();
-  });
-
-  it("takes the entry our proxy appended, not the ones the client sent before it", () => {
-    expect(clientIpFrom(headers, true)).toBe("203.0.113.7");
-  });
-
-  it("falls back to X-Real-IP, and refuses anything that is not an IP address", () => {
-    expect(clientIpFrom(new Headers({ "x-real-ip": "2001:db8::1" }), true)).toBe("2001:db8::1");
-    expect(clientIpFrom(new Headers({ "x-forwarded-for": "<script>" }), true)).toBeNull();
-  });
-});
 
 describe("describeClient", () => {
   it("parses browser, OS and device type with ua-parser-js", () => {

@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
-import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
+import { SESSION_COOKIE_NAMES, sessionCookieOptions } from "@/lib/session-cookie";
 import { recordAuditEventForRequest } from "@/server/audit";
 import { requireSession } from "@/server/auth/current-session";
 import { signOutEverywhere } from "@/server/account/sign-out-everywhere";
@@ -17,7 +17,8 @@ const revokeFamilyFormSchema = z.object({ familyId: z.string().trim().min(1).max
 
 async function clearSessionCookie() {
   const cookieStore = await cookies();
-  for (const name of SESSION_COOKIE_NAMES) cookieStore.delete(name);
+  // A prefixed cookie is only replaced by a Secure one with Path=/; a bare delete would leave it in place.
+  for (const name of SESSION_COOKIE_NAMES) cookieStore.set(name, "", sessionCookieOptions(name.startsWith("__"), new Date(0)));
 }
 
 /** "Sign out this device": ends one of the person's own sessions (ids of others' sessions do nothing). */
