@@ -210,7 +210,7 @@ test.describe("the token endpoint", () => {
       [{ headers: { "Content-Type": "application/x-www-form-urlencoded" }, data: "grant_type=refresh_token&grant_type=authorization_code&client_id=x" }, 400, "invalid_request"],
       [{ headers: { "Content-Type": "application/x-www-form-urlencoded" }, data: "%%%&&&=\u0000" }, 400, "invalid_request"],
       [{ form: { grant_type: "refresh_token", refresh_token: "ghr_nope", client_id: nativeClient.id } }, 400, "invalid_grant"],
-      [{ form: { grant_type: "refresh_token", refresh_token: "ghr_nope", client_id: nativeClient.id, scope: "admin" } }, 400, "invalid_request"],
+      [{ form: { grant_type: "refresh_token", refresh_token: "ghr_nope", client_id: nativeClient.id, scope: "admin" } }, 400, "invalid_scope"], // RFC 6749 §5.2
     ];
     for (const [options, status, error] of cases) {
       const response = await request.post("/oauth/token", { ...options, failOnStatusCode: false });

@@ -21,8 +21,10 @@ export const getCurrentSession = cache(async () => {
 
 /** The session cookie this request may be believed to carry (by its name under HTTP or HTTPS), in pages and actions. */
 export async function requestSessionCookie(): Promise<SessionCookie | undefined> {
-  const https = isHttpsRequest(getEnv().authUrl, { headers: await headers() });
-  return sessionCookieFrom(await cookies(), https);
+  // Request data first: reading it is what makes a page dynamic, so a prerender stops here, before the
+  // environment (which `next build` does not have) is read.
+  const [requestHeaders, requestCookies] = await Promise.all([headers(), cookies()]);
+  return sessionCookieFrom(requestCookies, isHttpsRequest(getEnv().authUrl, { headers: requestHeaders }));
 }
 
 /** The session, or a redirect to /signin that comes back to `returnTo` afterwards. */
