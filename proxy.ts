@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { isCookieFreeRequest, isCrossSiteRequest } from "@/lib/cross-site-request";
 import { signInUrlReturningTo } from "@/lib/safe-redirect";
 import { contentSecurityPolicy } from "@/lib/security-headers";
-import { isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
+import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { getSignInLimiter } from "@/server/rate-limit";
@@ -67,6 +67,10 @@ export async function proxy(request: NextRequest) {
     return NextResponse.redirect(new URL(signInUrlReturningTo(`${pathname}${request.nextUrl.search}`), request.url));
   }
 
+  if (session && cookie?.legacy) {
+    // Everything after the proxy (Auth.js's sign-out included) reads the cookie by its __Host- name.
+    requestHeaders.set("cookie", renameCookie(request.headers.get("cookie") ?? "", LEGACY_SESSION_COOKIE, HTTPS_SESSION_COOKIE));
+  }
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
   if (session && cookie && (session.touched || cookie.legacy)) {
@@ -79,11 +83,22 @@ export async function proxy(request: NextRequest) {
   return response;
 }
 
+/** A Cookie header with the cookie `from` renamed `to` (any cookie already named `to` dropped). */
+function renameCookie(header: string, from: string, to: string): string {
+  return header
+    .split(";")
+    .map((pair) => pair.trim())
+    .filter((pair) => pair !== "" && !pair.startsWith(`${to}=`))
+    .map((pair) => (pair.startsWith(`${from}=`) ? `${to}=${pair.slice(from.length + 1)}` : pair))
+    .join("; ");
+}
+
 /**
- * Everything but exactly the static paths: the build's assets under `/_next/static/`, the image
- * optimiser at `/_next/image`, and `/favicon.ico`. Anchored and escaped: an unanchored prefix with a bare
- * `.` also let `/favicon-ico`, `/favicon.ico.html` and `/_next/imagex` skip the CSRF check and the CSP.
+ * Everything but exactly the static paths: the build's assets under `/_next/static/` and the image
+ * optimiser at `/_next/image`. Anchored: an unanchored prefix (with a bare `.` in `favicon.ico`) also let
+ * `/favicon-ico`, `/favicon.ico.html` and `/_next/imagex` skip the CSRF check and the CSP. There is no
+ * favicon file, so `/favicon.ico` is a page like any other and goes through the proxy too.
  */
 export const config = {
-  matcher: [{ source: "/((?!_next/static/|_next/image$|favicon\\.ico$).*)" }],
+  matcher: [{ source: "/((?!_next/static/|_next/image$).*)" }],
 };

@@ -66,7 +66,7 @@ test("a state-changing request carrying the session cookie but no Origin is refu
  * path that merely began like one (`/favicon-ico`, `/favicon.ico.html`, `/_next/imagex`), where a
  * cross-site server-action POST got Next's 500 instead of our 403, and pages got no CSP.
  */
-const PATHS_NEAR_STATIC_ONES = ["/favicon-ico", "/favicon.ico.html", "/favicon.icox", "/_next/imagex", "/_next/staticx", "/_next/static", "/_next/image/x", "/x/favicon.ico", "/", "/account", "/no-such-page", "/api/v1/notes"];
+const PATHS_NEAR_STATIC_ONES = ["/favicon.ico", "/favicon-ico", "/favicon.ico.html", "/favicon.icox", "/_next/imagex", "/_next/staticx", "/_next/static", "/_next/image/x", "/x/favicon.ico", "/", "/account", "/no-such-page", "/api/v1/notes"];
 
 test.describe("a cross-site POST is refused on every path that is not a static file", () => {
   for (const path of PATHS_NEAR_STATIC_ONES) {
@@ -82,7 +82,7 @@ test.describe("a cross-site POST is refused on every path that is not a static f
   }
 
   test("pages whose paths resemble static files still get the CSP", async ({ request, baseURL }) => {
-    for (const path of ["/favicon-ico", "/favicon.ico.html", "/_next/imagex"]) {
+    for (const path of ["/favicon.ico", "/favicon-ico", "/favicon.ico.html", "/_next/imagex"]) {
       const response = await request.get(`${baseURL}${path}`, { maxRedirects: 0 });
       expect(response.headers()["content-security-policy"], path).toContain("script-src");
     }

@@ -16,12 +16,13 @@ import { sessionToken } from "./support/local-idp";
  */
 const HTTPS = { "x-forwarded-proto": "https" };
 
-async function insertSession(userId: string, { acceptsLegacyCookie }: { acceptsLegacyCookie: boolean }) {
+/** A session as one from before the __Host- change looks: its old cookie name is accepted until `legacyCookieUntil`. */
+async function insertSession(userId: string, { legacyCookieDays }: { legacyCookieDays: number }) {
   const token = randomBytes(32).toString("base64url");
   await query(
-    `INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt", "lastUsedAt", "acceptsLegacyCookie", "createdAt", "updatedAt")
-     VALUES ($1, $2, $3, now() + interval '1 day', now() - interval '1 hour', $4, now() - interval '1 hour', now())`,
-    [`s${randomBytes(8).toString("hex")}`, hashSessionToken(token), userId, acceptsLegacyCookie],
+    `INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt", "lastUsedAt", "legacyCookieUntil", "createdAt", "updatedAt")
+     VALUES ($1, $2, $3, now() + interval '1 day', now() - interval '1 hour', now() + make_interval(days => $4), now() - interval '1 hour', now())`,
+    [`s${randomBytes(8).toString("hex")}`, hashSessionToken(token), userId, legacyCookieDays],
   );
   return token;
 }
@@ -45,7 +46,7 @@ test("under HTTPS, a session cookie under a name a sibling subdomain can plant i
 
 test("under HTTPS, a session from before the __Host- change keeps working and moves to the __Host- cookie", async ({ request, signInNewPerson }) => {
   const { userId } = await signInNewPerson();
-  const token = await insertSession(userId, { acceptsLegacyCookie: true });
+  const token = await insertSession(userId, { legacyCookieDays: 14 });
 
   const page = await request.get("/account", { headers: { ...HTTPS, cookie: `__Secure-authjs.session-token=${token}` }, maxRedirects: 0 });
   expect(page.status()).toBe(200);
@@ -62,4 +63,14 @@ test("under HTTPS, a session from before the __Host- change keeps working and mo
   // The bare name is still never used under HTTPS, even for that older session.
   const bare = await request.get("/api/v1/me", { headers: { ...HTTPS, cookie: `authjs.session-token=${token}` } });
   expect(bare.status()).toBe(401);
+});
+
+test("under HTTPS, the old cookie name stops working once its window after the change has passed", async ({ request, signInNewPerson }) => {
+  const { userId } = await signInNewPerson();
+  const token = await insertSession(userId, { legacyCookieDays: -1 });
+
+  const legacy = await request.get("/api/v1/me", { headers: { ...HTTPS, cookie: `__Secure-authjs.session-token=${token}` } });
+  expect(legacy.status()).toBe(401);
+  const current = await request.get("/api/v1/me", { headers: { ...HTTPS, cookie: `__Host-authjs.session-token=${token}` } });
+  expect(current.status()).toBe(200);
 });

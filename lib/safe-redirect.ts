@@ -52,11 +52,14 @@ export function safeRedirectPath(target: unknown, { fallback = "/account", origi
 /** A path that starts with exactly one `/`, decodes to one too, and parses back to itself on any origin. */
 function isSafeLocalPath(path: string): boolean {
   if (!path.startsWith("/") || path.startsWith("//") || FORBIDDEN_CHARACTERS.test(path)) return false;
-  // `/%2F%2Fevil.example` is harmless to a browser, but a server or router that decodes before it
-  // redirects (a trailing-slash rule, a proxy) would turn it into `//evil.example`.
+  // `/%2F%2Fevil.example` or `/.%2F/evil.example` is harmless to a browser, but a server or router that
+  // decodes before it redirects (a trailing-slash rule, a proxy) would turn it into `//evil.example`. No
+  // path of ours has an encoded slash, backslash or dot, so none is accepted.
+  const pathname = path.split(/[?#]/, 1)[0]!;
+  if (/%(2f|5c|2e)/i.test(pathname)) return false;
   let decoded: string;
   try {
-    decoded = decodeURIComponent(path.split(/[?#]/, 1)[0]!);
+    decoded = decodeURIComponent(pathname);
   } catch {
     return false;
   }

@@ -6,8 +6,8 @@
  * `app.example.com`) can plant one and sign a victim into the attacker's account. The unprefixed name
  * is never read under HTTPS (anyone on a sibling can set it). Sessions that began while the cookie was
  * `__Secure-authjs.session-token` (which a sibling *can* set, with Domain) keep working through that name
- * only if the session itself predates the change (`Session.acceptsLegacyCookie`), and the proxy moves
- * them to the new name on their next page view.
+ * only if the session itself predates the change, for 14 days after it (`Session.legacyCookieUntil`),
+ * and the proxy moves them to the new name on their next page view.
  *
  * Over plain HTTP (development on localhost) cookies cannot be Secure, so the name is unprefixed; note
  * that cookies do not separate ports, so any other server on localhost can set it there.

@@ -44,7 +44,7 @@ describe("safeCallbackPath (our sign-in page)", () => {
   );
 
   // The spellings of the outside attack run: each one normalises to a path starting with `//` or `/\`.
-  it.each(["/.//evil.example", "/..//evil.example", "/%2e//evil.example", "/%2E%2E//evil.example", "/./\\evil.example", "/a/..//evil.example", "/%2F%2Fevil.example", "/%5Cevil.example"])(
+  it.each(["/.//evil.example", "/..//evil.example", "/%2e//evil.example", "/%2E%2E//evil.example", "/./\\evil.example", "/a/..//evil.example", "/%2F%2Fevil.example", "/%5Cevil.example", "/.%2F/evil.example", "/%2e%2F/evil.example", "/x/..%2F/evil.example", "/.%5C/evil.example"])(
     "refuses %s, which the URL parser turns into another host",
     (target) => {
       expect(safeCallbackPath(target)).toBe("/account");

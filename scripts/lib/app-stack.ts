@@ -103,8 +103,15 @@ export async function runStack(options: StackOptions): Promise<number> {
       await waitForHttp(`${env.LOCAL_IDP_ISSUER!.replace(/\/$/, "")}/healthz`, idp);
     }
 
+    // Repeated Authorization headers are joined from the first request on (server/http/repeated-authorization.ts):
+    // loaded before Next.js listens, since Node parses headers before any of Next's code runs.
+    const nextProcessEnv = {
+      ...env,
+      GATEHOUSE_PRELOAD_JOIN_AUTHORIZATION: "1",
+      NODE_OPTIONS: [env.NODE_OPTIONS, `--require ${JSON.stringify(path.join(repoRoot, "server", "http", "join-repeated-authorization.cjs"))}`].filter(Boolean).join(" "),
+    };
     for (const appPort of [port, ...(production ? (options.extraAppPorts ?? []) : [])]) {
-      const next = startProcess(`Next.js on port ${appPort}`, nextBin(), [production ? "start" : "dev", "--port", String(appPort)], env);
+      const next = startProcess(`Next.js on port ${appPort}`, nextBin(), [production ? "start" : "dev", "--port", String(appPort)], nextProcessEnv);
       cleanups.push(next.stop);
       watched.push(next);
       // One at a time in production (each is up in about a second), so that when the last one answers,

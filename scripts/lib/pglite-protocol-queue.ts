@@ -53,15 +53,50 @@ function isQueryQueue(value: unknown): value is QueryQueue {
   );
 }
 
+/**
+ * How long a connection that has started an extended query may keep the others waiting for its next
+ * message. Clients send a whole query (Parse..Sync) in one write, so this only ends a connection that
+ * stopped mid-query (a cursor that fetches with Execute+Flush and then waits, a client that hung):
+ * its query is ended with a Sync, and the others go on.
+ */
+const BATCH_PIN_TIMEOUT_MS = 5_000;
+
 /** Makes `server` keep each connection's extended-protocol queries whole (see above). Call before `start()`. */
 export function keepProtocolBatchesTogether(server: PGLiteSocketServer): void {
-  const queue = (server as unknown as { queryQueue?: unknown }).queryQueue;
-  if (!isQueryQueue(queue)) {
+  const candidate = (server as unknown as { queryQueue?: unknown }).queryQueue;
+  if (!isQueryQueue(candidate)) {
     throw new Error("pglite-socket's query queue is not the one scripts/lib/pglite-protocol-queue.ts was written for (0.2.17): check the fix there against the new version.");
   }
+  const queue: QueryQueue = candidate;
   const { db } = queue;
   /** The connection whose extended query is open (from its first Parse/Bind/... to its Sync). */
   let batchOwner: number | null = null;
+  /** Messages processed so far: a pin that sees no progress for BATCH_PIN_TIMEOUT_MS is released. */
+  let processed = 0;
+  let pinTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Connections that have gone: never pinned again, whatever message of theirs was in flight. */
+  const closed = new Set<number>();
+
+  /** Ends the extended query `handlerId` left open, if it holds the pin, and lets the others go on. */
+  function releaseBatch(handlerId: number) {
+    if (batchOwner !== handlerId) return;
+    batchOwner = null;
+    void db
+      .runExclusive(() => db.execProtocolRawStream(SYNC_MESSAGE, { onRawData: () => {} }))
+      .catch(() => {})
+      .finally(() => void queue.processQueue());
+  }
+
+  function watchPin() {
+    if (pinTimer || batchOwner === null) return;
+    const [owner, seen] = [batchOwner, processed];
+    pinTimer = setTimeout(() => {
+      pinTimer = undefined;
+      if (batchOwner === owner && processed === seen) releaseBatch(owner);
+      else watchPin();
+    }, BATCH_PIN_TIMEOUT_MS);
+    pinTimer.unref();
+  }
 
   queue.processQueue = async function processQueue() {
     if (queue.processing) return;
@@ -71,7 +106,10 @@ export function keepProtocolBatchesTogether(server: PGLiteSocketServer): void {
         const pinned = batchOwner ?? (db.isInTransaction() ? queue.lastHandlerId : null);
         const index = pinned === null ? 0 : queue.queue.findIndex((item) => item.handlerId === pinned);
         // The pinned connection's next message has not arrived yet: its enqueue restarts the loop.
-        if (index === -1) break;
+        if (index === -1) {
+          watchPin();
+          break;
+        }
         const [item] = queue.queue.splice(index, 1) as [QueuedMessage];
         const type = item.message[0];
         let bytes = 0;
@@ -85,12 +123,14 @@ export function keepProtocolBatchesTogether(server: PGLiteSocketServer): void {
             }),
           );
         } catch (error) {
-          if (batchOwner === item.handlerId) batchOwner = null;
+          processed += 1;
           item.reject(error);
+          releaseBatch(item.handlerId);
           continue;
         }
+        processed += 1;
         queue.lastHandlerId = item.handlerId;
-        if (type !== undefined && EXTENDED_PROTOCOL.has(type)) batchOwner = item.handlerId;
+        if (type !== undefined && EXTENDED_PROTOCOL.has(type) && !closed.has(item.handlerId)) batchOwner = item.handlerId;
         else if (type === SYNC || type === SIMPLE_QUERY) batchOwner = null;
         item.resolve(bytes);
       }
@@ -102,12 +142,8 @@ export function keepProtocolBatchesTogether(server: PGLiteSocketServer): void {
   // A connection that goes away mid-query must not hold the others forever.
   const clearQueueForHandler = queue.clearQueueForHandler.bind(queue);
   queue.clearQueueForHandler = (handlerId) => {
+    closed.add(handlerId);
     clearQueueForHandler(handlerId);
-    if (batchOwner !== handlerId) return;
-    batchOwner = null;
-    void db
-      .runExclusive(() => db.execProtocolRawStream(SYNC_MESSAGE, { onRawData: () => {} }))
-      .catch(() => {})
-      .finally(() => void queue.processQueue());
+    releaseBatch(handlerId);
   };
 }

@@ -7,8 +7,8 @@ export interface CachedSession {
   user: { id: string; name: string | null; email: string | null; image: string | null; emailVerified: Date | null; role: "user" | "admin" };
   expiresAt: Date;
   lastUsedAt: Date;
-  /** The session predates the `__Host-` cookie, so its old `__Secure-` cookie is still accepted. */
-  acceptsLegacyCookie: boolean;
+  /** Until when the session's old `__Secure-` cookie is still accepted (it predates `__Host-`), or null. */
+  legacyCookieUntil: Date | null;
 }
 
 /**
@@ -33,10 +33,11 @@ export const noSessionCache: SessionCache = {
 const KEY_PREFIX = "gatehouse:session:";
 const NEGATIVE = "-";
 
-interface StoredSession extends Omit<CachedSession, "expiresAt" | "lastUsedAt" | "user"> {
+interface StoredSession extends Omit<CachedSession, "expiresAt" | "lastUsedAt" | "legacyCookieUntil" | "user"> {
   user: Omit<CachedSession["user"], "emailVerified"> & { emailVerified: number | null };
   expiresAt: number;
   lastUsedAt: number;
+  legacyCookieUntil?: number | null;
 }
 
 /**
@@ -68,7 +69,7 @@ export class RedisSessionCache implements SessionCache {
       if (value === NEGATIVE) return null;
       const stored = JSON.parse(value) as StoredSession;
       // Written by a version that did not record it: ask the database rather than guess.
-      if (typeof stored.acceptsLegacyCookie !== "boolean") return undefined;
+      if (stored.legacyCookieUntil === undefined) return undefined;
       return revive(stored);
     } catch (error) {
       this.onError("get", error);
@@ -124,6 +125,7 @@ function serialise(session: CachedSession): StoredSession {
     user: { ...session.user, emailVerified: session.user.emailVerified?.getTime() ?? null },
     expiresAt: session.expiresAt.getTime(),
     lastUsedAt: session.lastUsedAt.getTime(),
+    legacyCookieUntil: session.legacyCookieUntil?.getTime() ?? null,
   };
 }
 
@@ -133,5 +135,6 @@ function revive(stored: StoredSession): CachedSession {
     user: { ...stored.user, emailVerified: stored.user.emailVerified === null ? null : new Date(stored.user.emailVerified) },
     expiresAt: new Date(stored.expiresAt),
     lastUsedAt: new Date(stored.lastUsedAt),
+    legacyCookieUntil: stored.legacyCookieUntil == null ? null : new Date(stored.legacyCookieUntil),
   };
 }

@@ -32,7 +32,7 @@ const sessionWithUser = {
   userId: true,
   expiresAt: true,
   lastUsedAt: true,
-  acceptsLegacyCookie: true,
+  legacyCookieUntil: true,
   user: { select: { id: true, name: true, email: true, image: true, emailVerified: true, role: true } },
 } as const;
 
@@ -49,7 +49,7 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
   async function load(tokenHash: string): Promise<CachedSession | null> {
     const row = await db.session.findUnique({ where: { tokenHash }, select: sessionWithUser });
     return row
-      ? { sessionId: row.id, userId: row.userId, user: row.user, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, acceptsLegacyCookie: row.acceptsLegacyCookie }
+      ? { sessionId: row.id, userId: row.userId, user: row.user, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, legacyCookieUntil: row.legacyCookieUntil }
       : null;
   }
 
@@ -78,6 +78,8 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
           expiresAt: new Date(startedAt.getTime() + lifetimes.absoluteLifetimeMs),
           lastUsedAt: startedAt,
           createdAt: startedAt,
+          // Reached only through the __Host- cookie (the column's default is for older deployments).
+          legacyCookieUntil: null,
           ...client,
         },
         select: { id: true, expiresAt: true, lastUsedAt: true },
@@ -101,7 +103,8 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
         session = await load(tokenHash);
         await cache.set(tokenHash, session, session ? cacheTtl(session) : NEGATIVE_CACHE_TTL_MS);
       }
-      if (session === null || (legacyCookie && !session.acceptsLegacyCookie)) return null;
+      if (session === null) return null;
+      if (legacyCookie && !(session.legacyCookieUntil !== null && now() < session.legacyCookieUntil)) return null;
 
       const current = now();
       if (!isSessionActive(session, current, lifetimes)) {

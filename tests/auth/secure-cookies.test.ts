@@ -141,9 +141,13 @@ describe("sign-in over HTTPS", () => {
     expect(await sessions.resolve(current!.value, { legacyCookie: current!.legacy })).not.toBeNull();
 
     // A session from before the change is still reached through its old name, so nobody is signed out.
-    await db.session.update({ where: { tokenHash: hashSessionToken(signedInToken!) }, data: { acceptsLegacyCookie: true } });
+    await db.session.update({ where: { tokenHash: hashSessionToken(signedInToken!) }, data: { legacyCookieUntil: new Date(Date.now() + 86_400_000) } });
     const legacy = sessionCookieFrom(new Map([["__Secure-authjs.session-token", { name: "__Secure-authjs.session-token", value: signedInToken! }]]), true);
     expect(legacy?.legacy).toBe(true);
     expect(await sessions.resolve(legacy!.value, { legacyCookie: true })).not.toBeNull();
+    // ...but only within its window.
+    await db.session.update({ where: { tokenHash: hashSessionToken(signedInToken!) }, data: { legacyCookieUntil: new Date(Date.now() - 1000) } });
+    expect(await sessions.resolve(legacy!.value, { legacyCookie: true })).toBeNull();
+    expect(await sessions.resolve(current!.value)).not.toBeNull();
   });
 });

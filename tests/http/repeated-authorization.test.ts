@@ -1,11 +1,26 @@
+import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
+import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { isRepeatedAuthorization, joinRepeatedAuthorizationHeaders } from "@/server/http/repeated-authorization";
 
 /* Node keeps the first of repeated Authorization headers and drops the rest; with the join, a handler sees both. */
+
+it("a server started with the preload joins them from its very first request", async () => {
+  const script = `require("node:http").createServer((q, s) => s.end(JSON.stringify(q.headers.authorization))).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`;
+  const child = spawn(process.execPath, ["--require", path.resolve("server/http/join-repeated-authorization.cjs"), "-e", script], {
+    env: { ...process.env, GATEHOUSE_PRELOAD_JOIN_AUTHORIZATION: "1" },
+  });
+  try {
+    const childPort = await new Promise<number>((resolve) => child.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    expect(JSON.parse(await rawRequest(childPort, ["Authorization: Bearer first", "Authorization: Bearer second"]))).toBe("Bearer first, Bearer second");
+  } finally {
+    child.kill();
+  }
+});
 
 function rawRequest(port: number, headerLines: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
