@@ -10,6 +10,7 @@ import { toProviderUser, type ProviderProfile } from "@/server/auth/provider-pro
 import { parseEnv } from "@/server/env-schema";
 import { noSessionCache } from "@/server/sessions/session-cache";
 import { createSessionService } from "@/server/sessions/session-service";
+import { HTTPS_SESSION_COOKIE } from "@/lib/session-cookie";
 import { hashSessionToken } from "@/server/sessions/session-token";
 import { startLocalIdp, type RunningLocalIdp } from "../../idp/server";
 import { FakeBrowser, followUntilLeaving } from "../idp/fake-browser";
@@ -130,7 +131,7 @@ describe("the local identity provider in production makes nobody an admin", () =
     const callback = await app(`${leftTo!.pathname}${leftTo!.search}`);
     expect(callback.status).toBe(302);
     const landedOn = new URL(callback.headers.get("location")!, appOrigin);
-    const token = jar.get("__Secure-authjs.session-token");
+    const token = jar.get(HTTPS_SESSION_COOKIE);
     const session = token
       ? await database.db.session.findUnique({ where: { tokenHash: hashSessionToken(token) }, include: { user: true } })
       : null;
