@@ -5,6 +5,7 @@ import { signInUrlReturningTo } from "@/lib/safe-redirect";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
+import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { getSignInLimiter } from "@/server/rate-limit";
 import { isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
@@ -38,20 +39,14 @@ export async function proxy(request: NextRequest) {
     !isCookieFreeRequest(pathname, request.headers) &&
     isCrossSiteRequest({ method: request.method, headers: request.headers, ourOrigin, hasSessionCookie: Boolean(cookie) })
   ) {
-    return Response.json(
-      { error: { code: "cross_site_request", message: "This request did not come from this site, so it was refused." } },
-      { status: 403 },
-    );
+    return apiErrorResponse(new ApiError("cross_site_request", "This request did not come from this site, so it was refused."));
   }
 
   const ip = isSignInAttempt(request.method, pathname) ? clientIpFrom(request.headers, env.trustedProxyHops) : null;
   if (ip) {
     const decision = await getSignInLimiter().consume(`ip:${ip}`);
     if (!decision.allowed) {
-      return Response.json(
-        { error: { code: "too_many_requests", message: "Too many sign-in attempts. Please wait and try again." } },
-        { status: 429, headers: { "Retry-After": String(decision.retryAfterSeconds) } },
-      );
+      return apiErrorResponse(new ApiError("too_many_requests", "Too many sign-in attempts. Please wait and try again.", decision.retryAfterSeconds));
     }
   }
 

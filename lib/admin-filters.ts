@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { AUDIT_EVENTS } from "@/lib/audit-events";
+import { recordIdSchema } from "@/lib/record-id";
 
 /** Query parameters of the admin pages: anything malformed falls back to the defaults, never an error. */
 const page = z.coerce.number().int().min(1).max(10_000).catch(1);
@@ -11,7 +12,7 @@ export const adminUsersQuerySchema = z.object({
 });
 
 export const auditQuerySchema = z.object({
-  user: z.string().trim().max(64).regex(/^[a-z0-9]+$/).optional().catch(undefined),
+  user: recordIdSchema.optional().catch(undefined),
   event: z.enum(AUDIT_EVENTS).optional().catch(undefined),
   page,
 });

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { recordIdSchema } from "./record-id";
+
 /**
  * The demo API's notes, as clients send them. Shared by the route handlers, the OpenAPI document and any
  * form. Every object is strict: a body that smuggles `userId` (or any unknown key) is refused with 400
@@ -10,8 +12,8 @@ export const NOTE_TITLE_MAX = 200;
 export const NOTE_BODY_MAX = 10_000;
 export const NOTE_PAGE_MAX = 100;
 
-/** Note ids are cuids: lowercase letters and digits. Anything else cannot name a note. */
-export const noteIdSchema = z.string().regex(/^[a-z0-9]{1,64}$/, "Not a note id.");
+/** Note ids are record ids (cuids). Anything else cannot name a note. */
+export const noteIdSchema = recordIdSchema;
 
 const noteTitleSchema = z.string().trim().min(1).max(NOTE_TITLE_MAX);
 const noteBodySchema = z.string().max(NOTE_BODY_MAX);

@@ -55,3 +55,16 @@ export type PersonalTokenCreateState =
       /** Space-separated, as the token endpoint says it (RFC 6749 §5.1). */
       scope: string;
     };
+
+/** A live personal token pair as the list shows it: names, scopes and times, never a secret. */
+export interface PersonalTokenSummary {
+  id: string;
+  name: string | null;
+  scopes: string[];
+  createdAt: Date;
+  lastUsedAt: Date;
+  /** When its current refresh token lapses if the script never refreshes. */
+  idleExpiresAt: Date;
+  /** The family's absolute end, however often it is refreshed. */
+  expiresAt: Date;
+}

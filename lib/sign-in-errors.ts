@@ -12,6 +12,7 @@ const messages: Record<string, string> = {
   OAuthSignin: "We could not start the sign-in with that provider. Please try again.",
   Verification: "That sign-in link is no longer valid.",
   Configuration: "Sign-in is not available right now because of a server configuration problem.",
+  UnknownProvider: "That sign-in provider is not available here. Choose one of the buttons below.",
 };
 
 const fallback = "Something went wrong while signing you in. Please try again.";

@@ -1,5 +1,7 @@
 import { z } from "zod";
 
+import { AppError } from "../lib/app-error";
+
 /**
  * The environment Gatehouse runs on, as a zod schema and a parser.
  *
@@ -248,7 +250,7 @@ function oauthCredentials(clientId?: string, clientSecret?: string) {
 }
 
 /** Thrown when the environment is wrong; `problems` holds one readable line per variable. */
-export class EnvError extends Error {
+export class EnvError extends AppError<"invalid_environment"> {
   readonly code = "invalid_environment";
   constructor(readonly problems: string[]) {
     super(`Gatehouse cannot start: its environment is not valid.\n${problems.map((line) => `  - ${line}`).join("\n")}\nSee .env.example for every variable.`);

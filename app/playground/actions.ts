@@ -1,14 +1,14 @@
 "use server";
 
-import { z } from "zod";
+import { redirect } from "next/navigation";
 
+import { parseId, recordIdSchema } from "@/lib/record-id";
 import type { PlaygroundFamily, StartPlaygroundResult } from "@/components/playground/playground-types";
 import { requireSession } from "@/server/auth/current-session";
+import { pageErrorRedirect } from "@/server/http/page-error";
 import { describePlaygroundFamily, startPlaygroundFamily } from "@/server/playground/playground-family";
 
-// Family ids are cuids; anything else is refused before it reaches the database.
-const familyIdSchema = z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/);
-const startPlaygroundSchema = familyIdSchema.nullable();
+const startPlaygroundSchema = recordIdSchema.nullable();
 
 /**
  * "Issue a token pair": a refresh-token family bound to this browser session, authenticated by the
@@ -24,6 +24,9 @@ export async function startPlaygroundAction(replacingFamilyId: string | null): P
     const started = await startPlaygroundFamily({ userId: session.userId, sessionId: session.sessionId, replacingFamilyId: parsed.data ?? undefined });
     return { ok: true, ...started };
   } catch (error) {
+    // The session ended while the pair was being written: sign in again, and come back.
+    const destination = pageErrorRedirect(error, "/playground");
+    if (destination) redirect(destination);
     console.error("[playground] could not issue a token pair:", error instanceof Error ? error.message : error);
     return { ok: false, message: "The token pair could not be issued. Please try again." };
   }
@@ -32,7 +35,6 @@ export async function startPlaygroundAction(replacingFamilyId: string | null): P
 /** The family's current state and chain, for the page to redraw after each rotation or replay; null if not the caller's. */
 export async function describePlaygroundFamilyAction(familyId: string): Promise<PlaygroundFamily | null> {
   const session = await requireSession("/playground");
-  const parsed = familyIdSchema.safeParse(familyId);
-  if (!parsed.success) return null;
-  return describePlaygroundFamily(session.userId, parsed.data);
+  const id = parseId(familyId);
+  return id ? describePlaygroundFamily(session.userId, id) : null;
 }

@@ -4,8 +4,9 @@ import { z } from "zod";
 
 import { signIn } from "@/auth";
 import { safeCallbackPath } from "@/lib/safe-redirect";
-import { summariseProviders } from "@/server/auth/providers";
+import { enabledProviderId } from "@/server/auth/providers";
 import { getEnv } from "@/server/env";
+import { answerPageError } from "@/server/http/page-error";
 
 const signInFormSchema = z.object({
   provider: z.string().trim().max(32),
@@ -18,9 +19,11 @@ export async function signInWithProvider(formData: FormData) {
     provider: formData.get("provider"),
     callbackUrl: formData.get("callbackUrl") ?? undefined,
   });
-  const enabled = summariseProviders(getEnv()).map((provider) => provider.id);
-  if (!parsed.success || !enabled.includes(parsed.data.provider)) {
-    throw new Error("Unknown sign-in provider");
+  let provider: string;
+  try {
+    provider = enabledProviderId(getEnv(), parsed.data?.provider);
+  } catch (error) {
+    answerPageError(error, { returnTo: "/signin" });
   }
-  await signIn(parsed.data.provider, { redirectTo: safeCallbackPath(parsed.data.callbackUrl) });
+  await signIn(provider, { redirectTo: safeCallbackPath(parsed.data?.callbackUrl) });
 }

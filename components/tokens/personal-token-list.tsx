@@ -1,18 +1,6 @@
 import { Button } from "@/components/ui/button";
 import { formatDate } from "@/lib/format-date";
-
-/** A live personal token pair as the list shows it: names, scopes and times, never a secret. */
-export interface PersonalTokenSummary {
-  id: string;
-  name: string | null;
-  scopes: string[];
-  createdAt: Date;
-  lastUsedAt: Date;
-  /** When its current refresh token lapses if the script never refreshes. */
-  idleExpiresAt: Date;
-  /** The family's absolute end, however often it is refreshed. */
-  expiresAt: Date;
-}
+import type { PersonalTokenSummary } from "@/lib/personal-token-schema";
 
 export function PersonalTokenList({ tokens, revokeAction }: { tokens: PersonalTokenSummary[]; revokeAction: (formData: FormData) => Promise<void> }) {
   return (

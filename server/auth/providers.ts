@@ -2,6 +2,7 @@ import type { Provider } from "next-auth/providers";
 import GitHub from "next-auth/providers/github";
 import Google, { type GoogleProfile } from "next-auth/providers/google";
 
+import { AppError } from "@/lib/app-error";
 import type { Env } from "@/server/env-schema";
 import { fetchGitHubProfile, type GitHubProfile } from "@/server/auth/github-profile";
 import { believedProfile, LOCAL_PROVIDER_ID, providerVouchesForEmails, toProviderUser } from "@/server/auth/provider-profile";
@@ -102,4 +103,23 @@ export function summariseProviders(env: Env): ProviderSummary[] {
     ...(env.github ? [{ id: "github", name: "GitHub" }] : []),
     ...(env.localIdp ? [{ id: "local", name: "Local ID" }] : []),
   ];
+}
+
+/** A sign-in form named a provider that is not enabled here (an old page, or a hand-made request). */
+export class UnknownSignInProviderError extends AppError<"unknown_sign_in_provider"> {
+  readonly code = "unknown_sign_in_provider";
+  constructor() {
+    super("Unknown sign-in provider");
+    this.name = "UnknownSignInProviderError";
+  }
+}
+
+/**
+ * The id of an enabled provider.
+ * @throws {UnknownSignInProviderError} for any other value.
+ */
+export function enabledProviderId(env: Env, provider: unknown): string {
+  const match = summariseProviders(env).find((candidate) => candidate.id === provider);
+  if (!match) throw new UnknownSignInProviderError();
+  return match.id;
 }

@@ -1,36 +1,60 @@
-import { ResourceAccessError } from "@/server/auth/principal";
+import { AppError } from "@/lib/app-error";
 import { brandErrorClass } from "@/lib/branded-error";
+import { ResourceAccessError } from "@/server/auth/principal";
 
 /**
- * The one place API errors become responses. Resource routes answer `{ error: { code, message } }`;
- * authentication failures also carry `WWW-Authenticate: Bearer ...` (RFC 6750 §3). Anything unexpected
- * is logged and answered with a bare 500: no stack, no internals.
+ * The resource API's boundary (the demo API, housekeeping routes, and the proxy's refusals in front of
+ * them): every error it answers is `{ error: { code, message } }` with the status its code has in this
+ * table; authentication failures also carry `WWW-Authenticate: Bearer ...` (RFC 6750 §3). Anything that
+ * is not an `AppError` is unexpected: logged, and answered with a bare 500 (no stack, no internals).
  */
-export class ApiError extends Error {
+export const API_ERROR_STATUS = {
+  invalid_request: 400,
+  invalid_token: 401,
+  insufficient_scope: 403,
+  cross_site_request: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  too_many_requests: 429,
+  internal_error: 500,
+} as const;
+
+export type ApiErrorCode = Exclude<keyof typeof API_ERROR_STATUS, "invalid_token" | "insufficient_scope" | "internal_error">;
+
+/** An error a resource route answers on purpose; its status comes from API_ERROR_STATUS. */
+export class ApiError extends AppError<ApiErrorCode> {
+  readonly status: (typeof API_ERROR_STATUS)[ApiErrorCode];
   constructor(
-    readonly code: "invalid_request" | "not_found" | "payload_too_large" | "unsupported_media_type" | "conflict",
-    readonly status: 400 | 404 | 409 | 413 | 415,
+    readonly code: ApiErrorCode,
     message: string,
+    /** For `too_many_requests`: sent as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "ApiError";
+    this.status = API_ERROR_STATUS[code];
   }
 }
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
+/** The one function that turns an error into a resource-API response. */
 export function apiErrorResponse(error: unknown): Response {
   if (error instanceof ResourceAccessError) {
     return Response.json(
       { error: { code: error.code, message: error.message } },
-      { status: error.status, headers: { ...NO_STORE, "WWW-Authenticate": wwwAuthenticate(error) } },
+      { status: API_ERROR_STATUS[error.code], headers: { ...NO_STORE, "WWW-Authenticate": wwwAuthenticate(error) } },
     );
   }
   if (error instanceof ApiError) {
-    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers: NO_STORE });
+    const headers: Record<string, string> = { ...NO_STORE };
+    if (error.retryAfterSeconds !== undefined) headers["Retry-After"] = String(error.retryAfterSeconds);
+    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
   }
   console.error("[api] unexpected error:", error);
-  return Response.json({ error: { code: "internal_error", message: "Something went wrong on our side." } }, { status: 500, headers: NO_STORE });
+  return Response.json({ error: { code: "internal_error", message: "Something went wrong on our side." } }, { status: API_ERROR_STATUS.internal_error, headers: NO_STORE });
 }
 
 /**

@@ -22,32 +22,32 @@ const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/;
 export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>, { maxBytes = 16 * 1024 }: { maxBytes?: number } = {}): Promise<T> {
   const mediaType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!JSON_MEDIA_TYPE.test(mediaType)) {
-    throw new ApiError("unsupported_media_type", 415, "Send the body as JSON, with Content-Type: application/json.");
+    throw new ApiError("unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.");
   }
   const declaredLength = Number(request.headers.get("content-length"));
   if (Number.isFinite(declaredLength) && declaredLength > maxBytes) throw tooLarge(maxBytes);
 
   const bytes = await readBodyAtMost(request, maxBytes, {
     tooLarge: () => tooLarge(maxBytes),
-    unreadable: () => new ApiError("invalid_request", 400, "The request body could not be read."),
+    unreadable: () => new ApiError("invalid_request", "The request body could not be read."),
   });
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes); // RFC 8259 §8.1: JSON is UTF-8.
   } catch {
-    throw new ApiError("invalid_request", 400, "The request body is not valid UTF-8.");
+    throw new ApiError("invalid_request", "The request body is not valid UTF-8.");
   }
-  if (text.trim() === "") throw new ApiError("invalid_request", 400, "The request body is empty: send a JSON object.");
+  if (text.trim() === "") throw new ApiError("invalid_request", "The request body is empty: send a JSON object.");
 
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw new ApiError("invalid_request", 400, "The request body is not valid JSON.");
+    throw new ApiError("invalid_request", "The request body is not valid JSON.");
   }
   return parseInput(schema, json);
 }
 
 function tooLarge(maxBytes: number) {
-  return new ApiError("payload_too_large", 413, `The request body is larger than ${maxBytes} bytes.`);
+  return new ApiError("payload_too_large", `The request body is larger than ${maxBytes} bytes.`);
 }

@@ -10,7 +10,7 @@ import { ApiError } from "./api-error";
 export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ApiError("invalid_request", 400, describeIssue(result.error.issues[0]));
+  throw new ApiError("invalid_request", describeIssue(result.error.issues[0]));
 }
 
 function describeIssue(issue: z.core.$ZodIssue | undefined): string {

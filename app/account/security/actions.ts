@@ -3,17 +3,14 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 
+import { parseId } from "@/lib/record-id";
 import { SESSION_COOKIE_NAMES, sessionCookieOptions } from "@/lib/session-cookie";
-import { recordAuditEventForRequest } from "@/server/audit";
+import { endOtherSessions, endSessions, signOutEverywhere } from "@/server/account/end-sessions";
 import { requireSession } from "@/server/auth/current-session";
-import { signOutEverywhere } from "@/server/account/sign-out-everywhere";
-import { getSessionService } from "@/server/sessions";
 import { getTokenService } from "@/server/tokens";
 
-const revokeFormSchema = z.object({ sessionId: z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/) });
-const revokeFamilyFormSchema = z.object({ familyId: z.string().trim().min(1).max(64).regex(/^[a-z0-9]+$/) });
+const PAGE = "/account/security";
 
 async function clearSessionCookie() {
   const cookieStore = await cookies();
@@ -23,18 +20,15 @@ async function clearSessionCookie() {
 
 /** "Sign out this device": ends one of the person's own sessions (ids of others' sessions do nothing). */
 export async function revokeSessionAction(formData: FormData) {
-  const session = await requireSession("/account/security");
-  const parsed = revokeFormSchema.safeParse({ sessionId: formData.get("sessionId") });
-  if (!parsed.success) return;
-  const revoked = await getSessionService().revoke(session.userId, [parsed.data.sessionId]);
-  if (revoked.length > 0) {
-    await recordAuditEventForRequest({ event: "session_revoked", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked } });
-  }
-  if (parsed.data.sessionId === session.sessionId) {
+  const session = await requireSession(PAGE);
+  const sessionId = parseId(formData.get("sessionId"));
+  if (!sessionId) return;
+  await endSessions({ actorId: session.userId, userId: session.userId, sessionIds: [sessionId] });
+  if (sessionId === session.sessionId) {
     await clearSessionCookie();
     redirect("/signin");
   }
-  revalidatePath("/account/security");
+  revalidatePath(PAGE);
 }
 
 /**
@@ -43,28 +37,24 @@ export async function revokeSessionAction(formData: FormData) {
  * token service records `token_family_revoked` itself.
  */
 export async function revokeTokenFamilyAction(formData: FormData) {
-  const session = await requireSession("/account/security");
-  const parsed = revokeFamilyFormSchema.safeParse({ familyId: formData.get("familyId") });
-  if (!parsed.success) return;
-  await getTokenService().revokeUserFamily(session.userId, parsed.data.familyId);
-  revalidatePath("/account/security");
+  const session = await requireSession(PAGE);
+  const familyId = parseId(formData.get("familyId"));
+  if (!familyId) return;
+  await getTokenService().revokeUserFamily(session.userId, familyId);
+  revalidatePath(PAGE);
 }
 
 /** "Sign out all other devices": every session of the person but this one. */
 export async function revokeOtherSessionsAction() {
-  const session = await requireSession("/account/security");
-  const revoked = await getSessionService().revokeAll(session.userId, session.sessionId);
-  if (revoked.length > 0) {
-    await recordAuditEventForRequest({ event: "session_revoked", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked } });
-  }
-  revalidatePath("/account/security");
+  const session = await requireSession(PAGE);
+  await endOtherSessions({ userId: session.userId, keepSessionId: session.sessionId });
+  revalidatePath(PAGE);
 }
 
 /** "Sign out everywhere": every session, this one included. */
 export async function revokeAllSessionsAction() {
-  const session = await requireSession("/account/security");
-  const revoked = await signOutEverywhere(session.userId, session.userId);
-  await recordAuditEventForRequest({ event: "sign_out_everywhere", actorId: session.userId, subjectId: session.userId, details: { sessionIds: revoked } });
+  const session = await requireSession(PAGE);
+  await signOutEverywhere({ actorId: session.userId, userId: session.userId });
   await clearSessionCookie();
   redirect("/signin");
 }

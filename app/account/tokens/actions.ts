@@ -3,18 +3,15 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
-import { PERSONAL_TOKEN_CLIENT_ID, PERSONAL_TOKEN_LIMIT, personalTokenCreateSchema, type PersonalTokenCreateState } from "@/lib/personal-token-schema";
+import { personalTokenCreateSchema, type PersonalTokenCreateState } from "@/lib/personal-token-schema";
+import { parseId } from "@/lib/record-id";
+import { createPersonalToken, revokePersonalToken, type PersonalTokenCreation } from "@/server/account/personal-tokens";
 import { requireSession } from "@/server/auth/current-session";
-import { getTokenService } from "@/server/tokens";
+import { answerPageError } from "@/server/http/page-error";
 
 const PAGE = "/account/tokens";
 
-const revokeFormSchema = z.object({ familyId: z.string().trim().regex(/^[a-z0-9]{1,64}$/) });
-
-/**
- * "Create token": a named, scoped pair for scripts. The secrets go back in the action's answer only, to
- * be shown once; the database keeps their hashes. The token service records `tokens_issued` itself.
- */
+/** "Create token": the pair goes back in the action's answer only, to be shown once. */
 export async function createPersonalTokenAction(_previous: PersonalTokenCreateState, formData: FormData): Promise<PersonalTokenCreateState> {
   const session = await requireSession(PAGE);
   const raw = { name: formData.get("name"), scopes: formData.getAll("scope") };
@@ -25,32 +22,29 @@ export async function createPersonalTokenAction(_previous: PersonalTokenCreateSt
     return { status: "error", message: "The token was not created: check the fields below.", fieldErrors, values };
   }
 
-  const tokens = getTokenService();
-  // Counted before issuing, not in one transaction: two simultaneous creates may end one over the limit,
-  // which costs nothing; the limit is there to stop minting without end.
-  const live = await tokens.listFamilies(session.userId, { kind: "personal" });
-  if (live.length >= PERSONAL_TOKEN_LIMIT) {
+  let created: PersonalTokenCreation;
+  try {
+    created = await createPersonalToken(session, parsed.data);
+  } catch (error) {
+    answerPageError(error, { returnTo: PAGE });
+  }
+  if (created.outcome === "limit_reached") {
     return {
       status: "error",
-      message: `You already have ${PERSONAL_TOKEN_LIMIT} personal API tokens, the most allowed. Revoke one you no longer use, then create this one.`,
+      message: `You already have ${created.limit} personal API tokens, the most allowed. Revoke one you no longer use, then create this one.`,
       values,
     };
   }
-
-  const { name, scopes } = parsed.data;
-  const { response } = await tokens.issueFamily({ kind: "personal", clientId: PERSONAL_TOKEN_CLIENT_ID, userId: session.userId, scopes, name, issuingSessionId: session.sessionId });
   revalidatePath(PAGE);
-  return { status: "created", name, accessToken: response.access_token, refreshToken: response.refresh_token, expiresIn: response.expires_in, scope: response.scope };
+  const { outcome: _outcome, ...pair } = created;
+  return { status: "created", ...pair };
 }
 
-/**
- * "Revoke": the pair stops working at once, its live access token included (the token service puts it
- * on the denylist and records `token_family_revoked`). Ids of other people's families do nothing.
- */
+/** "Revoke": the pair stops working at once, its live access token included. Ids of other people's families do nothing. */
 export async function revokePersonalTokenAction(formData: FormData) {
   const session = await requireSession(PAGE);
-  const parsed = revokeFormSchema.safeParse({ familyId: formData.get("familyId") });
-  if (!parsed.success) return;
-  await getTokenService().revokeUserFamily(session.userId, parsed.data.familyId);
+  const familyId = parseId(formData.get("familyId"));
+  if (!familyId) return;
+  await revokePersonalToken(session.userId, familyId);
   revalidatePath(PAGE);
 }

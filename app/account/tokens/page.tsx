@@ -2,11 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 
 import { PersonalTokenForm } from "@/components/tokens/personal-token-form";
-import { PersonalTokenList, type PersonalTokenSummary } from "@/components/tokens/personal-token-list";
+import { PersonalTokenList } from "@/components/tokens/personal-token-list";
 import { TokenPairExplainer } from "@/components/tokens/token-pair-explainer";
 import { PERSONAL_TOKEN_CLIENT_ID, PERSONAL_TOKEN_LIMIT } from "@/lib/personal-token-schema";
 import { requireSession } from "@/server/auth/current-session";
-import { getTokenConfig, getTokenService } from "@/server/tokens";
+import { listPersonalTokens } from "@/server/account/personal-tokens";
+import { getTokenConfig } from "@/server/tokens";
 
 import { createPersonalTokenAction, revokePersonalTokenAction } from "./actions";
 
@@ -16,12 +17,7 @@ export default async function PersonalTokensPage() {
   // The proxy checked too; checking again where the data is read is what actually protects it.
   const session = await requireSession("/account/tokens");
   const config = getTokenConfig();
-  const families = await getTokenService().listFamilies(session.userId, { kind: "personal" });
-  const tokens: PersonalTokenSummary[] = families.map((family) => ({
-    ...family,
-    // lastUsedAt moves with every refresh, and each refresh token lives refreshTokenTtlSeconds from then.
-    idleExpiresAt: new Date(Math.min(family.lastUsedAt.getTime() + config.refreshTokenTtlSeconds * 1000, family.expiresAt.getTime())),
-  }));
+  const tokens = await listPersonalTokens(session.userId);
   const atLimit =
     tokens.length >= PERSONAL_TOKEN_LIMIT ? `You have ${PERSONAL_TOKEN_LIMIT} tokens, the most allowed: revoke one you no longer use to create another.` : null;
 

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { requireSession } from "@/server/auth/current-session";
 import { getDb } from "@/server/db";
 import { authorizeParamsFrom, validateAuthorizeRequest } from "@/server/oauth/authorize-request";
+import { answerPageError } from "@/server/http/page-error";
 import { approveAuthorization, denyAuthorization } from "@/server/oauth/complete-authorization";
 
 const decisionSchema = z.object({
@@ -24,6 +25,11 @@ export async function decideAuthorizationAction(formData: FormData) {
   const session = await requireSession(`/oauth/authorize?${query}`);
   const validation = await validateAuthorizeRequest(getDb(), authorizeParamsFrom(query));
   if (validation.outcome !== "ok") redirect(`/oauth/authorize?${query}`);
-  const destination = parsed.data.decision === "allow" ? await approveAuthorization(validation.request, session) : denyAuthorization(validation.request);
+  let destination: string;
+  try {
+    destination = parsed.data.decision === "allow" ? await approveAuthorization(validation.request, session) : denyAuthorization(validation.request);
+  } catch (error) {
+    answerPageError(error, { returnTo: `/oauth/authorize?${query}` });
+  }
   redirect(destination);
 }

@@ -4,9 +4,9 @@ import { notFound } from "next/navigation";
 
 import { AccessList, type AccessEntry } from "@/components/security/access-list";
 import { Button } from "@/components/ui/button";
+import { parseId } from "@/lib/record-id";
+import { getUserForAdmin } from "@/server/admin/get-user-for-admin";
 import { requireAdmin } from "@/server/auth/require-admin";
-import { getDb } from "@/server/db";
-import { getSessionService } from "@/server/sessions";
 
 import { adminRevokeAllAction, adminRevokeSessionAction } from "../../actions";
 
@@ -14,11 +14,10 @@ export const metadata: Metadata = { title: "User · Admin" };
 
 export default async function AdminUserPage({ params }: { params: Promise<{ id: string }> }) {
   const admin = await requireAdmin("/admin");
-  const { id } = await params;
-  if (!/^[a-z0-9]{1,64}$/.test(id)) notFound();
-  const user = await getDb().user.findUnique({ where: { id }, select: { id: true, name: true, email: true, role: true, createdAt: true } });
-  if (!user) notFound();
-  const sessions = await getSessionService().list(user.id);
+  const id = parseId((await params).id);
+  const found = id ? await getUserForAdmin(id) : null;
+  if (!found) notFound();
+  const { user, sessions } = found;
   const entries: AccessEntry[] = sessions.map((session) => ({ kind: "browser-session", ...session, current: session.id === admin.sessionId }));
 
   return (

@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request) {
   try {
     const { cronSecret, sessionLifetimes } = getEnv();
-    if (!cronSecret) throw new ApiError("not_found", 404, "Not found.");
+    if (!cronSecret) throw new ApiError("not_found", "Not found.");
     if (!bearerMatches(request.headers.get("authorization"), cronSecret)) throw new InvalidTokenError("This route needs the cron secret.");
     return Response.json({ removed: await pruneExpired(getDb(), sessionLifetimes) }, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {

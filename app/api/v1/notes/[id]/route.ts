@@ -16,7 +16,7 @@ export const dynamic = "force-dynamic";
 type Context = { params: Promise<{ id: string }> };
 
 const headers = { "Cache-Control": "private, no-store" };
-const notFound = () => new ApiError("not_found", 404, "There is no such note.");
+const notFound = () => new ApiError("not_found", "There is no such note.");
 
 /** A malformed id cannot name a note: 404 like any other unknown id, without a query. */
 async function noteIdFrom(context: Context): Promise<string> {
