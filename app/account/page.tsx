@@ -3,6 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { signOutAction } from "@/app/_actions/sign-out";
 import { getAccountOverview } from "@/server/account/get-account-overview";
 import { requireSession } from "@/server/auth/current-session";
 import { getDb } from "@/server/db";
@@ -77,7 +78,7 @@ export default async function AccountPage() {
         </p>
       </section>
 
-      <SignOutButton variant="primary" />
+      <SignOutButton action={signOutAction} variant="primary" />
     </div>
   );
 }

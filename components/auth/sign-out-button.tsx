@@ -1,15 +1,9 @@
-import { signOut } from "@/auth";
 import { Button } from "@/components/ui/button";
 
-/** Ends this session: Auth.js deletes the Session row and clears the cookie. */
-export function SignOutButton({ variant = "secondary" }: { variant?: "primary" | "secondary" }) {
+/** Ends this session with the server action it is given (app/_actions/sign-out.ts). */
+export function SignOutButton({ action, variant = "secondary" }: { action: () => Promise<void>; variant?: "primary" | "secondary" }) {
   return (
-    <form
-      action={async () => {
-        "use server";
-        await signOut({ redirectTo: "/" });
-      }}
-    >
+    <form action={action}>
       <Button type="submit" variant={variant}>
         Sign out
       </Button>
