@@ -3,11 +3,8 @@ import NextAuth from "next-auth";
 
 import { createAuthConfig } from "@/auth.config";
 import { isHttpsRequest } from "@/lib/session-cookie";
-import { recordAuditEvent } from "@/server/audit";
-import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
-import { getAccountSignInLimiter } from "@/server/rate-limit";
-import { getSessionService } from "@/server/sessions";
+import { getServices } from "@/server/services";
 
 /**
  * The Auth.js instance. The configuration is built on first use (not at import) so that `next build`
@@ -22,7 +19,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async (request) => {
   const https = isHttpsRequest(env.authUrl, request ?? { headers: await headers() });
   let config = configs.get(https);
   if (!config) {
-    config = createAuthConfig({ env, db: getDb(), sessions: getSessionService(), audit: recordAuditEvent, accountLimiter: getAccountSignInLimiter(), https });
+    const { db, sessions, audit, accountSignInLimiter } = getServices();
+    config = createAuthConfig({ env, db, sessions, audit: audit.record, accountLimiter: accountSignInLimiter, https });
     configs.set(https, config);
   }
   return config;

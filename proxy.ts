@@ -7,9 +7,8 @@ import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCoo
 import { getEnv } from "@/server/env";
 import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { clientIpFrom } from "@/server/http/client-ip";
-import { getSignInLimiter } from "@/server/rate-limit";
 import { isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
-import { getSessionService } from "@/server/sessions";
+import { getServices } from "@/server/services";
 
 /**
  * Runs before every route (but static files). Four jobs, cheapest first:
@@ -44,7 +43,7 @@ export async function proxy(request: NextRequest) {
 
   const ip = isSignInAttempt(request.method, pathname) ? clientIpFrom(request.headers, env.trustedProxyHops) : null;
   if (ip) {
-    const decision = await getSignInLimiter().consume(`ip:${ip}`);
+    const decision = await getServices().signInLimiter.consume(`ip:${ip}`);
     if (!decision.allowed) {
       return apiErrorResponse(new ApiError("too_many_requests", "Too many sign-in attempts. Please wait and try again.", decision.retryAfterSeconds));
     }
@@ -57,7 +56,7 @@ export async function proxy(request: NextRequest) {
 
   const isProtected = PROTECTED_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(`${prefix}/`));
   // Pages resolve the cookie too (to renew it, or move it to its __Host- name); others only where they need it.
-  const session = (isProtected || cookie?.legacy) && cookie ? await getSessionService().resolve(cookie.value, { legacyCookie: cookie.legacy }) : null;
+  const session = (isProtected || cookie?.legacy) && cookie ? await getServices().sessions.resolve(cookie.value, { legacyCookie: cookie.legacy }) : null;
   if (isProtected && !session) {
     return NextResponse.redirect(new URL(signInUrlReturningTo(`${pathname}${request.nextUrl.search}`), request.url));
   }

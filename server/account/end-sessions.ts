@@ -1,8 +1,6 @@
 import "server-only";
 
-import { recordAuditEventForRequest } from "@/server/audit";
-import { getSessionService } from "@/server/sessions";
-import { getTokenService } from "@/server/tokens";
+import { getServices } from "@/server/services";
 
 /**
  * Ending sessions, and recording who did it: one place for "revoke, then audit", whoever asks (the
@@ -15,14 +13,14 @@ import { getTokenService } from "@/server/tokens";
  * @returns the ids of the sessions ended.
  */
 export async function endSessions(input: { actorId: string; userId: string; sessionIds: string[] }): Promise<string[]> {
-  const revoked = await getSessionService().revoke(input.userId, input.sessionIds);
+  const revoked = await getServices().sessions.revoke(input.userId, input.sessionIds);
   if (revoked.length > 0) await auditSessionsRevoked(input.actorId, input.userId, revoked);
   return revoked;
 }
 
 /** Ends every session of `userId` but `keepSessionId` ("Sign out all other devices"). */
 export async function endOtherSessions(input: { userId: string; keepSessionId: string }): Promise<string[]> {
-  const revoked = await getSessionService().revokeAll(input.userId, input.keepSessionId);
+  const revoked = await getServices().sessions.revokeAll(input.userId, input.keepSessionId);
   if (revoked.length > 0) await auditSessionsRevoked(input.userId, input.userId, revoked);
   return revoked;
 }
@@ -39,14 +37,14 @@ export async function endOtherSessions(input: { userId: string; keepSessionId: s
 export async function signOutEverywhere(input: { actorId: string; userId: string }): Promise<string[]> {
   let revoked: string[] = [];
   try {
-    revoked = await getSessionService().revokeAll(input.userId);
+    revoked = await getServices().sessions.revokeAll(input.userId);
   } finally {
-    await getTokenService().revokeAllForUser(input.userId, input.actorId);
+    await getServices().tokens.revokeAllForUser(input.userId, input.actorId);
   }
-  await recordAuditEventForRequest({ event: "sign_out_everywhere", actorId: input.actorId, subjectId: input.userId, details: { sessionIds: revoked } });
+  await getServices().audit.recordForRequest({ event: "sign_out_everywhere", actorId: input.actorId, subjectId: input.userId, details: { sessionIds: revoked } });
   return revoked;
 }
 
 function auditSessionsRevoked(actorId: string, userId: string, sessionIds: string[]) {
-  return recordAuditEventForRequest({ event: "session_revoked", actorId, subjectId: userId, details: { sessionIds } });
+  return getServices().audit.recordForRequest({ event: "session_revoked", actorId, subjectId: userId, details: { sessionIds } });
 }

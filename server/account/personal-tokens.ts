@@ -1,7 +1,7 @@
 import "server-only";
 
 import { PERSONAL_TOKEN_CLIENT_ID, PERSONAL_TOKEN_LIMIT, type PersonalTokenCreateInput, type PersonalTokenSummary } from "@/lib/personal-token-schema";
-import { getTokenConfig, getTokenService } from "@/server/tokens";
+import { getTokenConfig, getTokenService } from "@/server/services";
 
 /**
  * Personal API tokens (/account/tokens): named, scoped token pairs a person makes for their scripts.

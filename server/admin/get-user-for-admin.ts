@@ -1,7 +1,7 @@
 import "server-only";
 
 import { getDb } from "@/server/db";
-import { getSessionService } from "@/server/sessions";
+import { getSessionService } from "@/server/services";
 
 /**
  * One user as /admin/users/[id] shows it: who they are, and their live browser sessions.

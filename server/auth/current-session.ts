@@ -7,7 +7,7 @@ import { cache } from "react";
 import { signInUrlReturningTo } from "@/lib/safe-redirect";
 import { isHttpsRequest, sessionCookieFrom, type SessionCookie } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
-import { getSessionService } from "@/server/sessions";
+import { getSessionService } from "@/server/services";
 
 /**
  * The signed-in session of this request, or `null`: the cookie's token resolved by the session service

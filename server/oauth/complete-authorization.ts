@@ -1,6 +1,6 @@
 import "server-only";
 
-import { getTokenConfig, getTokenService } from "@/server/tokens";
+import { getTokenConfig, getTokenService } from "@/server/services";
 
 import { authorizationResponseUrl, type AuthorizationRequest } from "./authorize-request";
 

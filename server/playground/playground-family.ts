@@ -2,7 +2,7 @@ import "server-only";
 
 import type { PlaygroundFamily, PlaygroundTokenPair } from "@/components/playground/playground-types";
 import type { Scope } from "@/lib/scopes";
-import { getTokenService } from "@/server/tokens";
+import { getTokenService } from "@/server/services";
 
 /** The playground's OAuth client: public (no secret), refresh_token grant only (seeded by a migration). */
 export const PLAYGROUND_CLIENT_ID = "gatehouse-playground";

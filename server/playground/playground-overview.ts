@@ -3,8 +3,7 @@ import "server-only";
 import type { PlaygroundOverview } from "@/components/playground/playground-types";
 import { requestSessionCookie } from "@/server/auth/current-session";
 import { getEnv } from "@/server/env";
-import { getSessionService } from "@/server/sessions";
-import { getTokenConfig } from "@/server/tokens";
+import { getSessionService, getTokenConfig } from "@/server/services";
 
 import { PLAYGROUND_CLIENT_ID, PLAYGROUND_SCOPES } from "./playground-family";
 

@@ -2,13 +2,13 @@
 // appears here 10 minutes before it signs, and a retired one stays until every token it signed has expired,
 // so caching this for 5 minutes (as verifiers do) never hides a key in use.
 import { apiErrorResponse } from "@/server/http/api-error";
-import { getSigningKeyStore } from "@/server/tokens/signing-key-store";
+import { getServices } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
   try {
-    const keys = getSigningKeyStore();
+    const keys = getServices().signingKeys;
     // Makes the first key if there is none yet, so a verifier never caches an empty set and then meets
     // a token signed by a key it has not seen.
     await keys.currentSigningKey();

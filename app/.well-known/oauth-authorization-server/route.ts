@@ -2,7 +2,7 @@
 // discover the endpoints, keys and capabilities instead of hard-coding them.
 import { ALL_SCOPES } from "@/lib/scopes";
 import { SUPPORTED_GRANT_TYPES } from "@/server/oauth/token-request";
-import { getTokenConfig } from "@/server/tokens";
+import { getTokenConfig } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 

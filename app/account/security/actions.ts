@@ -8,7 +8,7 @@ import { parseId } from "@/lib/record-id";
 import { SESSION_COOKIE_NAMES, sessionCookieOptions } from "@/lib/session-cookie";
 import { endOtherSessions, endSessions, signOutEverywhere } from "@/server/account/end-sessions";
 import { requireSession } from "@/server/auth/current-session";
-import { getTokenService } from "@/server/tokens";
+import { getTokenService } from "@/server/services";
 
 const PAGE = "/account/security";
 

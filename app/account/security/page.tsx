@@ -4,8 +4,7 @@ import Link from "next/link";
 import { AccessList, type AccessEntry } from "@/components/security/access-list";
 import { Button } from "@/components/ui/button";
 import { requireSession } from "@/server/auth/current-session";
-import { getSessionService } from "@/server/sessions";
-import { getTokenService } from "@/server/tokens";
+import { getSessionService, getTokenService } from "@/server/services";
 
 import { revokeAllSessionsAction, revokeOtherSessionsAction, revokeSessionAction, revokeTokenFamilyAction } from "./actions";
 

@@ -7,7 +7,7 @@ import { TokenPairExplainer } from "@/components/tokens/token-pair-explainer";
 import { PERSONAL_TOKEN_CLIENT_ID, PERSONAL_TOKEN_LIMIT } from "@/lib/personal-token-schema";
 import { requireSession } from "@/server/auth/current-session";
 import { listPersonalTokens } from "@/server/account/personal-tokens";
-import { getTokenConfig } from "@/server/tokens";
+import { getTokenConfig } from "@/server/services";
 
 import { createPersonalTokenAction, revokePersonalTokenAction } from "./actions";
 

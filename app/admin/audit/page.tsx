@@ -5,7 +5,7 @@ import { Pagination } from "@/components/admin/pagination";
 import { Button } from "@/components/ui/button";
 import { auditQuerySchema, firstParam } from "@/lib/admin-filters";
 import { AUDIT_EVENTS } from "@/lib/audit-events";
-import { getAuditLog } from "@/server/audit";
+import { getServices } from "@/server/services";
 import { requireAdmin } from "@/server/auth/require-admin";
 
 export const metadata: Metadata = { title: "Audit log · Admin" };
@@ -16,7 +16,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   await requireAdmin("/admin/audit");
   const params = await searchParams;
   const filter = auditQuerySchema.parse({ user: firstParam(params.user), event: firstParam(params.event), page: firstParam(params.page) });
-  const { events, total } = await getAuditLog().list({ userId: filter.user, event: filter.event, page: filter.page, pageSize: PAGE_SIZE });
+  const { events, total } = await getServices().auditLog.list({ userId: filter.user, event: filter.event, page: filter.page, pageSize: PAGE_SIZE });
 
   return (
     <div className="space-y-6">

@@ -12,7 +12,7 @@ import { getDb } from "@/server/db";
 import { authorizationResponseUrl, validateAuthorizeRequest } from "@/server/oauth/authorize-request";
 import { answerPageError } from "@/server/http/page-error";
 import { approveAuthorization } from "@/server/oauth/complete-authorization";
-import { getTokenConfig } from "@/server/tokens";
+import { getTokenConfig } from "@/server/services";
 
 import { decideAuthorizationAction } from "./actions";
 

@@ -1,0 +1,120 @@
+import "server-only";
+
+import type { Redis } from "ioredis";
+
+import type { PrismaClient } from "@/generated/prisma/client";
+import { createAuditLog, type AuditLog } from "@/server/audit/audit-log";
+import { createRequestAudit, scheduleAfterResponse, type RequestAudit } from "@/server/audit/request-audit";
+import { getDb } from "@/server/db";
+import { getEnv } from "@/server/env";
+import { createSignInLimiter, type SignInLimiter } from "@/server/rate-limit/sign-in-limiter";
+import { createRedis } from "@/server/redis";
+import { noSessionCache, RedisSessionCache } from "@/server/sessions/session-cache";
+import { createSessionService, type SessionService } from "@/server/sessions/session-service";
+import { deriveKeyEncryptionKey } from "@/server/tokens/key-encryption";
+import { createRevocationList, type RevocationList } from "@/server/tokens/revocation-list";
+import { createSigningKeyStore, maxTokenLifetimeMs, type SigningKeyStore } from "@/server/tokens/signing-keys";
+import { apiAudience, DEFAULT_TOKEN_TIMINGS, type TokenServiceConfig } from "@/server/tokens/token-config";
+import { createTokenService, type TokenService } from "@/server/tokens/token-service";
+
+/**
+ * The composition root: the one place that builds the app's services from the environment and wires
+ * them to each other. The libraries (server/tokens, server/sessions) know nothing of Next.js; what they
+ * need of it (running audit writes after the response, the request's client) is handed in from here.
+ * Nothing else builds a service or keeps one in a singleton.
+ *
+ * Built once per process, on first use (never at import, so `next build` needs no runtime secrets), and
+ * kept on `globalThis` so that development's hot reloads keep one connection pool and one key cache.
+ */
+export interface Services {
+  db: PrismaClient;
+  /** Null when REDIS_URL is unset: sessions and the denylist are then read from PostgreSQL. */
+  redis: Redis | null;
+  sessions: SessionService;
+  tokens: TokenService;
+  tokenConfig: TokenServiceConfig;
+  signingKeys: SigningKeyStore;
+  revocations: RevocationList;
+  auditLog: AuditLog;
+  audit: RequestAudit;
+  /** Sign-in attempts per client IP (checked in the proxy, answered with 429). */
+  signInLimiter: SignInLimiter;
+  /** Sign-in attempts per provider account (checked in Auth.js's signIn callback). */
+  accountSignInLimiter: SignInLimiter;
+}
+
+const globalForServices = globalThis as unknown as { gatehouseServices?: Services };
+
+export function getServices(): Services {
+  globalForServices.gatehouseServices ??= buildServices();
+  return globalForServices.gatehouseServices;
+}
+
+function buildServices(): Services {
+  const env = getEnv();
+  const db = getDb();
+  const redis = env.redisUrl ? createRedis(env.redisUrl) : null;
+
+  const auditLog = createAuditLog({ db, schedule: scheduleAfterResponse });
+  const audit = createRequestAudit(auditLog, env.trustedProxyHops);
+
+  const { oauth } = env;
+  const tokenConfig: TokenServiceConfig = {
+    ...DEFAULT_TOKEN_TIMINGS,
+    issuer: oauth.issuer,
+    audience: apiAudience(oauth.issuer),
+    accessTokenTtlSeconds: oauth.accessTokenTtlSeconds,
+    refreshTokenTtlSeconds: oauth.refreshTokenTtlSeconds,
+    familyMaxAgeSeconds: oauth.familyMaxAgeSeconds,
+  };
+  // TOKEN_SIGNING_KEYS when set, else the SigningKey table, its private halves sealed under
+  // TOKEN_KEY_ENCRYPTION_KEY (or a key derived from AUTH_SECRET, so development needs nothing more).
+  const signingKeys = oauth.signingKeys
+    ? createSigningKeyStore({ envKeys: oauth.signingKeys, maxTokenLifetimeMs: maxTokenLifetimeMs(oauth.accessTokenTtlSeconds) })
+    : createSigningKeyStore({
+        db,
+        encryptionKey: oauth.keyEncryptionKey ?? deriveKeyEncryptionKey(env.authSecret),
+        maxTokenLifetimeMs: maxTokenLifetimeMs(oauth.accessTokenTtlSeconds),
+      });
+  const revocations = createRevocationList({
+    db,
+    redis,
+    maxTokenLifetimeMs: (tokenConfig.accessTokenTtlSeconds + tokenConfig.clockSkewSeconds) * 1000,
+    onError: (operation, error) => console.error(`[tokens] revocation list: Redis ${operation} failed, using PostgreSQL:`, messageOf(error)),
+  });
+
+  // The two services refer to each other (a session's end revokes the token families bound to it; a
+  // family bound to a session refreshes only while it lives), so each reaches the other through `services`.
+  const services = { db, redis, tokenConfig, signingKeys, revocations, auditLog, audit } as Services;
+  services.sessions = createSessionService({
+    db,
+    cache: redis ? new RedisSessionCache(redis, (operation, error) => console.error(`[sessions] cache ${operation} failed, using PostgreSQL:`, messageOf(error))) : noSessionCache,
+    lifetimes: env.sessionLifetimes,
+    onSessionsEnded: async (sessionIds) => {
+      for (const sessionId of sessionIds) await services.tokens.revokeFamiliesOfSession(sessionId);
+    },
+  });
+  services.tokens = createTokenService({
+    db,
+    keys: signingKeys,
+    revocations,
+    config: tokenConfig,
+    // Token events carry the client's IP and user agent, from route handlers and server actions alike.
+    audit: audit.recordWithClient,
+    isSessionLive: (sessionId) => services.sessions.isLive(sessionId),
+  });
+  services.signInLimiter = createSignInLimiter({ redis, ...env.signInRateLimit });
+  services.accountSignInLimiter = createSignInLimiter({ redis, ...env.accountSignInRateLimit, keyPrefix: "gatehouse:signin-account" });
+  return services;
+}
+
+function messageOf(error: unknown) {
+  return error instanceof Error ? error.message : error;
+}
+
+/** The token service (shorthand for `getServices().tokens`). */
+export const getTokenService = () => getServices().tokens;
+/** The session service (shorthand for `getServices().sessions`). */
+export const getSessionService = () => getServices().sessions;
+/** The token service's settings: issuer, audience, lifetimes. */
+export const getTokenConfig = () => getServices().tokenConfig;
