@@ -35,7 +35,11 @@ export default defineConfig({
     trace: "on-first-retry",
     launchOptions,
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  projects: [
+    // Signs each role in once and saves its browser state (e2e/auth.setup.ts), before any test runs.
+    { name: "setup", testMatch: /auth\.setup\.ts$/, use: { ...devices["Desktop Chrome"] } },
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
+  ],
   webServer: {
     command: "tsx e2e/support/start-server.ts",
     // The second app process starts last: when it answers, the whole stack is up.

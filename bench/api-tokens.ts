@@ -15,8 +15,8 @@
  * key-encryption key and issuer as the server, so the server verifies them as its own.
  *
  * Needs: a production build first (the npm script does it), PostgreSQL (TEST_DATABASE_URL admin URL) and
- * Redis (BENCH_REDIS_URL, else database 7 of TEST_REDIS_URL). Load goes to 127.0.0.1 only; every loop
- * is bounded.
+ * Redis (BENCH_REDIS_URL, else its own database on the test Redis, one no test uses: see
+ * tests/support/redis.ts). Load goes to 127.0.0.1 only; every loop is bounded.
  */
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -28,10 +28,11 @@ import { createRevocationList } from "../server/tokens/revocation-list";
 import { createSigningKeyStore, maxTokenLifetimeMs } from "../server/tokens/signing-keys";
 import { apiAudience, DEFAULT_TOKEN_TIMINGS } from "../server/tokens/token-config";
 import { createTokenService } from "../server/tokens/token-service";
+import { testRedisUrl } from "../tests/support/redis";
 import { appEnvironment, appOrigin, assertNoFailures, BENCH_CONNECTIONS, createBenchDatabase, measure, startApp, summarise, type Comparison, type Sample } from "./support";
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const redisUrl = process.env.BENCH_REDIS_URL ?? redisDatabase(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", 7);
+const redisUrl = process.env.BENCH_REDIS_URL ?? testRedisUrl("benchApiTokens");
 const port = Number(process.env.BENCH_PORT ?? 3200);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -40,12 +41,6 @@ const refreshWorkers = BENCH_CONNECTIONS;
 /** A bound on each worker's loop, whatever the clock does. */
 const MAX_REFRESHES_PER_WORKER = 50_000;
 const CLIENT_ID = "gatehouse-personal";
-
-function redisDatabase(url: string, database: number): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 interface Minted {
   accessToken: string;

@@ -9,8 +9,8 @@
  * Absolute figures vary with the machine; only ratios measured in the same run mean anything.
  *
  * Needs: `npm run build` first (the npm script does it), PostgreSQL (TEST_DATABASE_URL admin URL) and
- * Redis (BENCH_REDIS_URL, else database 3 of TEST_REDIS_URL). Load goes to 127.0.0.1 only; every loop
- * is bounded.
+ * Redis (BENCH_REDIS_URL, else its own database on the test Redis, one no test uses: see
+ * tests/support/redis.ts). Load goes to 127.0.0.1 only; every loop is bounded.
  */
 import { PrismaPg } from "@prisma/adapter-pg";
 
@@ -18,10 +18,11 @@ import { PrismaClient } from "../generated/prisma/client";
 import { noSessionCache } from "../server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "../server/sessions/session-policy";
 import { createSessionService } from "../server/sessions/session-service";
+import { testRedisUrl } from "../tests/support/redis";
 import { appEnvironment, BENCH_CONNECTIONS, compareRoutes, createBenchDatabase, startApp } from "./support";
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
-const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL?.replace(/\/\d*$/, "/3") ?? "redis://127.0.0.1:6379/3";
+const redisUrl = process.env.BENCH_REDIS_URL ?? testRedisUrl("benchSessionCheck");
 const port = Number(process.env.BENCH_PORT ?? 3200);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);

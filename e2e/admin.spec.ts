@@ -3,8 +3,8 @@ import { query } from "./support/database";
 import { expect, test } from "./support/fixtures";
 import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 
-test("a signed-in person who is not an admin gets 403 on the admin pages", async ({ page, signInNewPerson }) => {
-  await signInNewPerson();
+test("a signed-in person who is not an admin gets 403 on the admin pages", async ({ page, signInAs }) => {
+  await signInAs("person");
   for (const path of ["/admin", "/admin/audit", "/admin/users/abc"]) {
     const response = await page.goto(path);
     expect(response!.status(), path).toBe(403);
@@ -17,7 +17,7 @@ test("a signed-out visitor to /admin goes to /signin", async ({ page }) => {
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fadmin$/);
 });
 
-test("an admin from ADMIN_EMAILS finds a user, ends their session, and the audit log says who did it", async ({ page, browser, signInNewPerson }) => {
+test("an admin from ADMIN_EMAILS finds a user, ends their session, and the audit log says who did it", async ({ page, browser, signInAs }) => {
   // The victim, in a browser of their own.
   const victim = uniqueIdentity();
   const victimContext = await browser.newContext();
@@ -27,7 +27,9 @@ test("an admin from ADMIN_EMAILS finds a user, ends their session, and the audit
   await expect(victimPage).toHaveURL("/account");
   const [victimUser] = await query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [victim.email]);
 
-  const { userId: adminId } = await signInNewPerson({ email: e2eConfig.adminEmail, name: "Admin" });
+  // The admin the setup project signed in (it ends only the victim's session).
+  const { identity: admin, userId: adminId } = await signInAs("admin");
+  expect(admin.email).toBe(e2eConfig.adminEmail);
   expect((await query<{ role: string }>(`SELECT role FROM "User" WHERE id = $1`, [adminId]))[0]!.role).toBe("admin");
   await expect
     .poll(async () => (await query<{ event: string }>(`SELECT event FROM "AuditEvent" WHERE "subjectId" = $1`, [adminId])).map((row) => row.event))

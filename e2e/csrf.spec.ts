@@ -51,8 +51,8 @@ test("a form posted from another origin is refused with 403 and changes nothing"
   await expect(page).toHaveURL("/account");
 });
 
-test("a state-changing request carrying the session cookie but no Origin is refused", async ({ page, context, baseURL, signInNewPerson }) => {
-  await signInNewPerson();
+test("a state-changing request carrying the session cookie but no Origin is refused", async ({ page, context, baseURL, signInAs }) => {
+  await signInAs("person");
   const token = (await sessionToken(context))!;
 
   const response = await page.request.post(`${baseURL}/account/security`, { form: { anything: "1" }, maxRedirects: 0 });

@@ -20,8 +20,15 @@ test.afterAll(() => api.dispose());
 
 async function meWith(token: string) {
   const response = await api.get("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } });
-  return { status: response.status(), challenge: response.headers()["www-authenticate"] ?? "" };
+  const body = (await response.json()) as { error?: { message?: string } };
+  return { status: response.status(), challenge: response.headers()["www-authenticate"] ?? "", message: body.error?.message };
 }
+
+/**
+ * The challenge's description of a refused token names the check that refused it (the verifier's
+ * code): a refusal for the reason the attack is about, not any 401 (RFC 6750 §3).
+ */
+const refusedFor = (code: string) => `error_description="The access token was refused (${code})."`;
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const validClaims = (sub: string) => ({
@@ -36,31 +43,33 @@ const validClaims = (sub: string) => ({
 });
 
 test.describe("forged and misused access tokens at the API", () => {
-  test("each is refused with 401 invalid_token", async ({ page, request, signInNewPerson }) => {
-    const { userId } = await signInNewPerson();
+  test("each is refused with 401 invalid_token", async ({ page, request, signInAs }) => {
+    const { userId } = await signInAs("person");
     const pair = await tokenPairFor(page, request);
     expect((await meWith(pair.access_token)).status).toBe(200);
     const [header, payload, signature] = pair.access_token.split(".") as [string, string, string];
     const decoded = JSON.parse(new TextDecoder().decode(base64url.decode(payload)));
 
-    const attacks: Record<string, string> = {
-      "alg none": `${base64url.encode(JSON.stringify({ alg: "none", typ: "at+jwt" }))}.${payload}.`,
-      "tampered payload": `${header}.${base64url.encode(JSON.stringify({ ...decoded, scope: "profile notes:read notes:write" }))}.${signature}`,
-      "tampered signature": `${header}.${payload}.${signature.slice(0, -4)}AAAA`,
-      "unknown kid": `${base64url.encode(JSON.stringify({ alg: "ES256", typ: "at+jwt", kid: "no-such-key" }))}.${payload}.${signature}`,
-      "path-like kid": `${base64url.encode(JSON.stringify({ alg: "ES256", typ: "at+jwt", kid: "../../../etc/passwd" }))}.${payload}.${signature}`,
-      "expired (signed with our own key)": await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), iat: nowSeconds() - 3600, exp: nowSeconds() - 600 }),
-      "not yet valid": await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), nbf: nowSeconds() + 600 }),
-      "wrong issuer": await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), iss: "https://evil.example" }),
-      "wrong audience": await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), aud: "https://other.example/api" }),
-      "wrong type": await signWithAppKey({ typ: "JWT" }, validClaims(userId)),
-      "refresh token as access token": pair.refresh_token,
-      garbage: "garbage",
+    // Each attack, and the check that must refuse it.
+    const attacks: Record<string, [token: string, refusedBy: string]> = {
+      "alg none": [`${base64url.encode(JSON.stringify({ alg: "none", typ: "at+jwt" }))}.${payload}.`, "wrong_algorithm"],
+      "tampered payload": [`${header}.${base64url.encode(JSON.stringify({ ...decoded, scope: "profile notes:read notes:write" }))}.${signature}`, "bad_signature"],
+      "tampered signature": [`${header}.${payload}.${signature.slice(0, -4)}AAAA`, "bad_signature"],
+      "unknown kid": [`${base64url.encode(JSON.stringify({ alg: "ES256", typ: "at+jwt", kid: "no-such-key" }))}.${payload}.${signature}`, "unknown_key"],
+      "path-like kid": [`${base64url.encode(JSON.stringify({ alg: "ES256", typ: "at+jwt", kid: "../../../etc/passwd" }))}.${payload}.${signature}`, "unknown_key"],
+      "expired (signed with our own key)": [await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), iat: nowSeconds() - 3600, exp: nowSeconds() - 600 }), "expired"],
+      "not yet valid": [await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), nbf: nowSeconds() + 600 }), "not_yet_valid"],
+      "wrong issuer": [await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), iss: "https://evil.example" }), "wrong_issuer"],
+      "wrong audience": [await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), aud: "https://other.example/api" }), "wrong_audience"],
+      "wrong type": [await signWithAppKey({ typ: "JWT" }, validClaims(userId)), "wrong_type"],
+      "refresh token as access token": [pair.refresh_token, "malformed"],
+      garbage: ["garbage", "malformed"],
     };
-    for (const [attack, token] of Object.entries(attacks)) {
+    for (const [attack, [token, refusedBy]] of Object.entries(attacks)) {
       const result = await meWith(token);
       expect(result.status, attack).toBe(401);
       expect(result.challenge, attack).toContain('error="invalid_token"');
+      expect(result.challenge, attack).toContain(refusedFor(refusedBy));
     }
     // The forger's own control: the same key and claims, done right, is accepted.
     expect((await meWith(await signWithAppKey({ typ: "at+jwt" }, validClaims(userId)))).status).toBe(200);
@@ -80,14 +89,21 @@ test.describe("forged and misused access tokens at the API", () => {
     const head = base64url.encode(JSON.stringify({ alg: "HS256", typ: "at+jwt", kid: keys[0].kid }));
     const body = base64url.encode(JSON.stringify(validClaims("anyone")));
     const mac = createHmac("sha256", JSON.stringify(keys[0])).update(`${head}.${body}`).digest("base64url");
-    expect((await meWith(`${head}.${body}.${mac}`)).status).toBe(401);
+    const refused = await meWith(`${head}.${body}.${mac}`);
+    expect(refused.status).toBe(401);
+    // Refused for its algorithm (pinned to ES256 before any key is looked up), not merely for a
+    // signature that jose could not check with an EC key: the description and the body say which.
+    expect(refused.challenge).toContain(refusedFor("wrong_algorithm"));
+    expect(refused.message).toBe("The access token was refused (wrong_algorithm).");
   });
 
-  test("a revoked jti is refused", async ({ page, request, signInNewPerson }) => {
-    await signInNewPerson();
+  test("a revoked jti is refused", async ({ page, request, signInAs }) => {
+    await signInAs("person");
     const pair = await tokenPairFor(page, request);
     await request.post("/oauth/revoke", { form: { token: pair.access_token, client_id: nativeClient.id } });
-    expect((await meWith(pair.access_token)).status).toBe(401);
+    const refused = await meWith(pair.access_token);
+    expect(refused.status).toBe(401);
+    expect(refused.challenge).toContain(refusedFor("revoked"));
   });
 
   test("a malformed Authorization header is a 400 invalid_request; no credential is a bare 401 challenge", async () => {
@@ -100,8 +116,8 @@ test.describe("forged and misused access tokens at the API", () => {
 });
 
 test.describe("the authorization endpoint", () => {
-  test("PKCE plain, or no challenge, is sent back as invalid_request", async ({ page, signInNewPerson }) => {
-    await signInNewPerson();
+  test("PKCE plain, or no challenge, is sent back as invalid_request", async ({ page, signInAs }) => {
+    await signInAs("person");
     const attempts: Array<Record<string, string>> = [{ code_challenge_method: "plain", code_challenge: "x".repeat(43) }, { code_challenge: "" }];
     for (const params of attempts) {
       // The browser's own cookies, without following the redirect: the Location is what we check.
@@ -115,8 +131,8 @@ test.describe("the authorization endpoint", () => {
     }
   });
 
-  test("an unregistered redirect_uri is never redirected to", async ({ page, signInNewPerson }) => {
-    await signInNewPerson();
+  test("an unregistered redirect_uri is never redirected to", async ({ page, signInAs }) => {
+    await signInAs("person");
     const evil: string[] = [];
     await page.route("http://evil.example/**", (route) => {
       evil.push(route.request().url());
@@ -132,8 +148,8 @@ test.describe("the authorization endpoint", () => {
 });
 
 test.describe("the token endpoint", () => {
-  test("a missing, wrong or plain PKCE verifier and a changed redirect_uri are refused", async ({ page, request, signInNewPerson }) => {
-    await signInNewPerson();
+  test("a missing, wrong or plain PKCE verifier and a changed redirect_uri are refused", async ({ page, request, signInAs }) => {
+    await signInAs("person");
     const { verifier, challenge } = pkcePair();
     const callback = await authorizeInBrowser(page, { code_challenge: challenge });
     const code = callback.searchParams.get("code")!;
@@ -153,8 +169,8 @@ test.describe("the token endpoint", () => {
     expect((await tokenRequest(request, { ...base, code_verifier: verifier })).status()).toBe(200);
   });
 
-  test("a reused authorization code is refused and the tokens it issued are revoked", async ({ page, request, signInNewPerson }) => {
-    await signInNewPerson();
+  test("a reused authorization code is refused and the tokens it issued are revoked", async ({ page, request, signInAs }) => {
+    await signInAs("person");
     const { verifier, challenge } = pkcePair();
     const callback = await authorizeInBrowser(page, { code_challenge: challenge });
     const form = { grant_type: "authorization_code", code: callback.searchParams.get("code")!, redirect_uri: nativeClient.redirectUri, code_verifier: verifier, client_id: nativeClient.id };
@@ -163,11 +179,13 @@ test.describe("the token endpoint", () => {
     const replay = await tokenRequest(request, form);
     expect(replay.status()).toBe(400);
     expect((await replay.json()).error).toBe("invalid_grant");
-    expect((await meWith(first.access_token)).status).toBe(401);
+    const refused = await meWith(first.access_token);
+    expect(refused.status).toBe(401);
+    expect(refused.challenge).toContain(refusedFor("revoked"));
   });
 
-  test("a replayed refresh token revokes its family: the current pair dies too", async ({ page, request, signInNewPerson }) => {
-    await signInNewPerson();
+  test("a replayed refresh token revokes its family: the current pair dies too", async ({ page, request, signInAs }) => {
+    await signInAs("person");
     const first = await tokenPairFor(page, request);
     const refresh = (token: string) => tokenRequest(request, { grant_type: "refresh_token", refresh_token: token, client_id: nativeClient.id });
     const second = await (await refresh(first.refresh_token)).json();
@@ -176,12 +194,14 @@ test.describe("the token endpoint", () => {
     const replay = await refresh(first.refresh_token);
     expect(replay.status()).toBe(400);
     expect((await replay.json()).error).toBe("invalid_grant");
-    expect((await meWith(third.access_token)).status).toBe(401);
+    const refused = await meWith(third.access_token);
+    expect(refused.status).toBe(401);
+    expect(refused.challenge).toContain(refusedFor("revoked"));
     expect((await (await refresh(third.refresh_token)).json()).error).toBe("invalid_grant");
   });
 
-  test("two tabs refreshing at once both get the same successor", async ({ page, request, signInNewPerson }) => {
-    await signInNewPerson();
+  test("two tabs refreshing at once both get the same successor", async ({ page, request, signInAs }) => {
+    await signInAs("person");
     const pair = await tokenPairFor(page, request);
     const form = { grant_type: "refresh_token", refresh_token: pair.refresh_token, client_id: nativeClient.id };
     const responses = await Promise.all([tokenRequest(request, form), tokenRequest(request, form)]);
@@ -191,8 +211,8 @@ test.describe("the token endpoint", () => {
     expect((await meWith(a.access_token)).status).toBe(200);
   });
 
-  test("an access token is refused as a refresh token", async ({ page, request, signInNewPerson }) => {
-    await signInNewPerson();
+  test("an access token is refused as a refresh token", async ({ page, request, signInAs }) => {
+    await signInAs("person");
     const pair = await tokenPairFor(page, request);
     const response = await tokenRequest(request, { grant_type: "refresh_token", refresh_token: pair.access_token, client_id: nativeClient.id });
     expect(response.status()).toBe(400);
@@ -221,8 +241,8 @@ test.describe("the token endpoint", () => {
 });
 
 test.describe("introspection", () => {
-  test("a resource server sees live tokens as active and dead or foreign ones as inactive; others may not ask", async ({ page, request, signInNewPerson }) => {
-    const { userId } = await signInNewPerson();
+  test("a resource server sees live tokens as active and dead or foreign ones as inactive; others may not ask", async ({ page, request, signInAs }) => {
+    const { userId } = await signInAs("person");
     const server = await createConfidentialClient(`rs-${Date.now()}`);
     const pair = await tokenPairFor(page, request);
     const introspect = (token: string, authorization = server.basic) =>
@@ -251,8 +271,8 @@ test.describe("introspection", () => {
 });
 
 test.describe("CSRF and Bearer", () => {
-  test("a Bearer request needs no same-origin proof; a cookie request from another origin is refused", async ({ page, request, signInNewPerson }) => {
-    await signInNewPerson();
+  test("a Bearer request needs no same-origin proof; a cookie request from another origin is refused", async ({ page, request, signInAs }) => {
+    await signInAs("person");
     const pair = await tokenPairFor(page, request, "notes:write");
     const foreign = { Origin: "http://evil.example" };
     const withBearer = await api.post("/api/v1/notes", { headers: { ...foreign, Authorization: `Bearer ${pair.access_token}` }, data: { title: "from a script" } });

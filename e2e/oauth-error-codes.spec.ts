@@ -97,8 +97,8 @@ async function errorCodeOf(endpoint: Endpoint, response: APIResponse): Promise<s
   return challenge;
 }
 
-test("every OAuth error code is the one its RFC prescribes", async ({ page, request, signInNewPerson }) => {
-  const person = await signInNewPerson();
+test("every OAuth error code is the one its RFC prescribes", async ({ page, request, signInAs }) => {
+  const person = await signInAs("person");
   const { refresh_token } = await tokenPairFor(page, request, "profile notes:read");
   const notesOnly = await tokenPairFor(page, request, "notes:read");
   const resourceServer = await createConfidentialClient(`error-codes-rs-${Date.now()}`);

@@ -43,8 +43,8 @@ test.describe("discovery", () => {
 });
 
 test.describe("authorization code flow with PKCE", () => {
-  test("a person approves a third-party app on the consent screen; its token works on the API", async ({ page, request, signInNewPerson }) => {
-    const { userId } = await signInNewPerson();
+  test("a person approves a third-party app on the consent screen; its token works on the API", async ({ page, request, signInAs }) => {
+    const { userId } = await signInAs("person");
     const { verifier, challenge } = pkcePair();
     await page.goto(authorizeUrl({ code_challenge: challenge }));
     await expect(page.getByRole("heading", { name: "Example native app wants to use your Gatehouse account" })).toBeVisible();
@@ -70,16 +70,16 @@ test.describe("authorization code flow with PKCE", () => {
     await bearer.dispose();
   });
 
-  test("denying sends access_denied back to the app, with its state", async ({ page, signInNewPerson }) => {
-    await signInNewPerson();
+  test("denying sends access_denied back to the app, with its state", async ({ page, signInAs }) => {
+    await signInAs("person");
     const callback = await authorizeInBrowser(page, { code_challenge: pkcePair().challenge }, "Deny");
     expect(callback.searchParams.get("error")).toBe("access_denied");
     expect(callback.searchParams.get("state")).toBe("state-123");
     expect(callback.searchParams.has("code")).toBe(false);
   });
 
-  test("a first-party client skips the consent screen", async ({ page, signInNewPerson }) => {
-    await signInNewPerson();
+  test("a first-party client skips the consent screen", async ({ page, signInAs }) => {
+    await signInAs("person");
     await query(
       `INSERT INTO "Client" (id, name, type, "redirectUris", "grantTypes", scopes, "firstParty", "updatedAt")
        VALUES ('e2e-first-party', 'Our own app', 'public', $1, '{authorization_code,refresh_token}', '{profile}', true, now())
@@ -106,8 +106,8 @@ test.describe("authorization code flow with PKCE", () => {
 });
 
 test.describe("refresh, revocation and the API", () => {
-  test("refresh rotates; revoking the refresh token ends the pair's access token at once", async ({ page, request, signInNewPerson }) => {
-    await signInNewPerson();
+  test("refresh rotates; revoking the refresh token ends the pair's access token at once", async ({ page, request, signInAs }) => {
+    await signInAs("person");
     const first = await tokenPairFor(page, request);
     const refreshed = await tokenRequest(request, { grant_type: "refresh_token", refresh_token: first.refresh_token, client_id: nativeClient.id });
     expect(refreshed.status()).toBe(200);
@@ -122,14 +122,17 @@ test.describe("refresh, revocation and the API", () => {
     const after = await api.get("/api/v1/me", { headers: bearer });
     expect(after.status()).toBe(401);
     expect(after.headers()["www-authenticate"]).toContain('error="invalid_token"');
+    expect(after.headers()["www-authenticate"]).toContain("The access token was refused (revoked).");
     // On the second app process too: the denylist is shared.
     const other = await playwrightRequest.newContext({ baseURL: e2eConfig.secondBaseURL });
-    expect((await other.get("/api/v1/me", { headers: bearer })).status()).toBe(401);
+    const elsewhere = await other.get("/api/v1/me", { headers: bearer });
+    expect(elsewhere.status()).toBe(401);
+    expect(elsewhere.headers()["www-authenticate"]).toContain("The access token was refused (revoked).");
     await Promise.all([api.dispose(), other.dispose()]);
   });
 
-  test("revocation answers 200 for unknown tokens and for another client's, which it leaves alone", async ({ page, request, signInNewPerson }) => {
-    await signInNewPerson();
+  test("revocation answers 200 for unknown tokens and for another client's, which it leaves alone", async ({ page, request, signInAs }) => {
+    await signInAs("person");
     const pair = await tokenPairFor(page, request);
     expect((await request.post("/oauth/revoke", { form: { token: "ghr_unknown", client_id: nativeClient.id } })).status()).toBe(200);
     expect((await request.post("/oauth/revoke", { form: { token: pair.refresh_token, client_id: "gatehouse-playground" } })).status()).toBe(200);
@@ -156,7 +159,9 @@ test.describe("refresh, revocation and the API", () => {
     await page.getByRole("button", { name: "Sign out everywhere" }).click();
     await expect(page).toHaveURL(/\/signin/);
     const api = await playwrightRequest.newContext({ baseURL: e2eConfig.baseURL });
-    expect((await api.get("/api/v1/me", { headers: { Authorization: `Bearer ${pair.access_token}` } })).status()).toBe(401);
+    const me = await api.get("/api/v1/me", { headers: { Authorization: `Bearer ${pair.access_token}` } });
+    expect(me.status()).toBe(401);
+    expect(me.headers()["www-authenticate"]).toContain("The access token was refused (revoked).");
     const refreshed = await tokenRequest(api, { grant_type: "refresh_token", refresh_token: pair.refresh_token, client_id: nativeClient.id });
     expect((await refreshed.json()).error).toBe("invalid_grant");
     await api.dispose();

@@ -54,8 +54,8 @@ test.describe("personal API tokens", () => {
     await api.dispose();
   });
 
-  test("a notes:read token reads notes but cannot write them or read the profile (403 insufficient_scope)", async ({ page, signInNewPerson }) => {
-    await signInNewPerson();
+  test("a notes:read token reads notes but cannot write them or read the profile (403 insufficient_scope)", async ({ page, signInAs }) => {
+    await signInAs("person");
     const { panel, accessToken } = await createPersonalToken(page, "read-only notes", ["notes:read"]);
     // Without `profile`, the example call is one the token can make.
     await expect(panel.getByLabel("Call the API", { exact: true })).toHaveValue(`curl -H "Authorization: Bearer ${accessToken}" ${e2eConfig.baseURL}/api/v1/notes`);

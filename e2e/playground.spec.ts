@@ -12,9 +12,9 @@ async function openPlaygroundWithPair(page: Page) {
 }
 
 test.describe("Token playground", () => {
-  test("a replayed refresh token revokes its family once the grace window is over, and its access token is refused", async ({ page, signInNewPerson }) => {
+  test("a replayed refresh token revokes its family once the grace window is over, and its access token is refused", async ({ page, signInAs }) => {
     test.slow(); // It waits out the real 10-second grace window.
-    const { userId } = await signInNewPerson();
+    const { userId } = await signInAs("person");
     await openPlaygroundWithPair(page);
 
     const session = page.getByRole("region", { name: "Session (cookie)" });
@@ -66,8 +66,8 @@ test.describe("Token playground", () => {
     await expect(log.first()).toContainText('error="invalid_token"');
   });
 
-  test("the session cookie alone authenticates an API call, and no credential gets a bare challenge", async ({ page, signInNewPerson }) => {
-    const { userId } = await signInNewPerson();
+  test("the session cookie alone authenticates an API call, and no credential gets a bare challenge", async ({ page, signInAs }) => {
+    const { userId } = await signInAs("person");
     await page.goto("/playground");
     const session = page.getByRole("region", { name: "Session (cookie)" });
     const log = page.getByRole("log", { name: "Request log" }).getByRole("listitem");
@@ -86,8 +86,8 @@ test.describe("Token playground", () => {
     await expect(log.first()).not.toContainText("error=");
   });
 
-  test("a token whose payload was edited fails the signature check and is refused by the API", async ({ page, signInNewPerson }) => {
-    await signInNewPerson();
+  test("a token whose payload was edited fails the signature check and is refused by the API", async ({ page, signInAs }) => {
+    await signInAs("person");
     await openPlaygroundWithPair(page);
 
     await page.getByRole("button", { name: "Call /api/v1/me with a forged token" }).click();
@@ -114,8 +114,8 @@ test.describe("Token playground", () => {
     expect(refused.headers()["www-authenticate"]).toContain('error="invalid_token"');
   });
 
-  test("once the session has ended, the next request for a pair sends the person to sign in", async ({ page, context, signInNewPerson }) => {
-    await signInNewPerson();
+  test("once the session has ended, the next request for a pair sends the person to sign in", async ({ page, context, signInAs }) => {
+    await signInAs("person");
     await openPlaygroundWithPair(page);
     await context.clearCookies();
 
@@ -123,8 +123,8 @@ test.describe("Token playground", () => {
     await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fplayground$/);
   });
 
-  test("the playground fits a 375 px wide screen", async ({ page, signInNewPerson }) => {
-    await signInNewPerson();
+  test("the playground fits a 375 px wide screen", async ({ page, signInAs }) => {
+    await signInAs("person");
     await page.setViewportSize({ width: 375, height: 740 });
     await openPlaygroundWithPair(page);
     await page.getByRole("button", { name: "Call /api/v1/me with the access token" }).click();

@@ -29,8 +29,8 @@ async function rawRequest(lines: string[], body = ""): Promise<{ status: number;
   return { status, json };
 }
 
-test("a valid Bearer token followed by a second Authorization header gets 400 invalid_request", async ({ page, request, signInNewPerson }) => {
-  await signInNewPerson();
+test("a valid Bearer token followed by a second Authorization header gets 400 invalid_request", async ({ page, request, signInAs }) => {
+  await signInAs("person");
   const { access_token } = await tokenPairFor(page, request, "profile");
   const alone = await rawRequest(["GET /api/v1/me HTTP/1.1", `Authorization: Bearer ${access_token}`]);
   expect(alone.status).toBe(200);

@@ -27,8 +27,8 @@ async function insertSession(userId: string, { legacyCookieDays }: { legacyCooki
   return token;
 }
 
-test("under HTTPS, a session cookie under a name a sibling subdomain can plant is never used", async ({ request, context, signInNewPerson }) => {
-  const { userId } = await signInNewPerson();
+test("under HTTPS, a session cookie under a name a sibling subdomain can plant is never used", async ({ request, context, signInAs }) => {
+  const { userId } = await signInAs("person");
   const token = (await sessionToken(context))!;
 
   for (const planted of [`__Secure-authjs.session-token=${token}`, `authjs.session-token=${token}`]) {

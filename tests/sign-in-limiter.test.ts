@@ -1,22 +1,19 @@
 import { randomBytes } from "node:crypto";
 
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createSignInLimiter, isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
+import { connectTestRedis, testRedisUrl } from "./support/redis";
 import { startTcpProxy } from "./support/tcp-proxy";
 
-const redisUrl = new URL(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/2");
-
-function connect(url: string) {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 500, commandTimeout: 500, retryStrategy: () => 50 });
-  return new Promise<Redis>((resolve) => redis.once("ready", () => resolve(redis)));
-}
+// Its own Redis database (tests/support/redis.ts): the session tests flush theirs.
+const redisUrl = new URL(testRedisUrl("signInLimiter"));
 
 describe("sign-in rate limit", () => {
   let redis: Redis;
   beforeAll(async () => {
-    redis = await connect(redisUrl.toString());
+    redis = await connectTestRedis(redisUrl.toString());
   });
   afterAll(() => redis?.disconnect());
 
@@ -44,7 +41,7 @@ describe("sign-in rate limit", () => {
 
   it("still limits, in memory, while Redis is unreachable", async () => {
     const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
-    const viaProxy = await connect(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
+    const viaProxy = await connectTestRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
     const limiter = createSignInLimiter({ redis: viaProxy, points: 2, durationSeconds: 60 });
     await proxy.cut();
     const key = `ip:outage-${randomBytes(4).toString("hex")}`;

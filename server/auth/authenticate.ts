@@ -48,7 +48,8 @@ async function principalFromBearer(authorization: string): Promise<Principal> {
       ? { kind: "user-token", userId: token.userId, clientId: token.clientId, jti: token.jti, scopes }
       : { kind: "client-token", clientId: token.clientId, jti: token.jti, scopes };
   } catch (error) {
-    if (error instanceof TokenVerificationError) throw new InvalidTokenError();
+    // Names the check that refused it, for the developer (RFC 6750 §3); the holder knows its token anyway.
+    if (error instanceof TokenVerificationError) throw new InvalidTokenError(`The access token was refused (${error.code}).`);
     throw error;
   }
 }

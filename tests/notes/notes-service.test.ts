@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Note } from "@/lib/notes-schema";
@@ -68,10 +68,13 @@ describe("notes service", () => {
     it("updates only the fields given, and moves updatedAt", async () => {
       const userId = await newUserId();
       const note = await notes.create(userId, { title: "Draft", body: "Keep this body" });
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      const updated = await notes.update(userId, note.id, { title: "Final" });
+      // A minute later, by the clock Prisma stamps @updatedAt with (only Date is faked: timers and I/O run).
+      const later = new Date(Date.parse(note.updatedAt) + 60_000);
+      vi.useFakeTimers({ toFake: ["Date"], now: later });
+      const updated = await notes.update(userId, note.id, { title: "Final" }).finally(() => vi.useRealTimers());
       expect(updated).toMatchObject({ id: note.id, title: "Final", body: "Keep this body", createdAt: note.createdAt });
       expect(Date.parse(updated!.updatedAt)).toBeGreaterThan(Date.parse(note.updatedAt));
+      expect(updated!.updatedAt).toBe(later.toISOString());
       expect(await notes.get(userId, note.id)).toEqual(updated);
 
       expect(await notes.update(userId, note.id, { body: "" })).toMatchObject({ title: "Final", body: "" });

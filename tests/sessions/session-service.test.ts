@@ -6,13 +6,14 @@ import { RedisSessionCache, noSessionCache, type SessionCache } from "@/server/s
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
 import { hashSessionToken } from "@/server/sessions/session-token";
-import { connectTestRedis, untilReady } from "../support/redis";
+import { connectTestRedis, testRedisUrl, untilReady } from "../support/redis";
 import { startTcpProxy } from "../support/tcp-proxy";
 import { useTestDatabase } from "../support/test-database";
 
 /* The session service against the real PostgreSQL and the real Redis, with a clock the test moves. */
 
-const redisUrl = new URL(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/2");
+// Its own Redis database (tests/support/redis.ts), which it flushes.
+const redisUrl = new URL(testRedisUrl("sessionService"));
 const client: SessionClient = { userAgent: "test", browser: "Firefox 140", os: "Linux", deviceType: "desktop", ip: null };
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
