@@ -1,12 +1,75 @@
 import nextCoreWebVitals from "eslint-config-next/core-web-vitals";
 import nextTypescript from "eslint-config-next/typescript";
 
+/*
+ * Where things live and what may import what (README, "Where things live"). Each rule names a folder by
+ * its `@/` alias and by relative paths climbing to it, so neither spelling slips through.
+ */
+const folder = (name) => `^(@/|(\\.\\./)+|\\./)${name}(/|$)`;
+const exactModule = (name) => `^(@/|(\\.\\./)+|\\./)${name}$`;
+
+const NO_UI_OR_ROUTES = [
+  { regex: folder("app"), message: "server/ never imports app/: routes call the domain, not the other way round." },
+  { regex: folder("components"), message: "server/ never imports components/: shared types belong in lib/." },
+  { regex: exactModule("auth(\\.config)?"), message: "server/ never imports the Auth.js instance (@/auth): it is wired in app/ and auth.ts." },
+];
+const NO_SERVER = (who) => ({ regex: folder("server"), message: `${who} never imports server/.` });
+const NEXT_SERVER_MODULES = ["next/headers", "next/server", "next/cache", "server-only"];
+
+/**
+ * The token and session libraries are Next-free, also through what they import: only their own files,
+ * lib/, the generated Prisma client and the Next-free server modules below. The composition root
+ * (server/services.ts) hands them what they need of Next.js.
+ */
+const NEXT_FREE_SERVER_MODULES = ["server/tokens", "server/sessions", "server/crypto", "server/env-schema", "server/audit/audit-log", "server/http/request-context"];
+const ONLY_NEXT_FREE_SERVER = {
+  regex: `^@/server/(?!(${NEXT_FREE_SERVER_MODULES.map((name) => name.slice("server/".length)).join("|")})(/|$))`,
+  message: `server/tokens and server/sessions import only Next-free modules (${NEXT_FREE_SERVER_MODULES.join(", ")}); the composition root hands them the rest.`,
+};
+
+const restricted = (patterns, paths = []) => ["error", { patterns, paths }];
+
 const eslintConfig = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
     // `const { secret: _secret, ...rest } = row` is how a field is left out: rest siblings are intended.
     rules: { "@typescript-eslint/no-unused-vars": ["warn", { ignoreRestSiblings: true, argsIgnorePattern: "^_", varsIgnorePattern: "^_" }] },
+  },
+  {
+    files: ["server/**"],
+    rules: { "no-restricted-imports": restricted(NO_UI_OR_ROUTES) },
+  },
+  {
+    files: ["server/tokens/**", "server/sessions/**", "server/crypto/**"],
+    rules: {
+      "no-restricted-imports": restricted(
+        [...NO_UI_OR_ROUTES, ONLY_NEXT_FREE_SERVER, { regex: "^next(/|$)", message: "The token and session libraries import nothing from Next.js." }, { regex: "^next-auth(/|$)", message: "The token and session libraries import nothing from Auth.js's Next.js package." }],
+        ["server-only"].map((name) => ({ name, message: "The token and session libraries run outside Next.js too (scripts, tests)." })),
+      ),
+    },
+  },
+  {
+    files: ["lib/**"],
+    rules: {
+      "no-restricted-imports": restricted(
+        [NO_SERVER("lib/ (code safe on both sides)"), { regex: exactModule("auth(\\.config)?"), message: "lib/ never imports the Auth.js instance." }],
+        NEXT_SERVER_MODULES.map((name) => ({ name, message: "lib/ is safe in the browser: no server-only Next.js modules." })),
+      ),
+    },
+  },
+  {
+    files: ["components/**"],
+    rules: {
+      "no-restricted-imports": restricted([
+        { ...NO_SERVER("components/"), message: "components/ never imports server/: pages pass data as props, and actions live in app/." },
+        { regex: exactModule("auth(\\.config)?"), message: "components/ never imports the Auth.js instance: take the action as a prop (app/_actions)." },
+      ]),
+    },
+  },
+  {
+    files: ["idp/**"],
+    rules: { "no-restricted-imports": restricted([NO_SERVER("The local identity provider (a process of its own)")]) },
   },
   {
     // Playwright fixtures call their argument `use`, which the React hooks rule mistakes for React's.

@@ -25,7 +25,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 
 import { PrismaClient } from "../generated/prisma/client";
 import { createRevocationList } from "../server/tokens/revocation-list";
-import { createSigningKeyStore, maxTokenLifetimeMs } from "../server/tokens/signing-keys";
+import { maxTokenLifetimeMs } from "../server/tokens/key-schedule";
+import { createSigningKeyStore } from "../server/tokens/key-store";
 import { apiAudience, DEFAULT_TOKEN_TIMINGS } from "../server/tokens/token-config";
 import { createTokenService } from "../server/tokens/token-service";
 import { testRedisUrl } from "../tests/support/redis";

@@ -210,7 +210,7 @@ export const openApiDocument: OpenApiDocument = {
       Unauthorized: {
         description: "`invalid_token`: no credential, or an access token that is malformed, expired, revoked or not for this API.",
         headers: { "WWW-Authenticate": ref("headers/WWWAuthenticate") },
-        content: json(ref("schemas/Error"), { error: { code: "invalid_token", message: "The access token is missing, expired, revoked or not valid here." } }),
+        content: json(ref("schemas/Error"), { error: { code: "invalid_token", message: "The access token was refused (expired)." } }),
       },
       Forbidden: {
         description:

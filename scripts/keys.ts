@@ -20,7 +20,10 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client";
 import { EnvError, envSchema } from "../server/env-schema";
 import { deriveKeyEncryptionKey } from "../server/tokens/key-encryption";
-import { createSigningKeyStore, generateSigningJwk, maxTokenLifetimeMs, SigningKeyStoreError } from "../server/tokens/signing-keys";
+import { SigningKeyStoreError } from "../server/tokens/errors";
+import { maxTokenLifetimeMs } from "../server/tokens/key-schedule";
+import { createSigningKeyStore } from "../server/tokens/key-store";
+import { generateSigningJwk } from "../server/tokens/signing-jwk";
 import { readOrCreateLocalSecret } from "./lib/local-state";
 import { REPO_ROOT } from "./lib/prisma-cli";
 

@@ -2,25 +2,13 @@ import "server-only";
 
 import { Redis } from "ioredis";
 
-import { getEnv } from "@/server/env";
-
 /**
- * The one Redis client of the app process, or `null` when REDIS_URL is unset (the embedded default:
- * sessions are then read from PostgreSQL directly).
+ * The app's Redis client (the composition root, server/services.ts, makes the one the process uses;
+ * REDIS_URL unset means none: sessions and the denylist are then read from PostgreSQL directly).
  *
  * Tuned to fail fast rather than queue: when Redis is down a command errors at once and the caller
  * falls back to PostgreSQL, so an outage costs latency, never a 5xx. It keeps reconnecting.
  */
-const globalForRedis = globalThis as unknown as { gatehouseRedis?: Redis | null };
-
-export function getRedis(): Redis | null {
-  if (globalForRedis.gatehouseRedis === undefined) {
-    const url = getEnv().redisUrl;
-    globalForRedis.gatehouseRedis = url ? createRedis(url) : null;
-  }
-  return globalForRedis.gatehouseRedis;
-}
-
 export function createRedis(url: string): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,

@@ -13,7 +13,8 @@ import { noSessionCache, RedisSessionCache } from "@/server/sessions/session-cac
 import { createSessionService, type SessionService } from "@/server/sessions/session-service";
 import { deriveKeyEncryptionKey } from "@/server/tokens/key-encryption";
 import { createRevocationList, type RevocationList } from "@/server/tokens/revocation-list";
-import { createSigningKeyStore, maxTokenLifetimeMs, type SigningKeyStore } from "@/server/tokens/signing-keys";
+import { maxTokenLifetimeMs } from "@/server/tokens/key-schedule";
+import { createSigningKeyStore, type SigningKeyStore } from "@/server/tokens/key-store";
 import { apiAudience, DEFAULT_TOKEN_TIMINGS, type TokenServiceConfig } from "@/server/tokens/token-config";
 import { createTokenService, type TokenService } from "@/server/tokens/token-service";
 

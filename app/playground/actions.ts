@@ -3,7 +3,7 @@
 import { redirect } from "next/navigation";
 
 import { parseId, recordIdSchema } from "@/lib/record-id";
-import type { PlaygroundFamily, StartPlaygroundResult } from "@/components/playground/playground-types";
+import type { PlaygroundFamily, StartPlaygroundResult } from "@/lib/playground-types";
 import { requireSession } from "@/server/auth/current-session";
 import { pageErrorRedirect } from "@/server/http/page-error";
 import { describePlaygroundFamily, startPlaygroundFamily } from "@/server/playground/playground-family";

@@ -6,7 +6,7 @@ import type { LoggedRequest } from "./api-calls";
 import { Check, JsonBlock, LastAnswer, StrategyCard } from "./card";
 import { formatClock, formatCountdown, formatDuration } from "./format";
 import { decodeAccessToken, JWKS_PATH, type SignatureCheck } from "./jwt-inspection";
-import type { PlaygroundTokenSettings } from "./playground-types";
+import type { PlaygroundTokenSettings } from "@/lib/playground-types";
 
 export type AccessTokenCall = "access-token" | "forged-token";
 

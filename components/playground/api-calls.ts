@@ -1,4 +1,4 @@
-import type { PlaygroundTokenPair } from "./playground-types";
+import type { PlaygroundTokenPair } from "@/lib/playground-types";
 import { truncateSecret } from "./format";
 
 /** Which card a request belongs to: each card shows its own latest answer next to its buttons. */

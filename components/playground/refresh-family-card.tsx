@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import type { LoggedRequest } from "./api-calls";
 import { FactList, LastAnswer, StrategyCard } from "./card";
 import { formatClock, formatCountdown, formatDateTime, formatDuration, truncateSecret } from "./format";
-import type { PlaygroundChainLink, PlaygroundFamily, PlaygroundTokenSettings } from "./playground-types";
+import type { PlaygroundChainLink, PlaygroundFamily, PlaygroundTokenSettings } from "@/lib/playground-types";
 
 /** Why a family ended, in words. */
 const revocationReasons: Record<string, string> = {

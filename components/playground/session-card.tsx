@@ -8,7 +8,7 @@ import { SESSION_COOKIE_NAMES } from "@/lib/session-cookie";
 import type { LoggedRequest } from "./api-calls";
 import { Check, FactList, LastAnswer, StrategyCard } from "./card";
 import { formatDateTime, formatDuration } from "./format";
-import type { PlaygroundSessionView } from "./playground-types";
+import type { PlaygroundSessionView } from "@/lib/playground-types";
 
 // document.cookie has no change event; reading it once after hydration is what this demonstration needs.
 const subscribeToNothing = () => () => {};

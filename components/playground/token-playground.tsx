@@ -9,7 +9,7 @@ import { AccessTokenCard, type AccessTokenCall } from "./access-token-card";
 import { callMe, refreshPair, type LoggedRequest, type Outcome, type RequestSource } from "./api-calls";
 import { formatDuration } from "./format";
 import { checkAccessTokenSignature, forgeAccessToken, type SignatureCheck } from "./jwt-inspection";
-import type { PlaygroundFamily, PlaygroundOverview, PlaygroundTokenPair, StartPlaygroundResult } from "./playground-types";
+import type { PlaygroundFamily, PlaygroundOverview, PlaygroundTokenPair, StartPlaygroundResult } from "@/lib/playground-types";
 import { RefreshFamilyCard, type RefreshTokensInMemory } from "./refresh-family-card";
 import { RequestLog } from "./request-log";
 import { SessionCard } from "./session-card";

@@ -6,8 +6,7 @@ import { isScope, type Scope } from "@/lib/scopes";
 import { isHttpsRequest, sessionCookieFrom } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
 import { isRepeatedAuthorization } from "@/server/http/repeated-authorization";
-import { getSessionService } from "@/server/sessions";
-import { getTokenService } from "@/server/tokens";
+import { getServices } from "@/server/services";
 import { TokenVerificationError } from "@/server/tokens/errors";
 
 import { InsufficientScopeError, InvalidTokenError, ResourceAccessError, type Principal } from "./principal";
@@ -42,7 +41,7 @@ async function principalFromBearer(authorization: string): Promise<Principal> {
   const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization.trim());
   if (!match) throw new ResourceAccessError("invalid_request", 400, "The Authorization header must be `Bearer <access token>`.");
   try {
-    const token = await getTokenService().verifyAccessToken(match[1]!);
+    const token = await getServices().tokens.verifyAccessToken(match[1]!);
     const scopes = token.scopes.filter(isScope);
     return token.userId
       ? { kind: "user-token", userId: token.userId, clientId: token.clientId, jti: token.jti, scopes }
@@ -56,7 +55,7 @@ async function principalFromBearer(authorization: string): Promise<Principal> {
 
 async function principalFromSessionCookie(request: NextRequest): Promise<Principal> {
   const cookie = sessionCookieFrom(request.cookies, isHttpsRequest(getEnv().authUrl, request));
-  const session = cookie ? await getSessionService().resolve(cookie.value, { legacyCookie: cookie.legacy }) : null;
+  const session = cookie ? await getServices().sessions.resolve(cookie.value, { legacyCookie: cookie.legacy }) : null;
   if (!session) throw new InvalidTokenError("Sign in, or send an access token: Authorization: Bearer <token>.", false);
   return { kind: "session", userId: session.userId, sessionId: session.sessionId, scopes: SESSION_SCOPES };
 }

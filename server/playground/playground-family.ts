@@ -1,6 +1,6 @@
 import "server-only";
 
-import type { PlaygroundFamily, PlaygroundTokenPair } from "@/components/playground/playground-types";
+import type { PlaygroundFamily, PlaygroundTokenPair } from "@/lib/playground-types";
 import type { Scope } from "@/lib/scopes";
 import { getTokenService } from "@/server/services";
 

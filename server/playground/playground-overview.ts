@@ -1,6 +1,6 @@
 import "server-only";
 
-import type { PlaygroundOverview } from "@/components/playground/playground-types";
+import type { PlaygroundOverview } from "@/lib/playground-types";
 import { requestSessionCookie } from "@/server/auth/current-session";
 import { getEnv } from "@/server/env";
 import { getSessionService, getTokenConfig } from "@/server/services";

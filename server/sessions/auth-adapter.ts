@@ -1,5 +1,5 @@
 import { PrismaAdapter } from "@auth/prisma-adapter";
-import type { Adapter, AdapterSession } from "next-auth/adapters";
+import type { Adapter, AdapterSession } from "@auth/core/adapters";
 
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { AuditEntry } from "@/server/audit/audit-log";

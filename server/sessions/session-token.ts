@@ -1,16 +1,18 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
+
+import { sha256Hex } from "@/server/crypto/secret-hash";
 
 /**
  * Session tokens: 256 random bits in the cookie, and only their SHA-256 in the database and the cache.
  * A hash of a high-entropy token needs no salt or slow KDF: it cannot be guessed, only stolen, and the
- * hash is useless as a cookie.
+ * hash is useless as a cookie (see server/crypto/secret-hash.ts).
  */
 export function generateSessionToken(): string {
   return randomBytes(32).toString("base64url");
 }
 
 export function hashSessionToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return sha256Hex(token);
 }
 
 /** Cheap shape check before any I/O: hostile or garbage cookies never reach Redis or PostgreSQL. */

@@ -1,7 +1,8 @@
 import type { Client, PrismaClient } from "@/generated/prisma/client";
+import { constantTimeEqual } from "@/server/crypto/constant-time";
 
 import { OAuthError } from "./errors";
-import { digestsEqual, hashOpaqueToken } from "./opaque-token";
+import { hashOpaqueToken } from "./opaque-token";
 
 /** A client as the token service uses it (never its secret's hash). */
 export type OAuthClient = Omit<Client, "secretHash">;
@@ -65,7 +66,7 @@ export async function authenticateClient(db: PrismaClient, credentials: ClientCr
   const presentedHash = credentials.clientSecret !== undefined ? hashOpaqueToken(credentials.clientSecret) : undefined;
   if (!client || client.disabledAt) throw refused;
   if (client.type === "confidential") {
-    if (!presentedHash || !client.secretHash || !digestsEqual(presentedHash, client.secretHash)) throw refused;
+    if (!presentedHash || !client.secretHash || !constantTimeEqual(presentedHash, client.secretHash)) throw refused;
   } else if (presentedHash !== undefined) {
     throw refused;
   }

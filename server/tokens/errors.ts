@@ -1,8 +1,9 @@
+import { AppError } from "@/lib/app-error";
 import { brandErrorClass } from "@/lib/branded-error";
 
 /**
- * The token service's typed errors. Stable string codes (as `jose` does), so callers branch on `code`,
- * never on messages.
+ * The token library's typed errors. Stable string codes (as `jose` does), so callers branch on `code`,
+ * never on messages. The key-encryption error, `SealedJwkError`, sits with its code in key-encryption.ts.
  */
 
 /** Why an access token was refused. Resource routes answer all of them the same (401 invalid_token). */
@@ -19,7 +20,7 @@ export type TokenVerificationFailure =
   | "missing_claim"
   | "revoked";
 
-export class TokenVerificationError extends Error {
+export class TokenVerificationError extends AppError<TokenVerificationFailure> {
   constructor(
     readonly code: TokenVerificationFailure,
     message: string = code,
@@ -44,8 +45,9 @@ export type OAuthErrorCode =
 /**
  * An error an OAuth endpoint answers as `{ error, error_description }`. 400 for everything but
  * `invalid_client`, which is 401 (RFC 6749 §5.2).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
-export class OAuthError extends Error {
+export class OAuthError extends AppError<OAuthErrorCode> {
   readonly status: 400 | 401;
   constructor(
     readonly code: OAuthErrorCode,
@@ -56,8 +58,9 @@ export class OAuthError extends Error {
     this.status = code === "invalid_client" ? 401 : 400;
   }
 }
+
 /** The browser session that asked for a grant ended before the grant was written (signed out meanwhile). */
-export class IssuingSessionEndedError extends Error {
+export class IssuingSessionEndedError extends AppError<"issuing_session_ended"> {
   readonly code = "issuing_session_ended";
   constructor() {
     super("The browser session that asked for these tokens has ended.");
@@ -65,6 +68,24 @@ export class IssuingSessionEndedError extends Error {
   }
 }
 
+/**
+ * The signing keys cannot be used as asked. `keys_from_environment`: rotation was asked of keys that
+ * TOKEN_SIGNING_KEYS holds (they rotate by redeploying); `invalid_configuration`: neither usable keys nor
+ * a usable database were given; `no_signing_key`: no key can sign, and none could be created.
+ */
+export type SigningKeyStoreFailure = "keys_from_environment" | "invalid_configuration" | "no_signing_key";
+
+export class SigningKeyStoreError extends AppError<SigningKeyStoreFailure> {
+  constructor(
+    readonly code: SigningKeyStoreFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = "SigningKeyStoreError";
+  }
+}
+
 brandErrorClass(IssuingSessionEndedError, "IssuingSessionEndedError");
 brandErrorClass(TokenVerificationError, "TokenVerificationError");
 brandErrorClass(OAuthError, "OAuthError");
+brandErrorClass(SigningKeyStoreError, "SigningKeyStoreError");

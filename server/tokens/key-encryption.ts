@@ -2,6 +2,9 @@ import { hkdfSync } from "node:crypto";
 
 import { CompactEncrypt, compactDecrypt, type JWK } from "jose";
 
+import { AppError } from "@/lib/app-error";
+import { brandErrorClass } from "@/lib/branded-error";
+
 /**
  * Sealing the signing keys' private halves for storage in PostgreSQL: JWE compact serialisation, `dir`
  * with A256GCM under a 32-byte key-encryption key, so a copy of the database alone signs nothing.
@@ -21,7 +24,7 @@ export type SealedJwkFailure = "decryption_failed" | "kid_mismatch" | "invalid_p
  * value was tampered with; `kid_mismatch`: a sealed key copied onto another key's row;
  * `invalid_payload`: it opened, but does not hold a private JWK.
  */
-export class SealedJwkError extends Error {
+export class SealedJwkError extends AppError<SealedJwkFailure> {
   constructor(
     readonly code: SealedJwkFailure,
     message: string,
@@ -32,11 +35,13 @@ export class SealedJwkError extends Error {
   }
 }
 
+brandErrorClass(SealedJwkError, "SealedJwkError");
+
 /**
  * The key-encryption key used when TOKEN_KEY_ENCRYPTION_KEY is unset: HKDF-SHA256 of AUTH_SECRET, with
  * its own `info` so it is independent of every other key derived from that secret (Auth.js derives its
  * cookie keys from it too). Rotating AUTH_SECRET then makes the stored private keys unreadable: the
- * store publishes them until they expire and signs with a fresh key (see signing-keys.ts).
+ * store publishes them until they expire and signs with a fresh key (see table-key-store.ts).
  *
  * @see https://www.rfc-editor.org/rfc/rfc5869 HKDF
  */

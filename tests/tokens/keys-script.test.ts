@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PrismaClient } from "@/generated/prisma/client";
 import { envSchema } from "@/server/env-schema";
 import { deriveKeyEncryptionKey } from "@/server/tokens/key-encryption";
-import { createSigningKeyStore } from "@/server/tokens/signing-keys";
+import { createSigningKeyStore } from "@/server/tokens/key-store";
 import { createTestDatabase } from "../support/test-database";
 
 /* `npm run keys:rotate` and `npm run keys:generate`, run as a person would, against a real PostgreSQL. */

@@ -6,13 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 
 import { PrismaClient } from "@/generated/prisma/client";
 import { SealedJwkError, deriveKeyEncryptionKey, openPrivateJwk, sealPrivateJwk } from "@/server/tokens/key-encryption";
-import {
-  SigningKeyStoreError,
-  createSigningKeyStore,
-  generateSigningJwk,
-  type SigningKeyStore,
-  type SigningKeyStoreOptions,
-} from "@/server/tokens/signing-keys";
+import { SigningKeyStoreError } from "@/server/tokens/errors";
+import { createSigningKeyStore, type SigningKeyStore, type SigningKeyStoreOptions } from "@/server/tokens/key-store";
+import { generateSigningJwk } from "@/server/tokens/signing-jwk";
 import { createTestDatabase } from "../support/test-database";
 
 /* The signing keys against the real PostgreSQL, with a clock the test moves and every SQL query counted. */

@@ -1,14 +1,12 @@
 // POST /oauth/introspect — token introspection (RFC 7662) for resource servers. Only an authenticated
-// confidential client marked `mayIntrospect` may ask (§2.1, §4: otherwise any client could test tokens
-// it came across, and learn whose they are); anything expired, revoked, retired or foreign is
+// confidential client marked `mayIntrospect` may ask (§2.1, §4; the token library's `introspect`
+// refuses any other with invalid_client); anything expired, revoked, retired or foreign is
 // `{ "active": false }`.
-import { getDb } from "@/server/db";
 import { readOAuthForm } from "@/server/oauth/oauth-form";
 import { oauthErrorResponse, oauthJson } from "@/server/oauth/oauth-response";
 import { tokenParameterSchema } from "@/server/oauth/token-request";
-import { getTokenService } from "@/server/tokens";
+import { getServices } from "@/server/services";
 import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clients";
-import { OAuthError } from "@/server/tokens/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -16,10 +14,9 @@ export async function POST(request: Request) {
   const authorization = request.headers.get("authorization");
   try {
     const form = await readOAuthForm(request);
-    const client = await authenticateClient(getDb(), clientCredentialsFrom(authorization, form));
-    if (client.type !== "confidential" || !client.mayIntrospect) throw new OAuthError("invalid_client", "This client may not introspect tokens.");
+    const client = await authenticateClient(getServices().db, clientCredentialsFrom(authorization, form));
     const { token } = tokenParameterSchema.parse(form);
-    return oauthJson(await getTokenService().introspect(token));
+    return oauthJson(await getServices().tokens.introspect(client, token));
   } catch (error) {
     return oauthErrorResponse(error, { basicAuthUsed: authorization !== null });
   }

@@ -1,11 +1,10 @@
 // POST /oauth/revoke — token revocation (RFC 7009). 200 whether or not the token was known or the
 // client's: the answer reveals nothing (§2.2). A refresh token takes its whole family with it.
-import { getDb } from "@/server/db";
 import { withRequestContext } from "@/server/http/with-request-context";
 import { readOAuthForm } from "@/server/oauth/oauth-form";
 import { oauthErrorResponse, oauthJson } from "@/server/oauth/oauth-response";
 import { tokenParameterSchema } from "@/server/oauth/token-request";
-import { getTokenService } from "@/server/tokens";
+import { getServices } from "@/server/services";
 import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clients";
 
 export const dynamic = "force-dynamic";
@@ -14,9 +13,9 @@ export const POST = withRequestContext(async (request: Request) => {
   const authorization = request.headers.get("authorization");
   try {
     const form = await readOAuthForm(request);
-    const client = await authenticateClient(getDb(), clientCredentialsFrom(authorization, form));
+    const client = await authenticateClient(getServices().db, clientCredentialsFrom(authorization, form));
     const { token } = tokenParameterSchema.parse(form);
-    await getTokenService().revokeToken(client, token);
+    await getServices().tokens.revokeToken(client, token);
     return oauthJson({});
   } catch (error) {
     return oauthErrorResponse(error, { basicAuthUsed: authorization !== null });

@@ -1,3 +1,5 @@
+import type { TokenResponse } from "@/lib/token-response";
+
 /**
  * What the playground's server side hands its client components: plain, serialisable data (dates as ISO
  * strings), and never a secret but the token pair the person asked for.
@@ -70,13 +72,7 @@ export interface PlaygroundFamily {
   tokens: PlaygroundChainLink[];
 }
 
-/** The token endpoint's success body (RFC 6749 §5.1). */
-export interface PlaygroundTokenPair {
-  access_token: string;
-  token_type: "Bearer";
-  expires_in: number;
-  refresh_token: string;
-  scope: string;
-}
+/** The pair the playground holds: the token endpoint's success body, as every grant answers it. */
+export type PlaygroundTokenPair = TokenResponse;
 
 export type StartPlaygroundResult = { ok: true; family: PlaygroundFamily; tokens: PlaygroundTokenPair } | { ok: false; message: string };

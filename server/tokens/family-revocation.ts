@@ -1,0 +1,66 @@
+import type { TokenContext } from "./token-context";
+
+export type RevocationReason =
+  | "revoked_by_user"
+  | "revoked_by_client"
+  | "refresh_token_reuse"
+  | "authorization_code_reuse"
+  | "session_ended"
+  | "sign_out_everywhere";
+
+/**
+ * Revokes a family: its refresh tokens stop working and its live access tokens are denied.
+ * @returns false when it was already revoked (or does not exist); the audit entry is written only once.
+ */
+export async function revokeFamily({ db, revocations, now, audit }: TokenContext, familyId: string, reason: RevocationReason, actorId: string | null = null): Promise<boolean> {
+  const at = now();
+  // One transaction: the family is marked and its access tokens denied together, or neither is. The
+  // update locks the family row first, so a refresh in flight commits before the tokens are listed
+  // (and its new access token is denied too) or finds the family revoked.
+  const revoked = await db.$transaction(async (tx) => {
+    const marked = await tx.tokenFamily.updateManyAndReturn({
+      where: { id: familyId, revokedAt: null },
+      data: { revokedAt: at, revokedReason: reason },
+      select: { userId: true, clientId: true },
+    });
+    const live = await tx.refreshToken.findMany({
+      where: { familyId, accessTokenExpiresAt: { gt: at } },
+      select: { accessTokenJti: true, accessTokenExpiresAt: true },
+    });
+    await revocations.revokeAccessTokens(
+      live.map((token) => ({ jti: token.accessTokenJti, expiresAt: token.accessTokenExpiresAt })),
+      tx,
+    );
+    return marked[0];
+  });
+  if (revoked) audit({ event: "token_family_revoked", actorId, subjectId: revoked.userId, details: { familyId, reason, clientId: revoked.clientId } });
+  return revoked !== undefined;
+}
+
+async function revokeFamiliesWhere(context: TokenContext, where: { userId?: string; sessionId?: string }, reason: RevocationReason, actorId: string | null) {
+  const families = await context.db.tokenFamily.findMany({ where: { ...where, revokedAt: null }, select: { id: true } });
+  for (const family of families) await revokeFamily(context, family.id, reason, actorId);
+  return families.length;
+}
+
+/** Revokes the families bound to a browser session (the session itself is ended by the session service). */
+export function revokeFamiliesOfSession(context: TokenContext, sessionId: string, actorId: string | null = null): Promise<number> {
+  return revokeFamiliesWhere(context, { sessionId }, "session_ended", actorId);
+}
+
+/**
+ * "Sign out everywhere" for tokens: every family is revoked and every access token issued until now
+ * refused (the per-user epoch), whether or not its jti was known.
+ * @returns how many families were revoked.
+ */
+export async function revokeAllForUser(context: TokenContext, userId: string, actorId: string | null = userId): Promise<number> {
+  await context.revocations.setTokensValidAfter(userId, context.now());
+  await context.db.authorizationCode.deleteMany({ where: { userId, usedAt: null } });
+  return revokeFamiliesWhere(context, { userId }, "sign_out_everywhere", actorId);
+}
+
+/** Revokes one family of this user (the Devices & access and tokens pages); false if not theirs or already revoked. */
+export async function revokeUserFamily(context: TokenContext, userId: string, familyId: string): Promise<boolean> {
+  const family = await context.db.tokenFamily.findFirst({ where: { id: familyId, userId }, select: { id: true } });
+  return family ? revokeFamily(context, family.id, "revoked_by_user", userId) : false;
+}

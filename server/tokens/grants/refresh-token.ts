@@ -1,0 +1,107 @@
+import { z } from "zod";
+
+import type { TokenResponse } from "@/lib/token-response";
+
+import type { OAuthClient } from "../clients";
+import { OAuthError } from "../errors";
+import { revokeFamily } from "../family-revocation";
+import { mintAccessToken, refreshExpiry, tokenResponse } from "../mint";
+import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from "../opaque-token";
+import { openSuccessor, sealSuccessor } from "../successor-seal";
+import type { TokenContext } from "../token-context";
+import { assertClientMayUse, defineGrant, invalidGrant, RotationRaceLost } from "./grant";
+import { scopeParameterSchema } from "./scope-parameter";
+
+const STALE_REFRESH = "The refresh token is invalid, expired or revoked.";
+
+/** The refresh_token grant's parameters (RFC 6749 §6). */
+export const refreshTokenGrantSchema = z.object({
+  grant_type: z.literal("refresh_token"),
+  refresh_token: z.string({ error: "is required" }).max(4096),
+  scope: scopeParameterSchema.optional(),
+});
+
+export const refreshTokenGrant = defineGrant({
+  schema: refreshTokenGrantSchema,
+  handle: (context, client, params) => exchangeRefreshToken(context, client, { refreshToken: params.refresh_token, scopes: params.scope }),
+});
+
+/**
+ * The refresh_token grant (RFC 6749 §6) with rotation: the presented token is retired and a successor
+ * issued. An optional narrower `scopes` applies to the new access token only.
+ * @throws {OAuthError}
+ * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2 refresh token rotation
+ */
+export async function exchangeRefreshToken(context: TokenContext, client: OAuthClient, input: { refreshToken: string; scopes?: string[] }): Promise<TokenResponse> {
+  const { db, now, isSessionLive } = context;
+  assertClientMayUse(client, "refresh_token");
+  if (!isOpaqueToken("refreshToken", input.refreshToken)) throw invalidGrant(STALE_REFRESH);
+  const row = await db.refreshToken.findUnique({
+    where: { tokenHash: hashOpaqueToken(input.refreshToken) },
+    include: { family: true },
+  });
+  // Another client's token: refused, but not treated as reuse (the holder may just be confused).
+  if (!row || row.family.clientId !== client.id || row.family.revokedAt) throw invalidGrant(STALE_REFRESH);
+  if (row.retiredAt) return answerRetired(context, input.refreshToken, row.id);
+  if (row.expiresAt <= now() || row.family.expiresAt <= now()) throw invalidGrant(STALE_REFRESH);
+  if (row.family.sessionId && !(await isSessionLive(row.family.sessionId))) {
+    await revokeFamily(context, row.familyId, "session_ended");
+    throw invalidGrant(STALE_REFRESH);
+  }
+  const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : row.family.scopes;
+  if (!scopes.every((scope) => row.family.scopes.includes(scope))) throw new OAuthError("invalid_scope", "A refresh can only keep or narrow the granted scopes.");
+
+  const access = await mintAccessToken(context, row.family.userId, client.id, scopes);
+  const successor = generateOpaqueToken("refreshToken");
+  const sealed = await sealSuccessor(input.refreshToken, { refreshToken: successor, accessToken: access.token, scope: access.scope, expiresAt: access.exp });
+  try {
+    await db.$transaction(async (tx) => {
+      // Locks the family row: a revocation running now either finishes first (and this aborts) or
+      // waits for this commit (and then denies the access token issued here too).
+      const live = await tx.tokenFamily.updateMany({ where: { id: row.familyId, revokedAt: null }, data: { lastUsedAt: now() } });
+      if (live.count === 0) throw invalidGrant(STALE_REFRESH);
+      const next = await tx.refreshToken.create({
+        data: {
+          tokenHash: hashOpaqueToken(successor),
+          familyId: row.familyId,
+          expiresAt: refreshExpiry(context, row.family.expiresAt),
+          accessTokenJti: access.jti,
+          accessTokenExpiresAt: access.expiresAt,
+          createdAt: now(),
+        },
+        select: { id: true },
+      });
+      const retired = await tx.refreshToken.updateMany({
+        where: { id: row.id, retiredAt: null },
+        data: { retiredAt: now(), successorId: next.id, successorSealed: sealed },
+      });
+      if (retired.count === 0) throw new RotationRaceLost();
+    });
+  } catch (error) {
+    if (error instanceof RotationRaceLost) return answerRetired(context, input.refreshToken, row.id);
+    throw error;
+  }
+  return tokenResponse(context, access.token, access.exp, successor, access.scope);
+}
+
+/** A retired refresh token presented again: the same successor within the grace window, else the family dies. */
+async function answerRetired(context: TokenContext, refreshToken: string, tokenId: string): Promise<TokenResponse> {
+  const { db, config, now, audit } = context;
+  const row = await db.refreshToken.findUniqueOrThrow({
+    where: { id: tokenId },
+    select: { familyId: true, retiredAt: true, successorId: true, successorSealed: true, family: { select: { userId: true, clientId: true, revokedAt: true } } },
+  });
+  const successor = row.successorId ? await db.refreshToken.findUnique({ where: { id: row.successorId }, select: { retiredAt: true } }) : null;
+  const withinGrace = row.retiredAt !== null && now().getTime() - row.retiredAt.getTime() <= config.reuseGraceSeconds * 1000;
+  if (withinGrace && successor && successor.retiredAt === null && row.successorSealed && !row.family.revokedAt) {
+    const pair = await openSuccessor(refreshToken, row.successorSealed);
+    return tokenResponse(context, pair.accessToken, pair.expiresAt, pair.refreshToken, pair.scope);
+  }
+  // RFC 9700 §4.14.2: a rotated refresh token used again means two parties hold it; one is an attacker,
+  // and we cannot tell which, so the whole family goes.
+  const revoked = await revokeFamily(context, row.familyId, "refresh_token_reuse");
+  if (revoked) {
+    audit({ event: "refresh_token_reused", subjectId: row.family.userId, details: { familyId: row.familyId, clientId: row.family.clientId } });
+  }
+  throw invalidGrant(STALE_REFRESH);
+}

@@ -1,0 +1,64 @@
+import type { PrismaClient } from "@/generated/prisma/client";
+import type { AuditEntry } from "@/server/audit/audit-log";
+
+import type { SigningKey } from "./access-token";
+import type { RevocationList } from "./revocation-list";
+import type { TokenServiceConfig } from "./token-config";
+import { createVerifiedTokenCache, type VerifiedTokenCache } from "./verified-token-cache";
+
+/** What the token library needs of the signing keys (the key store, or a fixed key in tests). */
+export interface TokenSigningKeys {
+  currentSigningKey(): Promise<SigningKey>;
+  verificationKey(kid: string): Promise<CryptoKey | null>;
+}
+
+/** What `createTokenService` is given. No Next.js: the clock, database, keys and stores come from outside. */
+export interface TokenServiceDeps {
+  db: PrismaClient;
+  keys: TokenSigningKeys;
+  revocations: RevocationList;
+  config: TokenServiceConfig;
+  now?: () => Date;
+  audit?: (entry: AuditEntry) => void;
+  /** Verified tokens kept in memory (by the token string, until expiry): the hot path's signature cache. */
+  verifiedCacheSize?: number;
+  /**
+   * Whether a browser session is still live (not revoked, not past its idle or absolute end). A family
+   * bound to a session refreshes only while it is: a session can end by expiring, with no revocation to
+   * tell us.
+   */
+  isSessionLive?: (sessionId: string) => Promise<boolean>;
+}
+
+/**
+ * What every token operation is handed: the dependencies with their defaults filled in, and the one
+ * verified-token cache. Built once per service by `createTokenService`; operations keep no state of their own.
+ */
+export interface TokenContext {
+  readonly db: PrismaClient;
+  readonly keys: TokenSigningKeys;
+  readonly revocations: RevocationList;
+  readonly config: TokenServiceConfig;
+  readonly now: () => Date;
+  readonly audit: (entry: AuditEntry) => void;
+  readonly isSessionLive: (sessionId: string) => Promise<boolean>;
+  readonly verified: VerifiedTokenCache;
+}
+
+export function createTokenContext({
+  db,
+  keys,
+  revocations,
+  config,
+  now = () => new Date(),
+  audit = () => {},
+  verifiedCacheSize = 10_000,
+  isSessionLive = async () => true,
+}: TokenServiceDeps): TokenContext {
+  return { db, keys, revocations, config, now, audit, isSessionLive, verified: createVerifiedTokenCache(verifiedCacheSize) };
+}
+
+/** A time as JWTs and RFC 7662 write it: whole seconds since the epoch. */
+export function secondsOf(date: Date): number {
+  return Math.floor(date.getTime() / 1000);
+}

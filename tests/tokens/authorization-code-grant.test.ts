@@ -1,0 +1,125 @@
+import type { Redis } from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import type { PrismaClient } from "@/generated/prisma/client";
+import type { OAuthClient } from "@/server/tokens/clients";
+import { OAuthError } from "@/server/tokens/errors";
+import { hashOpaqueToken } from "@/server/tokens/opaque-token";
+import { createRevocationList } from "@/server/tokens/revocation-list";
+import { createTokenService } from "@/server/tokens/token-service";
+import { findGrant } from "@/server/tokens/grants";
+import { withCodeReadBarrier } from "./code-read-barrier";
+import { config, oauthError, REDIRECT, useTokenServiceHarness, verifyFailure, type TestKeys } from "./token-service-harness";
+import { pkcePair } from "./token-fixtures";
+
+/* The authorization_code grant (grants/authorization-code.ts) against the real PostgreSQL and Redis. */
+
+describe("token service", () => {
+  const harness = useTokenServiceHarness("authorization_code");
+  const { audited, now, advance, service, newUser, codeFor, pairFor } = harness;
+  let db: PrismaClient;
+  let redis: Redis;
+  let keys: TestKeys;
+  let native: OAuthClient;
+  let other: OAuthClient;
+  beforeAll(() => {
+    ({ db, redis, keys, native, other } = harness.state);
+  });
+
+  describe("authorization code grant", () => {
+    it("exchanges a code with the right PKCE verifier for an access token and a refresh token", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const pair = await pairFor(tokens, user.id);
+      expect(pair).toMatchObject({ token_type: "Bearer", expires_in: 900, scope: "profile notes:read" });
+      expect(pair.refresh_token).toMatch(/^ghr_[A-Za-z0-9_-]{43}$/);
+      const verified = await tokens.verifyAccessToken(pair.access_token);
+      expect(verified).toMatchObject({ userId: user.id, clientId: native.id, scopes: ["profile", "notes:read"] });
+      // Stored hashed, never in clear.
+      expect(await db.refreshToken.count({ where: { tokenHash: hashOpaqueToken(pair.refresh_token) } })).toBe(1);
+      expect(await db.refreshToken.count({ where: { tokenHash: pair.refresh_token } })).toBe(0);
+    });
+
+    it("refuses a missing-in-effect, wrong or plain PKCE verifier, and keeps the code usable for the right one", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const { code, verifier, challenge } = await codeFor(tokens, user.id);
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: pkcePair().verifier }))).toBe("invalid_grant");
+      // `plain`: the verifier is the challenge itself.
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: challenge }))).toBe("invalid_grant");
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: "" }))).toBe("invalid_grant");
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier }))).toBe("succeeded");
+    });
+
+    it("refuses a changed redirect_uri, another client, and an expired code", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const { code, verifier } = await codeFor(tokens, user.id);
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: `${REDIRECT}/evil`, codeVerifier: verifier }))).toBe("invalid_grant");
+      expect(await oauthError(tokens.exchangeAuthorizationCode(other, { code, redirectUri: REDIRECT, codeVerifier: verifier }))).toBe("invalid_grant");
+      advance(61_000);
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier }))).toBe("invalid_grant");
+    });
+
+    it("a reused code is refused and revokes the tokens its first use issued", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const { code, verifier } = await codeFor(tokens, user.id);
+      const first = await tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier });
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier }))).toBe("invalid_grant");
+      expect(await verifyFailure(tokens.verifyAccessToken(first.access_token))).toBe("revoked");
+      expect(await oauthError(tokens.refresh(native, { refreshToken: first.refresh_token }))).toBe("invalid_grant");
+      expect(audited.map((entry) => entry.event)).toContain("authorization_code_reused");
+    });
+
+    it("two concurrent exchanges of one code: one pair at most, and it is revoked", async () => {
+      // Both exchanges read the code, unused, before either claims it: only the claim can stop the second.
+      const overlapping = withCodeReadBarrier(db, 2);
+      const tokens = service(undefined, { db: overlapping.db });
+      const user = await newUser();
+      const { code, verifier } = await codeFor(tokens, user.id);
+      const results = await Promise.allSettled([0, 1].map(() => tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier })));
+      expect(overlapping.arrivals()).toBeGreaterThanOrEqual(2);
+      const won = results.filter((result) => result.status === "fulfilled");
+      expect(won.length).toBeLessThanOrEqual(1);
+      for (const result of results) if (result.status === "rejected") expect(result.reason).toBeInstanceOf(OAuthError);
+      const families = await db.tokenFamily.findMany({ where: { userId: user.id } });
+      expect(families.every((family) => family.revokedAt !== null)).toBe(true);
+    });
+    it("through the grant registry, as the token endpoint calls it: the form's names reach the exchange", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const { code, verifier } = await codeFor(tokens, user.id);
+      const grant = findGrant("authorization_code")!;
+      const form = { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: native.id };
+      const pair = await tokens.handleGrant(grant, native, grant.schema.parse(form));
+      await expect(tokens.verifyAccessToken(pair.access_token)).resolves.toMatchObject({ userId: user.id, clientId: native.id });
+      // A client not registered for the grant is refused before the code is looked at.
+      const second = await codeFor(tokens, user.id);
+      const webOnly = { ...native, grantTypes: ["refresh_token"] };
+      expect(await oauthError(tokens.handleGrant(grant, webOnly, grant.schema.parse({ ...form, code: second.code, code_verifier: second.verifier })))).toBe("unauthorized_client");
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code: second.code, redirectUri: REDIRECT, codeVerifier: second.verifier }))).toBe("succeeded");
+    });
+
+    it("a code whose issuing browser session has signed out is refused with invalid_grant", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const { code, verifier } = await codeFor(tokens, user.id);
+      await db.session.delete({ where: { id: user.sessionId } });
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier }))).toBe("invalid_grant");
+      expect(await db.tokenFamily.count({ where: { userId: user.id } })).toBe(0);
+    });
+
+    it("a code whose issuing browser session has expired is refused with invalid_grant", async () => {
+      const live = new Set<string>();
+      const tokens = createTokenService({ db, keys: keys.store, revocations: createRevocationList({ db, redis, maxTokenLifetimeMs: 910_000, now }), config, now, isSessionLive: async (id) => live.has(id) });
+      const user = await newUser();
+      live.add(user.sessionId);
+      const first = await codeFor(tokens, user.id);
+      expect((await tokens.exchangeAuthorizationCode(native, { code: first.code, redirectUri: REDIRECT, codeVerifier: first.verifier })).token_type).toBe("Bearer");
+      const second = await codeFor(tokens, user.id);
+      live.delete(user.sessionId); // idle or absolute end reached: the row is still there
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code: second.code, redirectUri: REDIRECT, codeVerifier: second.verifier }))).toBe("invalid_grant");
+    });
+  });
+});

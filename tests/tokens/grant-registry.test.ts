@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+
+import { authorizationCodeGrant } from "@/server/tokens/grants/authorization-code";
+import { findGrant, SUPPORTED_GRANT_TYPES } from "@/server/tokens/grants";
+import { refreshTokenGrant } from "@/server/tokens/grants/refresh-token";
+
+/* The token endpoint's grants (server/tokens/grants/index.ts): what it serves, and what it refuses. */
+
+describe("the grant registry", () => {
+  it("serves authorization_code and refresh_token, and advertises exactly those", () => {
+    expect(SUPPORTED_GRANT_TYPES).toEqual(["authorization_code", "refresh_token"]);
+    expect(findGrant("authorization_code")).toBe(authorizationCodeGrant);
+    expect(findGrant("refresh_token")).toBe(refreshTokenGrant);
+  });
+
+  it("has no grant for any other grant_type, including the names every object inherits", () => {
+    for (const grantType of ["password", "implicit", "client_credentials", "AUTHORIZATION_CODE", "", "__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      expect(findGrant(grantType), grantType).toBeUndefined();
+    }
+  });
+
+  it("keeps each grant's parameters with the grant: an unknown scope is marked invalid_scope (RFC 6749 §5.2)", () => {
+    const parsed = refreshTokenGrant.schema.safeParse({ grant_type: "refresh_token", refresh_token: "ghr_x", scope: "profile admin:everything" });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues[0]).toMatchObject({ code: "custom", path: ["scope"], params: { oauthError: "invalid_scope" } });
+    const verifier = authorizationCodeGrant.schema.safeParse({ grant_type: "authorization_code", code: "ghc_x", redirect_uri: "http://127.0.0.1/cb", code_verifier: "too-short" });
+    expect(verifier.error?.issues[0]?.path).toEqual(["code_verifier"]);
+  });
+});

@@ -1,0 +1,65 @@
+import { beforeAll, describe, expect, it } from "vitest";
+
+import type { PrismaClient } from "@/generated/prisma/client";
+import type { OAuthClient } from "@/server/tokens/clients";
+import { OAuthError } from "@/server/tokens/errors";
+import { createRevocationList } from "@/server/tokens/revocation-list";
+import { createTokenService } from "@/server/tokens/token-service";
+import { config, useTokenServiceHarness } from "./token-service-harness";
+import { testKeys } from "./token-fixtures";
+
+/* Token introspection (introspection.ts, RFC 7662), asked by a resource server. */
+
+describe("token service", () => {
+  const harness = useTokenServiceHarness("introspection");
+  const { now, service, newUser, pairFor } = harness;
+  let db: PrismaClient;
+  let native: OAuthClient;
+  /** A resource server: the only kind of client that may introspect (RFC 7662 §2.1, §4). */
+  let resourceServer: OAuthClient;
+  /** Another server-side client, which holds a secret but is no resource server. */
+  let webApp: OAuthClient;
+  beforeAll(async () => {
+    ({ db, native } = harness.state);
+    const confidential = { type: "confidential" as const, redirectUris: [], grantTypes: [], scopes: [] };
+    resourceServer = await db.client.create({ data: { ...confidential, id: "resource-server", name: "Resource server", mayIntrospect: true }, omit: { secretHash: true } });
+    webApp = await db.client.create({ data: { ...confidential, id: "web-app", name: "Web app" }, omit: { secretHash: true } });
+  });
+
+  describe("introspection (RFC 7662)", () => {
+    it("describes a live access or refresh token, and says only active:false for a dead one", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const pair = await pairFor(tokens, user.id);
+      expect(await tokens.introspect(resourceServer, pair.access_token)).toMatchObject({ active: true, sub: user.id, client_id: native.id, scope: "profile notes:read" });
+      expect(await tokens.introspect(resourceServer, pair.refresh_token)).toMatchObject({ active: true, sub: user.id, token_type: "refresh_token" });
+      await tokens.revokeToken(native, pair.refresh_token);
+      expect(await tokens.introspect(resourceServer, pair.access_token)).toEqual({ active: false });
+      expect(await tokens.introspect(resourceServer, pair.refresh_token)).toEqual({ active: false });
+      expect(await tokens.introspect(resourceServer, "garbage")).toEqual({ active: false });
+      const stranger = await testKeys("stranger");
+      const foreign = createTokenService({ db, keys: stranger.store, revocations: createRevocationList({ db, maxTokenLifetimeMs: 1, now }), config, now });
+      expect(await tokens.introspect(resourceServer, (await foreign.issueFamily({ kind: "personal", clientId: "gatehouse-personal", userId: user.id, scopes: ["profile"], issuingSessionId: user.sessionId })).response.access_token)).toEqual({
+        active: false,
+      });
+    });
+
+    it("answers invalid_client (401) to any client but a confidential one marked mayIntrospect, before looking at the token", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const pair = await pairFor(tokens, user.id);
+      // The token's own client, a confidential client that is no resource server, and a public client
+      // marked mayIntrospect (a public client proves nothing: anyone can send its id).
+      for (const caller of [native, webApp, { ...native, mayIntrospect: true }]) {
+        for (const token of [pair.access_token, pair.refresh_token, "garbage"]) {
+          const refusal = await tokens.introspect(caller, token).then(
+            () => "answered",
+            (error: unknown) => error,
+          );
+          expect(refusal).toBeInstanceOf(OAuthError);
+          expect(refusal).toMatchObject({ code: "invalid_client", status: 401 });
+        }
+      }
+    });
+  });
+});

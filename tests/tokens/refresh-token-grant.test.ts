@@ -1,0 +1,141 @@
+import type { Redis } from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import type { PrismaClient } from "@/generated/prisma/client";
+import type { OAuthClient } from "@/server/tokens/clients";
+import { findGrant } from "@/server/tokens/grants";
+import { hashOpaqueToken } from "@/server/tokens/opaque-token";
+import { createRevocationList } from "@/server/tokens/revocation-list";
+import { createTokenService } from "@/server/tokens/token-service";
+import { config, oauthError, useTokenServiceHarness, verifyFailure, type TestKeys } from "./token-service-harness";
+
+/* The refresh_token grant (grants/refresh-token.ts): rotation, reuse detection, the grace window. */
+
+describe("token service", () => {
+  const harness = useTokenServiceHarness("refresh_token");
+  const { audited, now, advance, service, newUser, pairFor } = harness;
+  let db: PrismaClient;
+  let redis: Redis;
+  let keys: TestKeys;
+  let native: OAuthClient;
+  let other: OAuthClient;
+  beforeAll(() => {
+    ({ db, redis, keys, native, other } = harness.state);
+  });
+
+  describe("refresh tokens", () => {
+    it("rotate: each use returns a new refresh token and retires the old one", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const first = await pairFor(tokens, user.id);
+      advance(60_000);
+      const second = await tokens.refresh(native, { refreshToken: first.refresh_token });
+      expect(second.refresh_token).not.toBe(first.refresh_token);
+      expect(second.access_token).not.toBe(first.access_token);
+      const old = await db.refreshToken.findUniqueOrThrow({ where: { tokenHash: hashOpaqueToken(first.refresh_token) } });
+      expect(old.retiredAt).not.toBeNull();
+      await expect(tokens.verifyAccessToken(second.access_token)).resolves.toMatchObject({ userId: user.id });
+    });
+
+    it("a replayed refresh token revokes its family: every refresh token and every live access token", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const first = await pairFor(tokens, user.id);
+      const second = await tokens.refresh(native, { refreshToken: first.refresh_token });
+      advance(config.reuseGraceSeconds * 1000 + 1000);
+      expect(await oauthError(tokens.refresh(native, { refreshToken: first.refresh_token }))).toBe("invalid_grant");
+      expect(await oauthError(tokens.refresh(native, { refreshToken: second.refresh_token }))).toBe("invalid_grant");
+      expect(await verifyFailure(tokens.verifyAccessToken(second.access_token))).toBe("revoked");
+      expect(await verifyFailure(tokens.verifyAccessToken(first.access_token))).toBe("revoked");
+      expect(audited.map((entry) => entry.event)).toEqual(expect.arrayContaining(["refresh_token_reused", "token_family_revoked"]));
+      const family = await db.tokenFamily.findFirstOrThrow({ where: { userId: user.id } });
+      expect(family.revokedReason).toBe("refresh_token_reuse");
+    });
+
+    it("an honest race within the grace window gets the same successor, never two live ones", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const first = await pairFor(tokens, user.id);
+      const results = await Promise.all([0, 1, 2].map(() => tokens.refresh(native, { refreshToken: first.refresh_token })));
+      expect(new Set(results.map((result) => result.refresh_token)).size).toBe(1);
+      expect(new Set(results.map((result) => result.access_token)).size).toBe(1);
+      const family = await db.tokenFamily.findFirstOrThrow({ where: { userId: user.id }, include: { tokens: true } });
+      expect(family.revokedAt).toBeNull();
+      expect(family.tokens.filter((token) => token.retiredAt === null)).toHaveLength(1);
+      // Presented again a little later, still within the window: the same answer.
+      advance(5_000);
+      const late = await tokens.refresh(native, { refreshToken: first.refresh_token });
+      expect(late.refresh_token).toBe(results[0]!.refresh_token);
+      await expect(tokens.refresh(native, { refreshToken: late.refresh_token })).resolves.toMatchObject({ token_type: "Bearer" });
+    });
+
+    it("the grace window does not cover a successor that has itself been used", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const first = await pairFor(tokens, user.id);
+      const second = await tokens.refresh(native, { refreshToken: first.refresh_token });
+      await tokens.refresh(native, { refreshToken: second.refresh_token });
+      expect(await oauthError(tokens.refresh(native, { refreshToken: first.refresh_token }))).toBe("invalid_grant");
+      expect((await db.tokenFamily.findFirstOrThrow({ where: { userId: user.id } })).revokedReason).toBe("refresh_token_reuse");
+    });
+
+    it("expire after their lifetime, and never outlive the family", async () => {
+      const tokens = createTokenService({
+        db,
+        keys: keys.store,
+        revocations: createRevocationList({ db, redis, maxTokenLifetimeMs: 910_000, now }),
+        config: { ...config, refreshTokenTtlSeconds: 3600, familyMaxAgeSeconds: 5400 },
+        now,
+      });
+      const user = await newUser();
+      const first = await pairFor(tokens, user.id);
+      advance(3601_000);
+      expect(await oauthError(tokens.refresh(native, { refreshToken: first.refresh_token }))).toBe("invalid_grant");
+
+      const fresh = await pairFor(tokens, user.id);
+      advance(3000_000);
+      const rotated = await tokens.refresh(native, { refreshToken: fresh.refresh_token });
+      const row = await db.refreshToken.findUniqueOrThrow({ where: { tokenHash: hashOpaqueToken(rotated.refresh_token) }, include: { family: true } });
+      expect(row.expiresAt.getTime()).toBe(row.family.expiresAt.getTime());
+      advance(2401_000);
+      expect(await oauthError(tokens.refresh(native, { refreshToken: rotated.refresh_token }))).toBe("invalid_grant");
+    });
+
+    it("are bound to their client", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const pair = await pairFor(tokens, user.id);
+      expect(await oauthError(tokens.refresh(other, { refreshToken: pair.refresh_token }))).toBe("invalid_grant");
+      // Not treated as reuse: the real client still refreshes.
+      await expect(tokens.refresh(native, { refreshToken: pair.refresh_token })).resolves.toMatchObject({ token_type: "Bearer" });
+    });
+
+    it("may narrow the scope of the new access token, never widen it", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const pair = await pairFor(tokens, user.id);
+      const narrowed = await tokens.refresh(native, { refreshToken: pair.refresh_token, scopes: ["profile"] });
+      expect(narrowed.scope).toBe("profile");
+      expect(await oauthError(tokens.refresh(native, { refreshToken: narrowed.refresh_token, scopes: ["notes:write"] }))).toBe("invalid_scope");
+    });
+
+    it("through the grant registry, as the token endpoint calls it: refresh_token and a narrower scope reach the rotation", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const pair = await pairFor(tokens, user.id);
+      const grant = findGrant("refresh_token")!;
+      const rotated = await tokens.handleGrant(grant, native, grant.schema.parse({ grant_type: "refresh_token", refresh_token: pair.refresh_token, scope: "profile" }));
+      expect(rotated.scope).toBe("profile");
+      expect(rotated.refresh_token).not.toBe(pair.refresh_token);
+      expect(await oauthError(tokens.handleGrant(grant, { ...native, grantTypes: ["authorization_code"] }, grant.schema.parse({ grant_type: "refresh_token", refresh_token: rotated.refresh_token })))).toBe("unauthorized_client");
+    });
+
+    it("an access token is refused as a refresh token, and the reverse", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const pair = await pairFor(tokens, user.id);
+      expect(await oauthError(tokens.refresh(native, { refreshToken: pair.access_token }))).toBe("invalid_grant");
+      expect(await verifyFailure(tokens.verifyAccessToken(pair.refresh_token))).toBe("malformed");
+    });
+  });
+});
