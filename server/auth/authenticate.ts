@@ -35,11 +35,11 @@ export async function authenticate(request: NextRequest, { scopes = [] }: { scop
 
 async function principalFromBearer(authorization: string): Promise<Principal> {
   if (isRepeatedAuthorization(authorization)) {
-    throw new ResourceAccessError("invalid_request", 400, "Send one Authorization header: this request has more than one credential.");
+    throw new ResourceAccessError("invalid_request", "Send one Authorization header: this request has more than one credential.");
   }
   // RFC 6750 §2.1: the scheme is case-insensitive; the token is b64token characters only.
   const match = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorization.trim());
-  if (!match) throw new ResourceAccessError("invalid_request", 400, "The Authorization header must be `Bearer <access token>`.");
+  if (!match) throw new ResourceAccessError("invalid_request", "The Authorization header must be `Bearer <access token>`.");
   try {
     const token = await getServices().tokens.verifyAccessToken(match[1]!);
     const scopes = token.scopes.filter(isScope);

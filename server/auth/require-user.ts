@@ -7,7 +7,7 @@ import { ResourceAccessError, type Principal } from "./principal";
  */
 export function requireUserId(principal: Principal): string {
   if (principal.kind === "client-token") {
-    throw new ResourceAccessError("insufficient_scope", 403, "This endpoint acts for a person; a client's own token has no notes.");
+    throw new ResourceAccessError("insufficient_scope", "This endpoint acts for a person; a client's own token has no notes.");
   }
   return principal.userId;
 }

@@ -2,25 +2,17 @@ import { AppError } from "@/lib/app-error";
 import { brandErrorClass } from "@/lib/branded-error";
 import { ResourceAccessError } from "@/server/auth/principal";
 
+import { API_ERROR_STATUS } from "./api-error-status";
+
+export { API_ERROR_STATUS } from "./api-error-status";
+
 /**
  * The resource API's boundary (the demo API, housekeeping routes, and the proxy's refusals in front of
- * them): every error it answers is `{ error: { code, message } }` with the status its code has in this
- * table; authentication failures also carry `WWW-Authenticate: Bearer ...` (RFC 6750 §3). Anything that
- * is not an `AppError` is unexpected: logged, and answered with a bare 500 (no stack, no internals).
+ * them): every error it answers is `{ error: { code, message } }` with its code's status from
+ * API_ERROR_STATUS; authentication failures also carry `WWW-Authenticate: Bearer ...` (RFC 6750 §3).
+ * Anything that is not an `AppError` is unexpected: logged, and answered with a bare 500 (no stack, no
+ * internals).
  */
-export const API_ERROR_STATUS = {
-  invalid_request: 400,
-  invalid_token: 401,
-  insufficient_scope: 403,
-  cross_site_request: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  too_many_requests: 429,
-  internal_error: 500,
-} as const;
-
 export type ApiErrorCode = Exclude<keyof typeof API_ERROR_STATUS, "invalid_token" | "insufficient_scope" | "internal_error">;
 
 /** An error a resource route answers on purpose; its status comes from API_ERROR_STATUS. */
@@ -45,7 +37,7 @@ export function apiErrorResponse(error: unknown): Response {
   if (error instanceof ResourceAccessError) {
     return Response.json(
       { error: { code: error.code, message: error.message } },
-      { status: API_ERROR_STATUS[error.code], headers: { ...NO_STORE, "WWW-Authenticate": wwwAuthenticate(error) } },
+      { status: error.status, headers: { ...NO_STORE, "WWW-Authenticate": wwwAuthenticate(error) } },
     );
   }
   if (error instanceof ApiError) {

@@ -43,8 +43,24 @@ export type OAuthErrorCode =
   | "unsupported_token_type";
 
 /**
- * An error an OAuth endpoint answers as `{ error, error_description }`. 400 for everything but
- * `invalid_client`, which is 401 (RFC 6749 §5.2).
+ * The OAuth endpoints' table: RFC 6749 §5.2 answers every error with 400, but a failed client
+ * authentication with 401 (server/oauth/oauth-response.ts adds the Basic challenge).
+ */
+export const OAUTH_ERROR_STATUS: Record<OAuthErrorCode, 400 | 401> = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unauthorized_client: 400,
+  unsupported_grant_type: 400,
+  invalid_scope: 400,
+  access_denied: 400,
+  unsupported_response_type: 400,
+  unsupported_token_type: 400,
+};
+
+/**
+ * An error an OAuth endpoint answers as `{ error, error_description }`, with its code's status from
+ * OAUTH_ERROR_STATUS.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
  */
 export class OAuthError extends AppError<OAuthErrorCode> {
@@ -55,7 +71,7 @@ export class OAuthError extends AppError<OAuthErrorCode> {
   ) {
     super(description);
     this.name = "OAuthError";
-    this.status = code === "invalid_client" ? 401 : 400;
+    this.status = OAUTH_ERROR_STATUS[code];
   }
 }
 
