@@ -2,6 +2,10 @@ import { z } from "zod";
 
 import { AppError } from "../lib/app-error";
 
+import { parseSigningKeys } from "./env-signing-keys";
+
+export type { PrivateSigningJwk } from "./env-signing-keys";
+
 /**
  * The environment Gatehouse runs on, as a zod schema and a parser.
  *
@@ -170,37 +174,6 @@ function oauthIssuer(raw: { OAUTH_ISSUER?: string; AUTH_URL?: string; VERCEL_PRO
   if (raw.AUTH_URL) return new URL(raw.AUTH_URL).origin;
   if (raw.VERCEL_PROJECT_PRODUCTION_URL) return `https://${raw.VERCEL_PROJECT_PRODUCTION_URL}`;
   return `http://localhost:${raw.PORT}`;
-}
-
-export interface PrivateSigningJwk {
-  kty: "EC";
-  crv: "P-256";
-  kid: string;
-  x: string;
-  y: string;
-  d: string;
-}
-
-/** TOKEN_SIGNING_KEYS: a JSON array of private ES256 JWKs (each with a kid), the first one signing. */
-function parseSigningKeys(value: string): PrivateSigningJwk[] | string {
-  const jwkSchema = z.object({
-    kty: z.literal("EC"),
-    crv: z.literal("P-256"),
-    kid: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
-    x: z.string().min(1),
-    y: z.string().min(1),
-    d: z.string().min(1),
-  });
-  let json: unknown;
-  try {
-    json = JSON.parse(value);
-  } catch {
-    return "must be a JSON array of private ES256 JWKs (generate with `npm run keys:generate`)";
-  }
-  const parsed = z.array(jwkSchema).min(1).safeParse(Array.isArray(json) ? json : [json]);
-  return parsed.success
-    ? parsed.data
-    : "must hold private ES256 JWKs (kty EC, crv P-256, x, y, d, and a kid of 8 to 64 letters, digits, - or _)";
 }
 
 /** The local identity provider is on by default outside production, and only on request in it. */
