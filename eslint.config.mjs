@@ -29,6 +29,24 @@ const ONLY_NEXT_FREE_SERVER = {
 
 const restricted = (patterns, paths = []) => ["error", { patterns, paths }];
 
+/**
+ * The same rules on *resolved* paths (eslint-plugin-import, with the TypeScript resolver that
+ * eslint-config-next sets up), so no spelling gets round them: `../db`, `@/lib/../server/db`, `./../x`.
+ */
+const NEXT_FREE_FILES = ["server/tokens/**", "server/sessions/**", "server/crypto/**", "server/env-schema.ts", "server/env-signing-keys.ts", "server/audit/audit-log.ts", "server/http/request-context.ts"];
+const RESOLVED_BOUNDARIES = [
+  { target: "./server", from: ["./app", "./components", "./auth.ts", "./auth.config.ts"], message: "server/ never imports app/, components/ or the Auth.js instance." },
+  {
+    target: ["./server/tokens", "./server/sessions", "./server/crypto"],
+    from: "./server",
+    except: ["./tokens", "./sessions", "./crypto", "./env-schema.ts", "./env-signing-keys.ts", "./audit/audit-log.ts", "./http/request-context.ts"],
+    message: "server/tokens and server/sessions import only Next-free server modules; the composition root hands them the rest.",
+  },
+  { target: "./lib", from: ["./server", "./app", "./components", "./auth.ts", "./auth.config.ts"], message: "lib/ is safe on both sides: it never imports server/, app/ or components/." },
+  { target: "./components", from: ["./server", "./auth.ts", "./auth.config.ts"], message: "components/ never imports server/ or the Auth.js instance: pages pass data and actions as props." },
+  { target: "./idp", from: ["./server", "./app", "./components", "./lib"], message: "The local identity provider is a process of its own: it imports nothing of the app." },
+];
+
 const eslintConfig = [
   ...nextCoreWebVitals,
   ...nextTypescript,
@@ -41,8 +59,15 @@ const eslintConfig = [
     rules: { "no-restricted-imports": restricted(NO_UI_OR_ROUTES) },
   },
   {
-    files: ["server/tokens/**", "server/sessions/**", "server/crypto/**"],
+    // eslint-config-next registers the import plugin (and its resolvers) for these files.
+    files: ["**/*.ts", "**/*.tsx"],
+    rules: { "import/no-restricted-paths": ["error", { zones: RESOLVED_BOUNDARIES }] },
+  },
+  {
+    files: NEXT_FREE_FILES,
     rules: {
+      // Static imports only, so the rules above see every one.
+      "no-restricted-syntax": ["error", { selector: "ImportExpression", message: "The Next-free libraries use static imports only, so the import rules can check them." }],
       "no-restricted-imports": restricted(
         [...NO_UI_OR_ROUTES, ONLY_NEXT_FREE_SERVER, { regex: "^next(/|$)", message: "The token and session libraries import nothing from Next.js." }, { regex: "^next-auth(/|$)", message: "The token and session libraries import nothing from Auth.js's Next.js package." }],
         ["server-only"].map((name) => ({ name, message: "The token and session libraries run outside Next.js too (scripts, tests)." })),

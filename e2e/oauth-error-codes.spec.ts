@@ -83,6 +83,7 @@ const ROWS: Row[] = [
   // RFC 7662 §2.3
   { endpoint: "introspect", name: "no token", send: (c) => c.request.post("/oauth/introspect", { form: {}, headers: { authorization: c.resourceServer.basic } }), status: 400, error: "invalid_request" },
   { endpoint: "introspect", name: "no client authentication", send: (c) => c.request.post("/oauth/introspect", { form: { token: c.refreshToken } }), status: 401, error: "invalid_client" },
+  { endpoint: "introspect", name: "a public client without a token", send: (c) => c.request.post("/oauth/introspect", { form: { client_id: nativeClient.id } }), status: 401, error: "invalid_client" },
   { endpoint: "introspect", name: "a public client", send: (c) => c.request.post("/oauth/introspect", { form: { token: c.refreshToken, client_id: nativeClient.id } }), status: 401, error: "invalid_client" },
 ];
 

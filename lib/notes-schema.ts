@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { recordIdSchema } from "./record-id";
+import { RECORD_ID_PATTERN } from "./record-id";
 
 /**
  * The demo API's notes, as clients send them. Shared by the route handlers, the OpenAPI document and any
@@ -13,7 +13,7 @@ export const NOTE_BODY_MAX = 10_000;
 export const NOTE_PAGE_MAX = 100;
 
 /** Note ids are record ids (cuids). Anything else cannot name a note. */
-export const noteIdSchema = recordIdSchema;
+export const noteIdSchema = z.string().regex(RECORD_ID_PATTERN, "Not a note id.");
 
 const noteTitleSchema = z.string().trim().min(1).max(NOTE_TITLE_MAX);
 const noteBodySchema = z.string().max(NOTE_BODY_MAX);

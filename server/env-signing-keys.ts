@@ -27,8 +27,10 @@ export function parseSigningKeys(value: string): PrivateSigningJwk[] | string {
     return "must be a JSON array of private ES256 JWKs (generate with `npm run keys:generate`)";
   }
   const parsed = z.array(jwkSchema).min(1).safeParse(Array.isArray(json) ? json : [json]);
-  return parsed.success
-    ? parsed.data
-    : "must hold private ES256 JWKs (kty EC, crv P-256, x, y, d, and a kid of 8 to 64 letters, digits, - or _)";
+  if (!parsed.success) return "must hold private ES256 JWKs (kty EC, crv P-256, x, y, d, and a kid of 8 to 64 letters, digits, - or _)";
+  // Two keys under one kid: a verifier could not tell which one signed a token.
+  const kids = parsed.data.map((key) => key.kid);
+  const repeated = kids.find((kid, index) => kids.indexOf(kid) !== index);
+  return repeated ? `names kid ${repeated} twice: every key needs its own kid` : parsed.data;
 }
 

@@ -7,6 +7,8 @@ import { createAuditLog, type AuditLog } from "@/server/audit/audit-log";
 import { createRequestAudit, scheduleAfterResponse, type RequestAudit } from "@/server/audit/request-audit";
 import { getDb } from "@/server/db";
 import { getEnv } from "@/server/env";
+import type { Env } from "@/server/env-schema";
+import { createNotesService, type NotesService } from "@/server/notes/notes-service";
 import { createSignInLimiter, type SignInLimiter } from "@/server/rate-limit/sign-in-limiter";
 import { createRedis } from "@/server/redis";
 import { noSessionCache, RedisSessionCache } from "@/server/sessions/session-cache";
@@ -36,6 +38,7 @@ export interface Services {
   tokenConfig: TokenServiceConfig;
   signingKeys: SigningKeyStore;
   revocations: RevocationList;
+  notes: NotesService;
   auditLog: AuditLog;
   audit: RequestAudit;
   /** Sign-in attempts per client IP (checked in the proxy, answered with 429). */
@@ -55,7 +58,16 @@ function buildServices(): Services {
   const env = getEnv();
   const db = getDb();
   const redis = env.redisUrl ? createRedis(env.redisUrl) : null;
+  try {
+    return wireServices(env, db, redis);
+  } catch (error) {
+    // Nothing is kept from a failed build (the next call tries again): not even its Redis connection.
+    redis?.disconnect();
+    throw error;
+  }
+}
 
+function wireServices(env: Env, db: PrismaClient, redis: Redis | null): Services {
   const auditLog = createAuditLog({ db, schedule: scheduleAfterResponse });
   const audit = createRequestAudit(auditLog, env.trustedProxyHops);
 
@@ -86,7 +98,7 @@ function buildServices(): Services {
 
   // The two services refer to each other (a session's end revokes the token families bound to it; a
   // family bound to a session refreshes only while it lives), so each reaches the other through `services`.
-  const services = { db, redis, tokenConfig, signingKeys, revocations, auditLog, audit } as Services;
+  const services = { db, redis, tokenConfig, signingKeys, revocations, auditLog, audit, notes: createNotesService({ db }) } as Services;
   services.sessions = createSessionService({
     db,
     cache: redis ? new RedisSessionCache(redis, (operation, error) => console.error(`[sessions] cache ${operation} failed, using PostgreSQL:`, messageOf(error))) : noSessionCache,

@@ -87,6 +87,10 @@ describe("parseEnv", () => {
     ]);
     const jwk = { kty: "EC", crv: "P-256", kid: "key-2026-a", x: "x", y: "y", d: "d" };
     expect(parseEnv({ ...base, TOKEN_SIGNING_KEYS: JSON.stringify([jwk]) }).oauth.signingKeys).toEqual([jwk]);
+    // Two keys under one kid stop the app at start-up, not at the first request that needs a key.
+    expect(problemsOf({ ...base, TOKEN_SIGNING_KEYS: JSON.stringify([jwk, { ...jwk, d: "other" }]) })).toEqual([
+      expect.stringMatching(/^TOKEN_SIGNING_KEYS names kid \S+ twice/),
+    ]);
   });
 
   it("trusts no X-Forwarded-For entry by default, one on Vercel, and as many as TRUST_PROXY_HOPS says", () => {

@@ -9,11 +9,14 @@ import { getTokenConfig, getTokenService } from "@/server/services";
  * pair's idle end.
  */
 
-/** The person's live personal tokens, newest first, with when each lapses if it is never refreshed. */
-export async function listPersonalTokens(userId: string): Promise<PersonalTokenSummary[]> {
+/**
+ * The person's live personal tokens, newest first, with when each lapses if it is never refreshed, and
+ * whether they may make another.
+ */
+export async function listPersonalTokens(userId: string): Promise<{ tokens: PersonalTokenSummary[]; atLimit: boolean }> {
   const { refreshTokenTtlSeconds } = getTokenConfig();
   const families = await getTokenService().listFamilies(userId, { kind: "personal" });
-  return families.map((family) => ({
+  const tokens = families.map((family) => ({
     id: family.id,
     name: family.name,
     scopes: family.scopes,
@@ -23,6 +26,7 @@ export async function listPersonalTokens(userId: string): Promise<PersonalTokenS
     // lastUsedAt moves with every refresh, and each refresh token lives refreshTokenTtlSeconds from then.
     idleExpiresAt: new Date(Math.min(family.lastUsedAt.getTime() + refreshTokenTtlSeconds * 1000, family.expiresAt.getTime())),
   }));
+  return { tokens, atLimit: tokens.length >= PERSONAL_TOKEN_LIMIT };
 }
 
 export type PersonalTokenCreation =

@@ -10,8 +10,7 @@ export { API_ERROR_STATUS } from "./api-error-status";
  * The resource API's boundary (the demo API, housekeeping routes, and the proxy's refusals in front of
  * them): every error it answers is `{ error: { code, message } }` with its code's status from
  * API_ERROR_STATUS; authentication failures also carry `WWW-Authenticate: Bearer ...` (RFC 6750 §3).
- * Anything that is not an `AppError` is unexpected: logged, and answered with a bare 500 (no stack, no
- * internals).
+ * Any other error is unexpected: logged, and answered with a bare 500 (no stack, no internals).
  */
 export type ApiErrorCode = Exclude<keyof typeof API_ERROR_STATUS, "invalid_token" | "insufficient_scope" | "internal_error">;
 

@@ -17,7 +17,7 @@ export type IntrospectionResponse = Record<string, string | number | boolean>;
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  */
 export async function introspect(context: TokenContext, client: OAuthClient, token: string): Promise<IntrospectionResponse> {
-  if (client.type !== "confidential" || !client.mayIntrospect) throw new OAuthError("invalid_client", "This client may not introspect tokens.");
+  assertMayIntrospect(client);
   if (isOpaqueToken("refreshToken", token)) return introspectRefreshToken(context, token);
   try {
     return { active: true, token_type: "Bearer", ...(await liveAccessTokenClaims(context, token)) };
@@ -25,6 +25,14 @@ export async function introspect(context: TokenContext, client: OAuthClient, tok
     if (error instanceof TokenVerificationError) return { active: false };
     throw error;
   }
+}
+
+/**
+ * Only an authenticated confidential client marked `mayIntrospect` may introspect (RFC 7662 §2.1, §4).
+ * @throws {OAuthError} invalid_client (401) for any other.
+ */
+export function assertMayIntrospect(client: OAuthClient): void {
+  if (client.type !== "confidential" || !client.mayIntrospect) throw new OAuthError("invalid_client", "This client may not introspect tokens.");
 }
 
 async function introspectRefreshToken({ db, config, now }: TokenContext, token: string): Promise<IntrospectionResponse> {

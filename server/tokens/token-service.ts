@@ -4,9 +4,9 @@ import { createAuthorizationCode } from "./create-authorization-code";
 import { describeFamily, listFamilies } from "./family-queries";
 import { revokeAllForUser, revokeFamiliesOfSession, revokeFamily, revokeUserFamily } from "./family-revocation";
 import { exchangeAuthorizationCode } from "./grants/authorization-code";
-import type { TokenGrant } from "./grants/grant";
+import { assertClientMayUse, type TokenGrant } from "./grants/grant";
 import { exchangeRefreshToken } from "./grants/refresh-token";
-import { introspect } from "./introspection";
+import { assertMayIntrospect, introspect } from "./introspection";
 import { issueFamily } from "./issue-family";
 import { revokeToken } from "./revocation";
 import { createTokenContext, type TokenContext, type TokenServiceDeps } from "./token-context";
@@ -50,9 +50,15 @@ export function createTokenService(deps: TokenServiceDeps) {
      * parameters its own schema returned.
      * @throws {OAuthError}
      */
-    handleGrant<Params>(grant: TokenGrant<Params>, client: OAuthClient, params: Params) {
+    async handleGrant<Params>(grant: TokenGrant<Params>, client: OAuthClient, params: Params) {
+      assertClientMayUse(client, grant.grantType);
       return grant.handle(context, client, params);
     },
+    /**
+     * RFC 7662 §2.1: refuses, with invalid_client, a client that may not introspect, before its request is
+     * looked at (the endpoint calls this before it parses the token; `introspect` checks again).
+     */
+    assertMayIntrospect,
     /** @see revokeToken in revocation.ts */
     revokeToken: bound(revokeToken),
     /** @see introspect in introspection.ts */

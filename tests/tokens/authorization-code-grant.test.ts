@@ -84,8 +84,11 @@ describe("token service", () => {
       expect(won.length).toBeLessThanOrEqual(1);
       for (const result of results) if (result.status === "rejected") expect(result.reason).toBeInstanceOf(OAuthError);
       const families = await db.tokenFamily.findMany({ where: { userId: user.id } });
+      // Exactly one exchange claimed the code (so the check below is not vacuous), and its pair is dead.
+      expect(families).toHaveLength(1);
       expect(families.every((family) => family.revokedAt !== null)).toBe(true);
     });
+
     it("through the grant registry, as the token endpoint calls it: the form's names reach the exchange", async () => {
       const tokens = service();
       const user = await newUser();

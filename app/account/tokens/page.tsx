@@ -17,9 +17,8 @@ export default async function PersonalTokensPage() {
   // The proxy checked too; checking again where the data is read is what actually protects it.
   const session = await requireSession("/account/tokens");
   const config = getTokenConfig();
-  const tokens = await listPersonalTokens(session.userId);
-  const atLimit =
-    tokens.length >= PERSONAL_TOKEN_LIMIT ? `You have ${PERSONAL_TOKEN_LIMIT} tokens, the most allowed: revoke one you no longer use to create another.` : null;
+  const { tokens, atLimit: limitReached } = await listPersonalTokens(session.userId);
+  const atLimit = limitReached ? `You have ${PERSONAL_TOKEN_LIMIT} tokens, the most allowed: revoke one you no longer use to create another.` : null;
 
   return (
     <div className="space-y-8">

@@ -15,8 +15,10 @@ export async function POST(request: Request) {
   try {
     const form = await readOAuthForm(request);
     const client = await authenticateClient(getServices().db, clientCredentialsFrom(authorization, form));
+    const { tokens } = getServices();
+    tokens.assertMayIntrospect(client); // before the request is looked at, as the RFC's §2.1 reads
     const { token } = tokenParameterSchema.parse(form);
-    return oauthJson(await getServices().tokens.introspect(client, token));
+    return oauthJson(await tokens.introspect(client, token));
   } catch (error) {
     return oauthErrorResponse(error, { basicAuthUsed: authorization !== null });
   }

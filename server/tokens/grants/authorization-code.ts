@@ -25,6 +25,7 @@ export const authorizationCodeGrantSchema = z.object({
 });
 
 export const authorizationCodeGrant = defineGrant({
+  grantType: "authorization_code",
   schema: authorizationCodeGrantSchema,
   handle: (context, client, params) => exchangeAuthorizationCode(context, client, { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier }),
 });

@@ -12,6 +12,8 @@ import type { TokenContext } from "../token-context";
  * authenticates the client, parses the form with `schema` and calls `handle` with what it returned.
  */
 export interface TokenGrant<Params = unknown> {
+  /** Its registered name (RFC 6749 §4; the `grant_type` value, and what a client's `grantTypes` lists). */
+  readonly grantType: string;
   /**
    * The grant's own parameters (client credentials are read separately, server/tokens/clients.ts). A
    * failure answers `invalid_request`, or the error an issue names in `params.oauthError` (see
@@ -19,8 +21,9 @@ export interface TokenGrant<Params = unknown> {
    */
   readonly schema: z.ZodType<Params>;
   /**
-   * Issues the tokens for an authenticated client. Refuses first, with `unauthorized_client`, a client
-   * not registered for this grant (`assertClientMayUse`).
+   * Issues the tokens for an authenticated client. The service has already refused, with
+   * `unauthorized_client`, a client not registered for `grantType` (`assertClientMayUse`), so no grant
+   * can forget to; the handlers check again for their direct callers.
    * @throws {OAuthError}
    */
   handle(context: TokenContext, client: OAuthClient, params: Params): Promise<TokenResponse>;

@@ -22,6 +22,7 @@ export const refreshTokenGrantSchema = z.object({
 });
 
 export const refreshTokenGrant = defineGrant({
+  grantType: "refresh_token",
   schema: refreshTokenGrantSchema,
   handle: (context, client, params) => exchangeRefreshToken(context, client, { refreshToken: params.refresh_token, scopes: params.scope }),
 });

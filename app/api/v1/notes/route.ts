@@ -8,7 +8,7 @@ import { requireUserId } from "@/server/auth/require-user";
 import { apiErrorResponse } from "@/server/http/api-error";
 import { readJsonBody } from "@/server/http/json-body";
 import { parseInput } from "@/server/http/parse-input";
-import { getNotesService } from "@/server/notes";
+import { getServices } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
@@ -19,7 +19,7 @@ export async function GET(request: NextRequest) {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:read"] }));
     const query = parseInput(noteListQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
-    return Response.json(await getNotesService().list(userId, query), { headers });
+    return Response.json(await getServices().notes.list(userId, query), { headers });
   } catch (error) {
     return apiErrorResponse(error);
   }
@@ -28,7 +28,7 @@ export async function GET(request: NextRequest) {
 export async function POST(request: NextRequest) {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
-    const note = await getNotesService().create(userId, await readJsonBody(request, noteCreateSchema));
+    const note = await getServices().notes.create(userId, await readJsonBody(request, noteCreateSchema));
     return Response.json(note, { status: 201, headers: { ...headers, Location: `/api/v1/notes/${note.id}` } });
   } catch (error) {
     return apiErrorResponse(error);

@@ -9,7 +9,7 @@ import { authenticate } from "@/server/auth/authenticate";
 import { requireUserId } from "@/server/auth/require-user";
 import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { readJsonBody } from "@/server/http/json-body";
-import { getNotesService } from "@/server/notes";
+import { getServices } from "@/server/services";
 
 export const dynamic = "force-dynamic";
 
@@ -28,7 +28,7 @@ async function noteIdFrom(context: Context): Promise<string> {
 export async function GET(request: NextRequest, context: Context) {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:read"] }));
-    const note = await getNotesService().get(userId, await noteIdFrom(context));
+    const note = await getServices().notes.get(userId, await noteIdFrom(context));
     if (!note) throw notFound();
     return Response.json(note, { headers });
   } catch (error) {
@@ -40,7 +40,7 @@ export async function PATCH(request: NextRequest, context: Context) {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
     const id = await noteIdFrom(context);
-    const note = await getNotesService().update(userId, id, await readJsonBody(request, noteUpdateSchema));
+    const note = await getServices().notes.update(userId, id, await readJsonBody(request, noteUpdateSchema));
     if (!note) throw notFound();
     return Response.json(note, { headers });
   } catch (error) {
@@ -51,7 +51,7 @@ export async function PATCH(request: NextRequest, context: Context) {
 export async function DELETE(request: NextRequest, context: Context) {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
-    if (!(await getNotesService().remove(userId, await noteIdFrom(context)))) throw notFound();
+    if (!(await getServices().notes.remove(userId, await noteIdFrom(context)))) throw notFound();
     return new Response(null, { status: 204, headers });
   } catch (error) {
     return apiErrorResponse(error);
