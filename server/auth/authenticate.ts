@@ -5,7 +5,7 @@ import type { NextRequest } from "next/server";
 import { isScope, type Scope } from "@/lib/scopes";
 import { isHttpsRequest, sessionCookieFrom } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
-import { isRepeatedAuthorization } from "@/server/http/repeated-authorization";
+import { isRepeatedAuthorization } from "@/lib/authorization-header";
 import { getServices } from "@/server/services";
 import { TokenVerificationError } from "@/server/tokens/errors";
 

@@ -7,7 +7,7 @@ import { joinRepeatedAuthorizationHeaders as installJoin } from "./join-repeated
  * the second. join-repeated-authorization.cjs makes Node join repeated Authorization field lines with
  * ", " (as RFC 9110 §5.3 combines repeated fields, and as Node's own `joinDuplicateHeaders` server option
  * does for every header), so the joined value reaches the handlers, and `isRepeatedAuthorization`
- * refuses it: no credential contains a comma (RFC 6750 §2.1 b64token, RFC 7617 base64).
+ * (lib/authorization-header.ts) refuses it: no credential contains a comma.
  *
  * The run scripts load it with `node --require` before Next.js listens; `instrumentation.ts` installs it
  * too, for hosts that start Next.js themselves (there the requests that arrive while the server boots
@@ -24,9 +24,4 @@ export function joinRepeatedAuthorizationHeaders(): boolean {
     console.warn("[http] this Node.js does not let Gatehouse see repeated Authorization headers: a request with two is judged by its first.");
   }
   return joined;
-}
-
-/** Whether an Authorization value holds more than one credential (repeated headers, joined above). */
-export function isRepeatedAuthorization(value: string): boolean {
-  return value.includes(",");
 }

@@ -1,4 +1,5 @@
 import type { Client, PrismaClient } from "@/generated/prisma/client";
+import { isRepeatedAuthorization } from "@/lib/authorization-header";
 import { constantTimeEqual } from "@/server/crypto/constant-time";
 
 import { OAuthError } from "./errors";
@@ -24,8 +25,7 @@ const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
  */
 export function clientCredentialsFrom(authorization: string | null, body: { client_id?: string; client_secret?: string }): ClientCredentials {
   if (authorization !== null) {
-    // Repeated Authorization headers arrive joined with commas (server/http/repeated-authorization.ts).
-    if (authorization.includes(",")) throw new OAuthError("invalid_request", "Send one Authorization header: this request has more than one credential.");
+    if (isRepeatedAuthorization(authorization)) throw new OAuthError("invalid_request", "Send one Authorization header: this request has more than one credential.");
     const match = /^Basic ([A-Za-z0-9+/]+=*)$/i.exec(authorization.trim());
     if (!match) throw new OAuthError("invalid_client", "The Authorization header must be HTTP Basic with the client's id and secret.");
     if (body.client_secret !== undefined) throw new OAuthError("invalid_request", "Send the client's secret once: in the Authorization header or in the body.");

@@ -5,7 +5,8 @@ import path from "node:path";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { isRepeatedAuthorization, joinRepeatedAuthorizationHeaders } from "@/server/http/repeated-authorization";
+import { isRepeatedAuthorization } from "@/lib/authorization-header";
+import { joinRepeatedAuthorizationHeaders } from "@/server/http/repeated-authorization";
 
 /* Node keeps the first of repeated Authorization headers and drops the rest; with the join, a handler sees both. */
 

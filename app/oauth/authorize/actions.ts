@@ -6,7 +6,6 @@ import { z } from "zod";
 import { requireSession } from "@/server/auth/current-session";
 import { getDb } from "@/server/db";
 import { authorizeParamsFrom, validateAuthorizeRequest } from "@/server/oauth/authorize-request";
-import { answerPageError } from "@/server/http/page-error";
 import { approveAuthorization, denyAuthorization } from "@/server/oauth/complete-authorization";
 
 const decisionSchema = z.object({
@@ -25,11 +24,7 @@ export async function decideAuthorizationAction(formData: FormData) {
   const session = await requireSession(`/oauth/authorize?${query}`);
   const validation = await validateAuthorizeRequest(getDb(), authorizeParamsFrom(query));
   if (validation.outcome !== "ok") redirect(`/oauth/authorize?${query}`);
-  let destination: string;
-  try {
-    destination = parsed.data.decision === "allow" ? await approveAuthorization(validation.request, session) : denyAuthorization(validation.request);
-  } catch (error) {
-    answerPageError(error, { returnTo: `/oauth/authorize?${query}` });
-  }
-  redirect(destination);
+  redirect(
+    parsed.data.decision === "allow" ? await approveAuthorization(validation.request, session, `/oauth/authorize?${query}`) : denyAuthorization(validation.request),
+  );
 }

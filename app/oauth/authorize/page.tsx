@@ -10,7 +10,6 @@ import { SCOPES } from "@/lib/scopes";
 import { getCurrentSession } from "@/server/auth/current-session";
 import { getDb } from "@/server/db";
 import { authorizationResponseUrl, validateAuthorizeRequest } from "@/server/oauth/authorize-request";
-import { answerPageError } from "@/server/http/page-error";
 import { approveAuthorization } from "@/server/oauth/complete-authorization";
 import { getTokenConfig } from "@/server/services";
 
@@ -44,15 +43,7 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
   if (!session) redirect(signInUrlReturningTo(`/oauth/authorize?${query}`));
   const { request } = validation;
 
-  if (request.client.firstParty) {
-    let destination: string;
-    try {
-      destination = await approveAuthorization(request, session);
-    } catch (error) {
-      answerPageError(error, { returnTo: `/oauth/authorize?${query}` });
-    }
-    redirect(destination);
-  }
+  if (request.client.firstParty) redirect(await approveAuthorization(request, session, `/oauth/authorize?${query}`));
 
   const destination = new URL(request.redirectUri);
   return (
