@@ -102,7 +102,7 @@ const eslintConfig = [
     rules: { "react-hooks/rules-of-hooks": "off" },
   },
   {
-    ignores: [".next/**", ".next-*/**", "test-results-*/**", "generated/**", "node_modules/**", ".gatehouse/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
+    ignores: [".next/**", ".next-*/**", "bench/baseline-app/.next/**", "bench/profiles/**", "test-results-*/**", "generated/**", "node_modules/**", ".gatehouse/**", "test-results/**", "playwright-report/**", "next-env.d.ts"],
   },
 ];
 

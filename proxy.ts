@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 
-import { isCookieFreeRequest, isCrossSiteRequest } from "@/lib/cross-site-request";
+import { isForgedRequest } from "@/lib/cross-site-request";
 import { signInUrlReturningTo } from "@/lib/safe-redirect";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
@@ -11,10 +11,13 @@ import { isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
 import { getServices } from "@/server/services";
 
 /**
- * Runs before every route (but static files). Four jobs, cheapest first:
+ * Runs in front of the pages (and Auth.js's /api/auth/*), never in front of the other route handlers:
+ * the API, the OAuth endpoints programs call and /.well-known/* do their CSRF check and set their
+ * headers in `apiRoute` (server/http/api-route.ts), so a Bearer API call pays for no proxy at all. Four
+ * jobs, cheapest first:
  *
  * 1. CSRF: a state-changing request that does not come from our own origin is refused with 403, unless
- *    no cookie can authenticate it (OAuth endpoints for programs, API calls with a Bearer token).
+ *    no cookie can authenticate it (`isForgedRequest`, the same decision `apiRoute` makes).
  * 2. Sign-in attempts are rate-limited per client IP (429 with Retry-After). Without a trusted proxy
  *    (TRUST_PROXY_HOPS=0) the IP is unknown (Next.js does not expose the socket, and X-Forwarded-For is
  *    then the client's own) and this limit does not apply; the per-account limit still does.
@@ -22,6 +25,9 @@ import { getServices } from "@/server/services";
  * 4. /account/**, /admin/** and /playground need a live session: the cookie's token is resolved by the session service
  *    (Redis, then PostgreSQL), so a revoked session is turned away on its very next request. Pages and
  *    handlers check again where they read data (defence in depth).
+ *
+ * Auth.js's routes stay behind it: its sign-in endpoints are rate-limited here, and a session still
+ * under its pre-`__Host-` cookie name must be renamed before Auth.js (sign-out) reads the request.
  *
  * Next 16 runs `proxy.ts` on Node.js (the deprecated `middleware.ts` ran on the Edge runtime, with no TCP
  * sockets for PostgreSQL or Redis). On Vercel it runs as a Node.js function in front of the routes.
@@ -32,12 +38,8 @@ export async function proxy(request: NextRequest) {
   const env = getEnv();
   const https = isHttpsRequest(env.authUrl, request);
   const cookie = sessionCookieFrom(request.cookies, https);
-  const ourOrigin = env.authUrl ? new URL(env.authUrl).origin : request.nextUrl.origin;
   const { pathname } = request.nextUrl;
-  if (
-    !isCookieFreeRequest(pathname, request.headers) &&
-    isCrossSiteRequest({ method: request.method, headers: request.headers, ourOrigin, hasSessionCookie: Boolean(cookie) })
-  ) {
+  if (isForgedRequest(request, env.authUrl)) {
     return apiErrorResponse(new ApiError("cross_site_request", "This request did not come from this site, so it was refused."));
   }
 
@@ -88,11 +90,17 @@ function renameCookie(header: string, from: string, to: string): string {
 }
 
 /**
- * Everything but exactly the static paths: the build's assets under `/_next/static/` and the image
- * optimiser at `/_next/image`. Anchored: an unanchored prefix (with a bare `.` in `favicon.ico`) also let
- * `/favicon-ico`, `/favicon.ico.html` and `/_next/imagex` skip the CSRF check and the CSP. There is no
- * favicon file, so `/favicon.ico` is a page like any other and goes through the proxy too.
+ * Everything but exactly what needs no proxy, each alternative anchored (an unanchored prefix once let
+ * `/favicon-ico` and `/_next/imagex` skip the CSRF check and the CSP):
+ * - the build's assets under `/_next/static/` and the image optimiser at exactly `/_next/image`;
+ * - route handlers, which guard themselves (`apiRoute`): everything under `/api/` but `/api/auth/`
+ *   (unknown API paths have a JSON 404 route of their own, so no page is ever under /api/), the three
+ *   OAuth endpoints for programs, and the two /.well-known documents, by exact path.
+ * Any other spelling (`/oauth/token/x`, `/.well-known/other`, `/api`) is a page and gets the proxy.
+ * There is no favicon file, so `/favicon.ico` is a page like any other. lib/proxy-scope.ts holds the
+ * same pattern for next.config.ts's header rule (Next reads this one from the source, so it must be a
+ * literal); tests/proxy-scope.test.ts keeps the two equal and checks every page and route against it.
  */
 export const config = {
-  matcher: [{ source: "/((?!_next/static/|_next/image$).*)" }],
+  matcher: [{ source: "/((?!_next/static/|_next/image$|api/(?!auth/)|oauth/(?:token|introspect|revoke)$|\\.well-known/(?:jwks\\.json|oauth-authorization-server)$).*)" }],
 };

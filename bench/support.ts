@@ -90,19 +90,27 @@ export interface RunningApp {
 }
 
 /**
- * `next start` (the build in NEXT_DIST_DIR when the environment names one) in its own process group,
- * resolved once /api/v1/ping answers.
+ * `next start` of the app in `directory` (the repository's own by default; the build in NEXT_DIST_DIR
+ * when the environment names one) in its own process group, resolved once `readyPath` answers.
  */
-export async function startApp(label: string, port: number, env: NodeJS.ProcessEnv): Promise<RunningApp> {
-  const server = startProcess(`next start (${label})`, path.join(repoRoot, "node_modules", ".bin", "next"), ["start", "--port", String(port)], env);
+export async function startApp(label: string, port: number, env: NodeJS.ProcessEnv, { directory = repoRoot, readyPath = "/api/v1/ping", nodeArgs = [] as string[] } = {}): Promise<RunningApp> {
+  // Node flags such as --cpu-prof are refused in NODE_OPTIONS; `next start` passes them on to the server process it forks.
+  const next = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
+  const server = startProcess(`next start (${label})`, process.execPath, [...nodeArgs, next, "start", directory, "--port", String(port)], env);
   const base = appOrigin(port);
   try {
-    await waitForHttp(`${base}/api/v1/ping`, server, 60_000);
+    await waitForHttp(`${base}${readyPath}`, server, 60_000);
   } catch (error) {
     await server.stop();
     throw error;
   }
   return { base, stop: () => server.stop() };
+}
+
+/** The stock Next.js app of bench/baseline-app (built by `npm run bench`): Next.js alone, nothing of ours. */
+export function startBaselineApp(port: number): Promise<RunningApp> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+  return startApp("stock Next.js", port, env, { directory: path.join(repoRoot, "bench", "baseline-app"), readyPath: "/api/ping" });
 }
 
 export interface Route {

@@ -1,3 +1,5 @@
+import { isHttpsRequest, sessionCookieFrom } from "./session-cookie";
+
 /**
  * CSRF defence for everything a cookie authenticates: a state-changing request (any method but GET,
  * HEAD, OPTIONS) must show that it comes from our own origin.
@@ -33,4 +35,26 @@ export function isCookieFreeRequest(pathname: string, headers: Headers): boolean
   if (COOKIE_FREE_PATHS.has(pathname)) return true;
   // Bearer only: a browser attaches cached HTTP Basic credentials to cross-site requests by itself.
   return pathname.startsWith("/api/v1/") && /^Bearer /i.test(headers.get("authorization") ?? "");
+}
+
+/** What the CSRF decision reads of a request (a NextRequest has it). */
+export interface CsrfCheckedRequest {
+  method: string;
+  headers: Headers;
+  cookies: { get(name: string): { name: string; value: string } | undefined };
+  nextUrl: { pathname: string; origin: string };
+}
+
+/**
+ * The one CSRF decision, made by the proxy for pages and by `apiRoute` for route handlers: refuse a
+ * state-changing request from another origin unless no cookie can authenticate it. Safe methods leave
+ * at the first line, so a GET pays nothing.
+ * @param authUrl AUTH_URL, when set: our origin (else the request's own), and whether we are on HTTPS.
+ */
+export function isForgedRequest(request: CsrfCheckedRequest, authUrl: string | undefined): boolean {
+  if (SAFE_METHODS.has(request.method.toUpperCase())) return false;
+  if (isCookieFreeRequest(request.nextUrl.pathname, request.headers)) return false;
+  const ourOrigin = authUrl ? new URL(authUrl).origin : request.nextUrl.origin;
+  const hasSessionCookie = sessionCookieFrom(request.cookies, isHttpsRequest(authUrl, { headers: request.headers, url: request.nextUrl.origin })) !== undefined;
+  return isCrossSiteRequest({ method: request.method, headers: request.headers, ourOrigin, hasSessionCookie });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { isCookieFreeRequest, isCrossSiteRequest } from "@/lib/cross-site-request";
+import { isCookieFreeRequest, isCrossSiteRequest, isForgedRequest } from "@/lib/cross-site-request";
 
 const ourOrigin = "https://gatehouse.example";
 const check = (method: string, headers: Record<string, string>, hasSessionCookie = true) =>
@@ -54,5 +54,47 @@ describe("isCookieFreeRequest", () => {
     expect(isCookieFreeRequest("/account/security", bearer)).toBe(false);
     expect(isCookieFreeRequest("/oauth/authorize", bearer)).toBe(false);
     expect(isCookieFreeRequest("/api/auth/signin/local", bearer)).toBe(false);
+  });
+});
+
+describe("isForgedRequest (the proxy's and apiRoute's one decision)", () => {
+  const request = (method: string, pathname: string, headers: Record<string, string>, cookies: Record<string, string> = {}) => ({
+    method,
+    headers: new Headers(headers),
+    cookies: { get: (name: string) => (name in cookies ? { name, value: cookies[name]! } : undefined) },
+    nextUrl: { pathname, origin: "http://127.0.0.1:3000" },
+  });
+  const authUrl = "https://gatehouse.example";
+  const attacker = { origin: "https://evil.example" };
+
+  it("lets every safe method through, whatever it carries", () => {
+    for (const method of ["GET", "HEAD", "OPTIONS", "get"]) expect(isForgedRequest(request(method, "/api/v1/notes", attacker, { "__Host-authjs.session-token": "t" }), authUrl)).toBe(false);
+  });
+
+  it("refuses a cross-origin mutation, with or without the cookie", () => {
+    expect(isForgedRequest(request("POST", "/api/v1/notes", attacker), authUrl)).toBe(true);
+    expect(isForgedRequest(request("DELETE", "/api/v1/notes/x", attacker, { "__Host-authjs.session-token": "t" }), authUrl)).toBe(true);
+    expect(isForgedRequest(request("POST", "/account/security", { "sec-fetch-site": "same-site" }), authUrl)).toBe(true);
+  });
+
+  it("refuses a mutation that carries the session cookie but neither Origin nor Sec-Fetch-Site", () => {
+    expect(isForgedRequest(request("POST", "/api/v1/notes", {}, { "__Host-authjs.session-token": "t" }), authUrl)).toBe(true);
+    // Over https only the __Host- name (or the legacy one) is a session cookie.
+    expect(isForgedRequest(request("POST", "/api/v1/notes", {}, { "__Secure-authjs.session-token": "t" }), authUrl)).toBe(true);
+    expect(isForgedRequest(request("POST", "/api/v1/notes", {}, { "authjs.session-token": "t" }), authUrl)).toBe(false);
+    // Over plain http (no AUTH_URL, a request to http://127.0.0.1) the unprefixed name is the session cookie.
+    expect(isForgedRequest(request("POST", "/api/v1/notes", {}, { "authjs.session-token": "t" }), undefined)).toBe(true);
+  });
+
+  it("compares with AUTH_URL's origin when it is set, else the request's own", () => {
+    expect(isForgedRequest(request("POST", "/api/v1/notes", { origin: authUrl }), authUrl)).toBe(false);
+    expect(isForgedRequest(request("POST", "/api/v1/notes", { origin: "http://127.0.0.1:3000" }), authUrl)).toBe(true);
+    expect(isForgedRequest(request("POST", "/api/v1/notes", { origin: "http://127.0.0.1:3000" }), undefined)).toBe(false);
+  });
+
+  it("lets through what no cookie can authenticate: the OAuth endpoints, and Bearer API calls", () => {
+    expect(isForgedRequest(request("POST", "/oauth/token", attacker), authUrl)).toBe(false);
+    expect(isForgedRequest(request("POST", "/api/v1/notes", { ...attacker, authorization: "Bearer abc" }, { "__Host-authjs.session-token": "t" }), authUrl)).toBe(false);
+    expect(isForgedRequest(request("POST", "/account/security", { ...attacker, authorization: "Bearer abc" }), authUrl)).toBe(true);
   });
 });

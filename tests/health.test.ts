@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
+import { NextRequest } from "next/server";
 
 import { PrismaClient } from "@/generated/prisma/client";
 import { checkDatabase } from "@/server/health/check-database";
@@ -37,10 +38,12 @@ describe("GET /api/health", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const { GET } = await import("@/app/api/health/route");
 
-    const response = await GET();
+    const response = await GET(new NextRequest("http://127.0.0.1:3000/api/health"), undefined);
 
     expect(response.status).toBe(503);
     expect(response.headers.get("cache-control")).toBe("no-store");
+    // apiRoute's JSON headers (the proxy does not run in front of route handlers).
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(await response.json()).toEqual({ status: "unavailable", database: { status: "down" } });
   });
 });

@@ -14,8 +14,8 @@ import { Redis } from "ioredis";
  * | 4      | tests/tokens/revocation-list.test.ts (TEST_REDIS_URL_REVOCATIONS)       | before and during         |
  * | 5      | tests/sign-in-limiter.test.ts                                           | no (random keys)          |
  * | 6..11  | free: a new suite takes the next one and adds it here                   |                           |
- * | 12     | bench/session-check.ts                                                  | no                        |
- * | 13     | bench/api-tokens.ts                                                     | no                        |
+ * | 12     | bench/run.ts (`npm run bench`)                                          | no                        |
+ * | 13     | bench/profile.ts (`npm run bench:profile`)                              | no                        |
  * | 14, 15 | end-to-end stacks run beside the default one (E2E_REDIS_DATABASE)       | at every start            |
  *
  * tests/tokens/ writes its URLs out itself (3 and 4 above); tests/redis-databases.test.ts fails when a
@@ -28,8 +28,8 @@ export const REDIS_DATABASES = {
   tokenService: 3,
   revocationList: 4,
   signInLimiter: 5,
-  benchSessionCheck: 12,
-  benchApiTokens: 13,
+  bench: 12,
+  benchProfile: 13,
   e2eSideBySide: 14,
   e2eSideBySideSecond: 15,
 } as const;

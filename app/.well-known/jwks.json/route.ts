@@ -3,10 +3,11 @@
 // so caching this for 5 minutes (as verifiers do) never hides a key in use.
 import { apiErrorResponse } from "@/server/http/api-error";
 import { getServices } from "@/server/services";
+import { apiRoute } from "@/server/http/api-route";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+export const GET = apiRoute(async () => {
   try {
     const keys = getServices().signingKeys;
     // Makes the first key if there is none yet, so a verifier never caches an empty set and then meets
@@ -18,4 +19,4 @@ export async function GET() {
   } catch (error) {
     return apiErrorResponse(error);
   }
-}
+});

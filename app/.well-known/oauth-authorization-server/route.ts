@@ -3,10 +3,11 @@
 import { ALL_SCOPES } from "@/lib/scopes";
 import { SUPPORTED_GRANT_TYPES } from "@/server/oauth/token-request";
 import { getTokenConfig } from "@/server/services";
+import { apiRoute } from "@/server/http/api-route";
 
 export const dynamic = "force-dynamic";
 
-export function GET() {
+export const GET = apiRoute(() => {
   const { issuer } = getTokenConfig();
   return Response.json(
     {
@@ -30,4 +31,4 @@ export function GET() {
     },
     { headers: { "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" } },
   );
-}
+});

@@ -7,10 +7,11 @@ import { oauthErrorResponse, oauthJson } from "@/server/oauth/oauth-response";
 import { tokenParameterSchema } from "@/server/oauth/token-request";
 import { getServices } from "@/server/services";
 import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clients";
+import { apiRoute } from "@/server/http/api-route";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request) {
+export const POST = apiRoute(async (request: Request) => {
   const authorization = request.headers.get("authorization");
   try {
     const form = await readOAuthForm(request);
@@ -22,4 +23,4 @@ export async function POST(request: Request) {
   } catch (error) {
     return oauthErrorResponse(error, { basicAuthUsed: authorization !== null });
   }
-}
+});

@@ -6,10 +6,11 @@ import { oauthErrorResponse, oauthJson } from "@/server/oauth/oauth-response";
 import { tokenParameterSchema } from "@/server/oauth/token-request";
 import { getServices } from "@/server/services";
 import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clients";
+import { apiRoute } from "@/server/http/api-route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withRequestContext(async (request: Request) => {
+export const POST = apiRoute(withRequestContext(async (request: Request) => {
   const authorization = request.headers.get("authorization");
   try {
     const form = await readOAuthForm(request);
@@ -20,4 +21,4 @@ export const POST = withRequestContext(async (request: Request) => {
   } catch (error) {
     return oauthErrorResponse(error, { basicAuthUsed: authorization !== null });
   }
-});
+}));

@@ -8,10 +8,11 @@ import { getServices } from "@/server/services";
 import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clients";
 import { OAuthError } from "@/server/tokens/errors";
 import { findGrant, SUPPORTED_GRANT_TYPES } from "@/server/tokens/grants";
+import { apiRoute } from "@/server/http/api-route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = withRequestContext(async (request: Request) => {
+export const POST = apiRoute(withRequestContext(async (request: Request) => {
   const authorization = request.headers.get("authorization");
   try {
     const form = await readOAuthForm(request);
@@ -24,4 +25,4 @@ export const POST = withRequestContext(async (request: Request) => {
   } catch (error) {
     return oauthErrorResponse(error, { basicAuthUsed: authorization !== null });
   }
-});
+}));

@@ -6,10 +6,11 @@ import { InvalidTokenError } from "@/server/auth/principal";
 import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { isCronRequest } from "@/server/maintenance/cron-auth";
 import { pruneExpired } from "@/server/maintenance/prune-expired";
+import { apiRoute } from "@/server/http/api-route";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
+export const GET = apiRoute(async (request: Request) => {
   try {
     const { cronSecret, sessionLifetimes } = getEnv();
     if (!cronSecret) throw new ApiError("not_found", "Not found.");
@@ -18,4 +19,4 @@ export async function GET(request: Request) {
   } catch (error) {
     return apiErrorResponse(error);
   }
-}
+});

@@ -6,10 +6,11 @@ import { authenticate } from "@/server/auth/authenticate";
 import { requireUserId } from "@/server/auth/require-user";
 import { getProfile } from "@/server/account/get-profile";
 import { apiErrorResponse } from "@/server/http/api-error";
+import { apiRoute } from "@/server/http/api-route";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: NextRequest) {
+export const GET = apiRoute(async (request: NextRequest) => {
   try {
     const principal = await authenticate(request, { scopes: ["profile"] });
     const user = await getProfile(requireUserId(principal));
@@ -17,4 +18,4 @@ export async function GET(request: NextRequest) {
   } catch (error) {
     return apiErrorResponse(error);
   }
-}
+});

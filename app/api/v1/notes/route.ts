@@ -9,13 +9,14 @@ import { apiErrorResponse } from "@/server/http/api-error";
 import { readJsonBody } from "@/server/http/json-body";
 import { parseInput } from "@/server/http/parse-input";
 import { getServices } from "@/server/services";
+import { apiRoute } from "@/server/http/api-route";
 
 export const dynamic = "force-dynamic";
 
 // A person's notes: never in a shared cache, nor kept by the browser.
 const headers = { "Cache-Control": "private, no-store" };
 
-export async function GET(request: NextRequest) {
+export const GET = apiRoute(async (request: NextRequest) => {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:read"] }));
     const query = parseInput(noteListQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
@@ -23,9 +24,9 @@ export async function GET(request: NextRequest) {
   } catch (error) {
     return apiErrorResponse(error);
   }
-}
+});
 
-export async function POST(request: NextRequest) {
+export const POST = apiRoute(async (request: NextRequest) => {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
     const note = await getServices().notes.create(userId, await readJsonBody(request, noteCreateSchema));
@@ -33,4 +34,4 @@ export async function POST(request: NextRequest) {
   } catch (error) {
     return apiErrorResponse(error);
   }
-}
+});

@@ -10,6 +10,7 @@ import { requireUserId } from "@/server/auth/require-user";
 import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { readJsonBody } from "@/server/http/json-body";
 import { getServices } from "@/server/services";
+import { apiRoute } from "@/server/http/api-route";
 
 export const dynamic = "force-dynamic";
 
@@ -25,7 +26,7 @@ async function noteIdFrom(context: Context): Promise<string> {
   return parsed.data;
 }
 
-export async function GET(request: NextRequest, context: Context) {
+export const GET = apiRoute(async (request: NextRequest, context: Context) => {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:read"] }));
     const note = await getServices().notes.get(userId, await noteIdFrom(context));
@@ -34,9 +35,9 @@ export async function GET(request: NextRequest, context: Context) {
   } catch (error) {
     return apiErrorResponse(error);
   }
-}
+});
 
-export async function PATCH(request: NextRequest, context: Context) {
+export const PATCH = apiRoute(async (request: NextRequest, context: Context) => {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
     const id = await noteIdFrom(context);
@@ -46,9 +47,9 @@ export async function PATCH(request: NextRequest, context: Context) {
   } catch (error) {
     return apiErrorResponse(error);
   }
-}
+});
 
-export async function DELETE(request: NextRequest, context: Context) {
+export const DELETE = apiRoute(async (request: NextRequest, context: Context) => {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
     if (!(await getServices().notes.remove(userId, await noteIdFrom(context)))) throw notFound();
@@ -56,4 +57,4 @@ export async function DELETE(request: NextRequest, context: Context) {
   } catch (error) {
     return apiErrorResponse(error);
   }
-}
+});

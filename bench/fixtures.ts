@@ -1,0 +1,73 @@
+/**
+ * What the benchmarks present to the server: a person with a browser session, an access token, refresh
+ * token families and authorization codes. They are made in this process with the app's own libraries,
+ * on the server's database and with its key-encryption key and issuer, so the server takes them as its own.
+ */
+import { createHash, randomBytes } from "node:crypto";
+
+import { PrismaPg } from "@prisma/adapter-pg";
+
+import { PrismaClient } from "../generated/prisma/client";
+import { noSessionCache } from "../server/sessions/session-cache";
+import { DEFAULT_LIFETIMES } from "../server/sessions/session-policy";
+import { createSessionService } from "../server/sessions/session-service";
+import { maxTokenLifetimeMs } from "../server/tokens/key-schedule";
+import { createSigningKeyStore } from "../server/tokens/key-store";
+import { createRevocationList } from "../server/tokens/revocation-list";
+import { apiAudience, DEFAULT_TOKEN_TIMINGS } from "../server/tokens/token-config";
+import { createTokenService } from "../server/tokens/token-service";
+
+/** The built-in public client that personal tokens belong to (refresh_token grant only). */
+export const PERSONAL_CLIENT_ID = "gatehouse-personal";
+/** The built-in example native app (authorization_code with PKCE), and its one redirect URI. */
+export const NATIVE_CLIENT_ID = "gatehouse-example-native";
+export const NATIVE_REDIRECT_URI = "http://127.0.0.1:8976/callback";
+/** One PKCE verifier for every benchmark code (RFC 7636 §4.1: 43 to 128 characters). */
+export const CODE_VERIFIER = randomBytes(48).toString("base64url");
+const CODE_CHALLENGE = createHash("sha256").update(CODE_VERIFIER).digest("base64url");
+
+export interface BenchFixtures {
+  /** `authjs.session-token=<token>`: the production cookie over plain http. */
+  sessionCookie: string;
+  accessToken: string;
+  /** One family per refresh worker. */
+  refreshTokens: string[];
+  /** Fresh authorization codes (they live a minute, so they are made just before each round). */
+  mintCodes(count: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function createBenchFixtures(options: { databaseUrl: string; issuer: string; encryptionKey: Uint8Array; refreshFamilies: number }): Promise<BenchFixtures> {
+  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: options.databaseUrl }) });
+  const config = { ...DEFAULT_TOKEN_TIMINGS, issuer: options.issuer, audience: apiAudience(options.issuer) };
+  const lifetimeMs = maxTokenLifetimeMs(config.accessTokenTtlSeconds);
+  const keys = createSigningKeyStore({ db, encryptionKey: options.encryptionKey, maxTokenLifetimeMs: lifetimeMs });
+  const revocations = createRevocationList({ db, redis: null, maxTokenLifetimeMs: lifetimeMs });
+  const tokens = createTokenService({ db, keys, revocations, config });
+  const sessions = createSessionService({ db, cache: noSessionCache, lifetimes: DEFAULT_LIFETIMES });
+
+  const user = (await db.user.findFirst({ where: { email: "bench@example.com" } })) ?? (await db.user.create({ data: { name: "Bench User", email: "bench@example.com" } }));
+  const { token, sessionId: session } = await sessions.create(user.id, { userAgent: "autocannon", browser: null, os: null, deviceType: null, ip: null });
+  const issue = (name: string) => tokens.issueFamily({ kind: "personal", clientId: PERSONAL_CLIENT_ID, userId: user.id, scopes: ["profile", "notes:read"], name, issuingSessionId: session });
+  const { response } = await issue("bench: Bearer route");
+  const refreshTokens: string[] = [];
+  for (let worker = 0; worker < options.refreshFamilies; worker += 1) refreshTokens.push((await issue(`bench: refresh worker ${worker}`)).response.refresh_token);
+
+  return {
+    sessionCookie: `authjs.session-token=${token}`,
+    accessToken: response.access_token,
+    refreshTokens,
+    async mintCodes(count) {
+      const codes: string[] = [];
+      // Ten at a time: quick to make, without crowding the pool.
+      for (let start = 0; start < count; start += 10) {
+        const batch = Array.from({ length: Math.min(10, count - start) }, () =>
+          tokens.createAuthorizationCode({ clientId: NATIVE_CLIENT_ID, userId: user.id, redirectUri: NATIVE_REDIRECT_URI, scopes: ["profile"], codeChallenge: CODE_CHALLENGE, issuingSessionId: session }),
+        );
+        codes.push(...(await Promise.all(batch)));
+      }
+      return codes;
+    },
+    close: () => db.$disconnect(),
+  };
+}

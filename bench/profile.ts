@@ -1,0 +1,132 @@
+/**
+ * `npm run bench:profile -- <route>`: where a route's time goes. Starts the production build with
+ * `node --cpu-prof` (Redis on, as in production), loads one route for BENCH_SECONDS (10) after a
+ * warm-up, stops the server (which writes the profile) and prints the functions with the most self
+ * time. Routes: ping, bearer, cookie, account, refresh, code.
+ *
+ * The .cpuprofile files stay in bench/profiles/ (ignored by git): open them in Chrome DevTools
+ * (Performance → Load profile) or VS Code for the flame chart.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import path from "node:path";
+
+import { repoRoot } from "../scripts/lib/local-state";
+import { testRedisUrl } from "../tests/support/redis";
+import { createBenchFixtures } from "./fixtures";
+import { measureCodeExchange, measureRefresh } from "./grant-load";
+import { appEnvironment, appOrigin, BENCH_CONNECTIONS, createBenchDatabase, measure, startApp, type Sample } from "./support";
+
+const route = process.argv[2] ?? "";
+const ROUTES = ["ping", "bearer", "cookie", "account", "refresh", "code"];
+if (!ROUTES.includes(route)) {
+  console.error(`usage: npm run bench:profile -- <${ROUTES.join("|")}>`);
+  process.exit(2);
+}
+const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const redisUrl = process.env.BENCH_REDIS_URL ?? testRedisUrl("benchProfile");
+const port = Number(process.env.BENCH_PORT ?? 3200);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const profileDir = path.join(repoRoot, "bench", "profiles", route);
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/** Self time per function (name and place), as shares of all samples, largest first. */
+function topSelfTime(profile: { nodes: ProfileNode[] }, count: number): Array<{ share: number; name: string }> {
+  const totals = new Map<string, number>();
+  let all = 0;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    all += hits;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url ? `${url.replace(/^file:\/\//, "").replace(`${repoRoot}/`, "")}:${lineNumber + 1}` : "";
+    const name = `${functionName || "(anonymous)"}${where ? ` ${where}` : ""}`;
+    totals.set(name, (totals.get(name) ?? 0) + hits);
+  }
+  return [...totals.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, hits]) => ({ share: hits / all, name }));
+}
+
+/** Where self time is spent, by part: ours, Next.js, Node.js itself, each library on the path. */
+const PARTS: Array<[string, RegExp]> = [
+  ["Gatehouse (the build's server chunks)", /\.next\/server\//],
+  ["Prisma", /@prisma|generated\/prisma|query_compiler/],
+  ["pg", /node_modules\/pg/],
+  ["ioredis", /node_modules\/(ioredis|@ioredis|redis-parser|denque)/],
+  ["jose", /node_modules\/jose/],
+  ["Next.js", /node_modules\/next\//],
+  ["React", /node_modules\/react/],
+  ["other packages", /node_modules\//],
+  ["Node.js (fetch/undici, streams, http)", /^node:/],
+];
+
+function selfTimeByPart(profile: { nodes: ProfileNode[] }): Array<{ share: number; name: string }> {
+  const totals = new Map<string, number>();
+  let all = 0;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    all += hits;
+    const { url, functionName } = node.callFrame;
+    const part = url ? (PARTS.find(([, pattern]) => pattern.test(url))?.[0] ?? "other") : `V8 ${functionName || "(native)"}`;
+    totals.set(part, (totals.get(part) ?? 0) + hits);
+  }
+  return [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([name, hits]) => ({ share: hits / all, name }));
+}
+
+async function main() {
+  await rm(profileDir, { recursive: true, force: true });
+  await mkdir(profileDir, { recursive: true });
+  const database = await createBenchDatabase(adminUrl);
+  const encryptionKey = new Uint8Array(randomBytes(32));
+  const fixtures = await createBenchFixtures({ databaseUrl: database.url, issuer: appOrigin(port), encryptionKey, refreshFamilies: BENCH_CONNECTIONS });
+  try {
+    const env = appEnvironment({ databaseUrl: database.url, redisUrl, port, extra: { TOKEN_KEY_ENCRYPTION_KEY: Buffer.from(encryptionKey).toString("base64url") } });
+    delete env.TOKEN_SIGNING_KEYS;
+    const app = await startApp(`profile ${route}`, port, env, { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] });
+    let sample: Sample;
+    try {
+      const chains = [...fixtures.refreshTokens];
+      const load = async (duration: number): Promise<Sample> => {
+        switch (route) {
+          case "ping":
+            return measure(`${app.base}/api/v1/ping`, {}, duration);
+          case "bearer":
+            return measure(`${app.base}/api/v1/me`, { authorization: `Bearer ${fixtures.accessToken}` }, duration);
+          case "cookie":
+            return measure(`${app.base}/api/v1/me`, { cookie: fixtures.sessionCookie }, duration);
+          case "account":
+            return measure(`${app.base}/account`, { cookie: fixtures.sessionCookie }, duration);
+          case "refresh":
+            return measureRefresh(app.base, chains, duration);
+          default:
+            return measureCodeExchange(app.base, await fixtures.mintCodes(Math.ceil(duration * 400)), BENCH_CONNECTIONS, duration);
+        }
+      };
+      await load(3);
+      sample = await load(seconds);
+    } finally {
+      await app.stop();
+    }
+    if (sample.non2xx > 0) throw new Error(`${sample.non2xx} requests failed: the profile is of error answers`);
+    // `next start` runs the server in a child process: the busiest profile is the server's.
+    const files = await Promise.all((await readdir(profileDir)).filter((name) => name.endsWith(".cpuprofile")).map(async (name) => ({ name, size: (await stat(path.join(profileDir, name))).size })));
+    const busiest = files.sort((a, b) => b.size - a.size)[0];
+    if (!busiest) throw new Error(`no profile was written to ${profileDir}`);
+    const profile = JSON.parse(await readFile(path.join(profileDir, busiest.name), "utf8")) as { nodes: ProfileNode[] };
+    console.log(`\n${route}: ${sample.requestsPerSecond.toFixed(0)} req/s under the profiler; top self time (${path.relative(repoRoot, path.join(profileDir, busiest.name))}):\n`);
+    for (const { share, name } of topSelfTime(profile, 25)) console.log(`${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
+    console.log("\nself time by part:\n");
+    for (const { share, name } of selfTimeByPart(profile).slice(0, 14)) console.log(`${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
+  } finally {
+    await fixtures.close();
+    await database.drop();
+  }
+}
+
+await main();

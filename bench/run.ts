@@ -1,0 +1,161 @@
+/**
+ * `npm run bench`: what Gatehouse costs on top of Next.js itself.
+ *
+ * Starts two production builds: the stock Next.js app of bench/baseline-app (one route, nothing of ours
+ * in front of it: the baseline) and Gatehouse, on a fresh PostgreSQL database, once with Redis (the
+ * production configuration) and once on PostgreSQL alone. In each, every route below is measured in
+ * interleaved rounds (round i of every route back to back, so all see the same machine noise), and each
+ * is reported as a ratio to the baseline's same round:
+ *
+ *   - GET /api/ping of the stock app (the baseline) and our own GET /api/v1/ping;
+ *   - GET /api/v1/me with a Bearer token, and with the session cookie;
+ *   - GET /account (a protected page) beside the public page closest to it in size;
+ *   - POST /oauth/token: the refresh grant (each worker rotating its own family) and the
+ *     authorization-code exchange (codes made just before each round: they live a minute).
+ *
+ * A run with any non-2xx answer fails: a benchmark of error answers measures nothing. Only ratios
+ * measured in the same run mean anything; absolute figures vary with the machine.
+ *
+ * Needs: both builds (the npm script makes them), PostgreSQL (TEST_DATABASE_URL admin URL) and Redis
+ * (BENCH_REDIS_URL, else its own database on the test Redis: see tests/support/redis.ts). Load goes to
+ * 127.0.0.1 only; every loop is bounded. Settings: BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_CODES (3000),
+ * BENCH_ONLY ("redis" or "postgres" for one configuration).
+ */
+import { randomBytes } from "node:crypto";
+
+import { testRedisUrl } from "../tests/support/redis";
+import { createBenchFixtures } from "./fixtures";
+import { measureCodeExchange, measureRefresh } from "./grant-load";
+import { appEnvironment, appOrigin, BENCH_CONNECTIONS, createBenchDatabase, measure, median, startApp, startBaselineApp, type Sample } from "./support";
+
+const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+const redisUrl = process.env.BENCH_REDIS_URL ?? testRedisUrl("bench");
+const port = Number(process.env.BENCH_PORT ?? 3200);
+const baselinePort = port + 1;
+const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const codesPerRound = Number(process.env.BENCH_CODES ?? 3000);
+const only = process.env.BENCH_ONLY;
+
+interface Load {
+  name: string;
+  /** Bytes of one answer, for pages. */
+  size?: number;
+  run(seconds: number): Promise<Sample>;
+}
+
+interface LoadResult {
+  name: string;
+  size?: number;
+  samples: Sample[];
+}
+
+async function get(url: string, headers: Record<string, string>): Promise<string> {
+  const response = await fetch(url, { headers, redirect: "manual" });
+  const body = await response.text();
+  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${body.slice(0, 300)}`);
+  return body;
+}
+
+async function benchConfiguration(label: string, databaseUrl: string, withRedis: boolean, encryptionKey: Uint8Array, baselineBase: string): Promise<LoadResult[]> {
+  // The server's OAUTH_ISSUER (appEnvironment): tokens with another `iss` would be refused.
+  const fixtures = await createBenchFixtures({ databaseUrl, issuer: appOrigin(port), encryptionKey, refreshFamilies: BENCH_CONNECTIONS });
+  const env = appEnvironment({ databaseUrl, redisUrl: withRedis ? redisUrl : null, port, extra: { TOKEN_KEY_ENCRYPTION_KEY: Buffer.from(encryptionKey).toString("base64url") } });
+  // Keys from the environment would replace the table the fixtures' tokens were signed from.
+  delete env.TOKEN_SIGNING_KEYS;
+  const app = await startApp(label, port, env);
+  try {
+    const bearer = { authorization: `Bearer ${fixtures.accessToken}` };
+    const cookie = { cookie: fixtures.sessionCookie };
+    await get(`${app.base}/api/v1/me`, bearer);
+    await get(`${app.base}/api/v1/me`, cookie);
+    const accountSize = Buffer.byteLength(await get(`${app.base}/account`, cookie));
+    // The public page nearest /account in size, so that the difference is the session, not the markup.
+    const candidates = await Promise.all(["/", "/signin"].map(async (path) => ({ path, size: Buffer.byteLength(await get(`${app.base}${path}`, {})) })));
+    const publicPage = candidates.sort((a, b) => Math.abs(a.size - accountSize) - Math.abs(b.size - accountSize))[0]!;
+
+    const chains = [...fixtures.refreshTokens];
+    let codes: string[] = [];
+    const loads: Load[] = [
+      { name: "Next.js alone: stock app, GET /api/ping", run: (s) => measure(`${baselineBase}/api/ping`, {}, s) },
+      { name: "GET /api/v1/ping (ours, unauthenticated)", run: (s) => measure(`${app.base}/api/v1/ping`, {}, s) },
+      { name: "GET /api/v1/me, Bearer token", run: (s) => measure(`${app.base}/api/v1/me`, bearer, s) },
+      { name: "GET /api/v1/me, session cookie", run: (s) => measure(`${app.base}/api/v1/me`, cookie, s) },
+      { name: `GET ${publicPage.path} (public page)`, size: publicPage.size, run: (s) => measure(`${app.base}${publicPage.path}`, {}, s) },
+      { name: "GET /account, session cookie (protected page)", size: accountSize, run: (s) => measure(`${app.base}/account`, cookie, s) },
+      { name: "POST /oauth/token, refresh_token", run: (s) => measureRefresh(app.base, chains, s) },
+      {
+        name: "POST /oauth/token, authorization_code",
+        run: async (s) => {
+          const sample = await measureCodeExchange(app.base, codes, BENCH_CONNECTIONS, s);
+          if (codes.length === 0) console.log(`[bench] the ${codesPerRound} codes ran out before the round's end; the rate is over the time they lasted`);
+          return sample;
+        },
+      },
+    ];
+
+    const results: LoadResult[] = loads.map((load) => ({ name: load.name, size: load.size, samples: [] }));
+    const runLoad = async (index: number, duration: number) => {
+      if (loads[index]!.name.endsWith("authorization_code")) codes = await fixtures.mintCodes(codesPerRound);
+      return loads[index]!.run(duration);
+    };
+    for (const [index] of loads.entries()) await runLoad(index, 3); // warm-up
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [index, result] of results.entries()) result.samples.push(await runLoad(index, seconds));
+    }
+    for (const result of results) {
+      const failures = result.samples.reduce((sum, sample) => sum + sample.non2xx, 0);
+      if (failures > 0) throw new Error(`${failures} requests failed on ${result.name} (${label})`);
+    }
+    return results;
+  } finally {
+    await app.stop();
+    await fixtures.close();
+  }
+}
+
+const fixed = (value: number, digits = 2) => value.toFixed(digits);
+const ratiosOf = (samples: Sample[], base: Sample[]) => samples.map((sample, round) => sample.requestsPerSecond / base[round]!.requestsPerSecond);
+
+function printTable(label: string, results: LoadResult[]) {
+  const [baseline, ping] = results;
+  const pageBase = results.find((result) => result.name.includes("(public page)"))!;
+  console.log(`\n### ${label}: ${rounds} rounds of ${seconds} s per route, ${BENCH_CONNECTIONS} connections (grants: ${BENCH_CONNECTIONS} workers)\n`);
+  console.log("| route | req/s, median (min–max) | × Next.js alone, median (rounds) | × our /api/v1/ping | p99 | p99 × Next.js alone |");
+  console.log("|---|---|---|---|---|---|");
+  for (const result of results) {
+    const rps = result.samples.map((sample) => sample.requestsPerSecond);
+    const ratios = ratiosOf(result.samples, baseline!.samples);
+    const p99 = median(result.samples.map((sample) => sample.p99));
+    const baseP99 = median(baseline!.samples.map((sample) => sample.p99));
+    const size = result.size ? ` (${fixed(result.size / 1024, 1)} KB)` : "";
+    console.log(
+      `| ${result.name}${size} | ${fixed(median(rps), 0)} (${fixed(Math.min(...rps), 0)}–${fixed(Math.max(...rps), 0)}) | ${fixed(median(ratios))}× (${ratios.map((ratio) => fixed(ratio)).join(", ")}) | ${fixed(median(ratiosOf(result.samples, ping!.samples)))}× | ${p99} ms | ${fixed(p99 / baseP99)}× |`,
+    );
+  }
+  const account = results.find((result) => result.name.startsWith("GET /account"))!;
+  console.log(`\nProtected page against the public page of about its size: ${fixed(median(ratiosOf(account.samples, pageBase.samples)))}× (rounds: ${ratiosOf(account.samples, pageBase.samples).map((ratio) => fixed(ratio)).join(", ")})`);
+}
+
+async function main() {
+  const database = await createBenchDatabase(adminUrl);
+  const baseline = await startBaselineApp(baselinePort);
+  try {
+    // One key-encryption key for the run: both servers (and this process) open the same signing key.
+    const encryptionKey = new Uint8Array(randomBytes(32));
+    const configurations = ([["with Redis", true], ["PostgreSQL only", false]] as const).filter(([, withRedis]) => !only || (only === "redis") === withRedis);
+    const tables: Array<[string, LoadResult[]]> = [];
+    for (const [label, withRedis] of configurations) {
+      console.log(`\n[bench] ${label}: ${rounds} rounds of ${seconds} s per route`);
+      tables.push([label, await benchConfiguration(label, database.url, withRedis, encryptionKey, baseline.base)]);
+    }
+    for (const [label, results] of tables) printTable(label, results);
+    console.log("\nTargets with Redis, against Next.js alone: Bearer >= 0.90×, session cookie >= 0.85×, p99 of the protected API routes <= 1.5×,");
+    console.log("refresh grant >= 0.35×. PostgreSQL only: session cookie >= 0.70×.");
+  } finally {
+    await baseline.stop();
+    await database.drop();
+  }
+}
+
+await main();

@@ -1,0 +1,120 @@
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+
+import { e2eConfig } from "./support/config";
+import { expect, test } from "./support/fixtures";
+
+/*
+ * The proxy runs in front of the pages only; the route handlers (the API, the OAuth endpoints, the
+ * /.well-known documents) guard themselves through apiRoute. These tests fail when a route handler
+ * loses its CSRF check or its headers, and when a spelling that normalises to a page slips past the
+ * proxy through an excluded prefix.
+ */
+
+/** A request whose path goes out exactly as written: no client-side normalisation of dot segments. */
+function rawRequest(path: string, { method = "GET", headers = {} }: { method?: string; headers?: Record<string, string> } = {}) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    const outgoing = httpRequest({ host: "127.0.0.1", port: e2eConfig.appPort, path, method, headers }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+    });
+    outgoing.on("error", reject);
+    outgoing.end(method === "GET" ? undefined : "[]");
+  });
+}
+
+test.describe("JSON answers", () => {
+  const answers: Array<[string, string, number]> = [
+    ["GET", "/api/v1/ping", 200],
+    ["GET", "/api/v1/me", 401],
+    ["GET", "/api/no-such-route", 404],
+    ["DELETE", "/api/v1/no/such/route", 404],
+    ["GET", "/api/health", 200],
+    ["GET", "/.well-known/jwks.json", 200],
+    ["GET", "/.well-known/oauth-authorization-server", 200],
+    ["POST", "/oauth/token", 400],
+    ["POST", "/oauth/revoke", 400],
+    ["POST", "/oauth/introspect", 400],
+  ];
+  for (const [method, path, status] of answers) {
+    test(`${method} ${path} carries the headers JSON needs, not a page's`, async ({ request }) => {
+      const response = await request.fetch(path, { method, failOnStatusCode: false, maxRedirects: 0 });
+      expect(response.status()).toBe(status);
+      const headers = response.headers();
+      expect(headers["content-type"]).toContain("application/json");
+      expect(headers["x-content-type-options"]).toBe("nosniff");
+      // Opened as a document, a JSON answer runs nothing and cannot be framed.
+      expect(headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(headers["x-frame-options"]).toBe("DENY");
+      expect(headers["strict-transport-security"]).toMatch(/^max-age=\d{8,}/);
+      expect(headers["cache-control"]).toBeTruthy();
+      // The page header rule does not reach route handlers.
+      expect(headers["permissions-policy"]).toBeUndefined();
+    });
+  }
+
+  test("an unknown API path is a JSON 404 in the API's error shape, not the HTML not-found page", async ({ request }) => {
+    const response = await request.get("/api/v2/anything", { failOnStatusCode: false });
+    expect(response.status()).toBe(404);
+    expect(await response.json()).toEqual({ error: { code: "not_found", message: expect.any(String) } });
+  });
+
+  test("credentials are never cached", async ({ request }) => {
+    expect((await request.get("/api/v1/me", { failOnStatusCode: false })).headers()["cache-control"]).toContain("no-store");
+    expect((await request.post("/oauth/token", { form: { grant_type: "refresh_token" }, failOnStatusCode: false })).headers()["cache-control"]).toBe("no-store");
+  });
+});
+
+test.describe("CSRF in the route handlers", () => {
+  test("a note cannot be changed or deleted from another origin, nor without an origin, with the cookie", async ({ page, signInNewPerson }) => {
+    await signInNewPerson();
+    const created = await page.request.post("/api/v1/notes", { data: { title: "mine" }, headers: { Origin: e2eConfig.baseURL } });
+    expect(created.status()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+
+    const foreign = { Origin: `http://localhost:${e2eConfig.attackerPort}`, "Sec-Fetch-Site": "same-site" };
+    const patched = await page.request.patch(`/api/v1/notes/${id}`, { data: { title: "forged" }, headers: foreign, failOnStatusCode: false });
+    expect(patched.status()).toBe(403);
+    expect(await patched.json()).toEqual({ error: { code: "cross_site_request", message: expect.any(String) } });
+    expect((await page.request.delete(`/api/v1/notes/${id}`, { headers: foreign, failOnStatusCode: false })).status()).toBe(403);
+    // A request with the cookie but neither Origin nor Sec-Fetch-Site is not a browser's form: refused too.
+    expect((await page.request.delete(`/api/v1/notes/${id}`, { failOnStatusCode: false })).status()).toBe(403);
+
+    const after = await page.request.get(`/api/v1/notes/${id}`);
+    expect(after.status()).toBe(200);
+    expect(await after.json()).toMatchObject({ id, title: "mine" });
+  });
+});
+
+test.describe("an excluded prefix never leads to a page without the proxy", () => {
+  // Each normalises to /account (or a page under it): Next.js matches the proxy on the normalised path.
+  const spellings = ["/api/../account", "/api/%2e%2e/account", "/api/%2E%2E/account", "/api/.%2e/account", "/api/v1/me/../../../account", "/oauth/token/../../account", "/.well-known/jwks.json/../../account"];
+  for (const path of spellings) {
+    test(`GET ${path} signed out is sent to sign in`, async () => {
+      const response = await rawRequest(path);
+      expect(response.status).toBe(307);
+      expect(response.headers.location).toBe("/signin?callbackUrl=%2Faccount");
+    });
+
+    test(`a cross-site server-action POST to ${path}/security gets 403`, async () => {
+      const response = await rawRequest(`${path}/security`, {
+        method: "POST",
+        headers: { origin: `http://localhost:${e2eConfig.attackerPort}`, "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8" },
+      });
+      expect(response.status).toBe(403);
+      expect(JSON.parse(response.body)).toEqual({ error: { code: "cross_site_request", message: expect.any(String) } });
+    });
+  }
+
+  test("encoded slashes, case variants and suffixes are 404 pages with the page CSP, or JSON 404s", async () => {
+    for (const path of ["/api/..%2faccount", "/API/v1/me", "/%61pi/v1/me", "/api%2fv1%2fme", "/oauth/token.rsc", "/api/v1/me;x"]) {
+      const response = await rawRequest(path);
+      expect(response.status, path).toBe(404);
+      const csp = String(response.headers["content-security-policy"]);
+      // A page's answer (HTML, or an RSC payload for `.rsc`) had the proxy in front of it.
+      if (response.headers["content-type"]?.includes("application/json")) expect(csp, path).toBe("default-src 'none'; frame-ancestors 'none'");
+      else expect(csp, path).toContain("script-src 'self' 'nonce-");
+    }
+  });
+});
