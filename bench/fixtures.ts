@@ -5,9 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 
-import { PrismaPg } from "@prisma/adapter-pg";
-
-import { PrismaClient } from "../generated/prisma/client";
+import { createDatabase } from "../server/database";
 import { noSessionCache } from "../server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "../server/sessions/session-policy";
 import { createSessionService } from "../server/sessions/session-service";
@@ -38,13 +36,14 @@ export interface BenchFixtures {
 }
 
 export async function createBenchFixtures(options: { databaseUrl: string; issuer: string; encryptionKey: Uint8Array; refreshFamilies: number }): Promise<BenchFixtures> {
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: options.databaseUrl }) });
+  const database = createDatabase(options.databaseUrl);
+  const { db, sql } = database;
   const config = { ...DEFAULT_TOKEN_TIMINGS, issuer: options.issuer, audience: apiAudience(options.issuer) };
   const lifetimeMs = maxTokenLifetimeMs(config.accessTokenTtlSeconds);
   const keys = createSigningKeyStore({ db, encryptionKey: options.encryptionKey, maxTokenLifetimeMs: lifetimeMs });
-  const revocations = createRevocationList({ db, redis: null, maxTokenLifetimeMs: lifetimeMs });
-  const tokens = createTokenService({ db, keys, revocations, config });
-  const sessions = createSessionService({ db, cache: noSessionCache, lifetimes: DEFAULT_LIFETIMES });
+  const revocations = createRevocationList({ db, sql, redis: null, maxTokenLifetimeMs: lifetimeMs });
+  const tokens = createTokenService({ db, sql, keys, revocations, config });
+  const sessions = createSessionService({ db, sql, cache: noSessionCache, lifetimes: DEFAULT_LIFETIMES });
 
   const user = (await db.user.findFirst({ where: { email: "bench@example.com" } })) ?? (await db.user.create({ data: { name: "Bench User", email: "bench@example.com" } }));
   const { token, sessionId: session } = await sessions.create(user.id, { userAgent: "autocannon", browser: null, os: null, deviceType: null, ip: null });
@@ -68,6 +67,6 @@ export async function createBenchFixtures(options: { databaseUrl: string; issuer
       }
       return codes;
     },
-    close: () => db.$disconnect(),
+    close: () => database.close(),
   };
 }

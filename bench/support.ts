@@ -13,6 +13,7 @@ import pg from "pg";
 import { repoRoot } from "../scripts/lib/local-state";
 import { startProcess, waitForHttp } from "../scripts/lib/processes";
 import { applyMigrations } from "../scripts/lib/prisma-cli";
+import { baselineAppDir } from "./build-baseline";
 
 /** Concurrent connections autocannon opens for every measurement. */
 export const BENCH_CONNECTIONS = 10;
@@ -90,16 +91,16 @@ export interface RunningApp {
 }
 
 /**
- * `next start` of the app in `directory` (the repository's own by default; the build in NEXT_DIST_DIR
- * when the environment names one) in its own process group, resolved once `readyPath` answers.
+ * Gatehouse's `next start` (the build in NEXT_DIST_DIR when the environment names one) in its own
+ * process group, resolved once /api/v1/ping answers.
  */
-export async function startApp(label: string, port: number, env: NodeJS.ProcessEnv, { directory = repoRoot, readyPath = "/api/v1/ping", nodeArgs = [] as string[] } = {}): Promise<RunningApp> {
+export async function startApp(label: string, port: number, env: NodeJS.ProcessEnv, { nodeArgs = [] as string[] } = {}): Promise<RunningApp> {
   // Node flags such as --cpu-prof are refused in NODE_OPTIONS; `next start` passes them on to the server process it forks.
   const next = path.join(repoRoot, "node_modules", "next", "dist", "bin", "next");
-  const server = startProcess(`next start (${label})`, process.execPath, [...nodeArgs, next, "start", directory, "--port", String(port)], env);
+  const server = startProcess(`next start (${label})`, process.execPath, [...nodeArgs, next, "start", "--port", String(port)], env);
   const base = appOrigin(port);
   try {
-    await waitForHttp(`${base}${readyPath}`, server, 60_000);
+    await waitForHttp(`${base}/api/v1/ping`, server, 60_000);
   } catch (error) {
     await server.stop();
     throw error;
@@ -107,10 +108,19 @@ export async function startApp(label: string, port: number, env: NodeJS.ProcessE
   return { base, stop: () => server.stop() };
 }
 
-/** The stock Next.js app of bench/baseline-app (built by `npm run bench`): Next.js alone, nothing of ours. */
-export function startBaselineApp(port: number): Promise<RunningApp> {
+/** The stock Next.js app (built by bench/build-baseline.ts): Next.js alone, nothing of ours. */
+export async function startBaselineApp(port: number): Promise<RunningApp> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
-  return startApp("stock Next.js", port, env, { directory: path.join(repoRoot, "bench", "baseline-app"), readyPath: "/api/ping" });
+  const next = path.join(baselineAppDir, "node_modules", "next", "dist", "bin", "next");
+  const server = startProcess("next start (stock Next.js)", process.execPath, [next, "start", baselineAppDir, "--port", String(port)], env);
+  const base = appOrigin(port);
+  try {
+    await waitForHttp(`${base}/api/ping`, server, 60_000);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { base, stop: () => server.stop() };
 }
 
 export interface Route {

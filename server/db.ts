@@ -1,25 +1,30 @@
 import "server-only";
 
-import { PrismaPg } from "@prisma/adapter-pg";
-
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
 import { getEnv } from "@/server/env";
 
+import { createDatabase, type Database, type Sql } from "./database";
+
 /**
- * The one Prisma client of the app process, created on first use.
+ * The one database of the app process (Prisma, and plain SQL for the hot paths, on one pool), created
+ * on first use.
  *
  * Prisma 7 runs its query compiler in TypeScript/Wasm and talks to PostgreSQL through the `pg` driver
- * adapter, so no native engine is needed anywhere. In development the client is kept on `globalThis`
+ * adapter, so no native engine is needed anywhere. In development the database is kept on `globalThis`
  * so that hot reloads do not open a new connection pool each time.
  */
-const globalForDb = globalThis as unknown as { gatehouseDb?: PrismaClient };
+const globalForDb = globalThis as unknown as { gatehouseDatabase?: Database };
 
-export function getDb(): PrismaClient {
-  globalForDb.gatehouseDb ??= createDb(getEnv().databaseUrl);
-  return globalForDb.gatehouseDb;
+function database(): Database {
+  globalForDb.gatehouseDatabase ??= createDatabase(getEnv().databaseUrl, { connectionTimeoutMillis: 5_000 });
+  return globalForDb.gatehouseDatabase;
 }
 
-function createDb(connectionString: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString, connectionTimeoutMillis: 5_000 });
-  return new PrismaClient({ adapter });
+export function getDb(): PrismaClient {
+  return database().db;
+}
+
+/** Plain SQL on the same pool (server/database.ts says where it is used, and why). */
+export function getSql(): Sql {
+  return database().sql;
 }

@@ -5,7 +5,8 @@ import type { Redis } from "ioredis";
 import type { PrismaClient } from "@/generated/prisma/client";
 import { createAuditLog, type AuditLog } from "@/server/audit/audit-log";
 import { createRequestAudit, scheduleAfterResponse, type RequestAudit } from "@/server/audit/request-audit";
-import { getDb } from "@/server/db";
+import type { Sql } from "@/server/database";
+import { getDb, getSql } from "@/server/db";
 import { getEnv } from "@/server/env";
 import type { Env } from "@/server/env-schema";
 import { createNotesService, type NotesService } from "@/server/notes/notes-service";
@@ -31,6 +32,8 @@ import { createTokenService, type TokenService } from "@/server/tokens/token-ser
  */
 export interface Services {
   db: PrismaClient;
+  /** The same database in plain SQL, for the hot paths (server/database.ts). */
+  sql: Sql;
   /** Null when REDIS_URL is unset: sessions and the denylist are then read from PostgreSQL. */
   redis: Redis | null;
   sessions: SessionService;
@@ -57,9 +60,10 @@ export function getServices(): Services {
 function buildServices(): Services {
   const env = getEnv();
   const db = getDb();
+  const sql = getSql();
   const redis = env.redisUrl ? createRedis(env.redisUrl) : null;
   try {
-    return wireServices(env, db, redis);
+    return wireServices(env, db, sql, redis);
   } catch (error) {
     // Nothing is kept from a failed build (the next call tries again): not even its Redis connection.
     redis?.disconnect();
@@ -67,7 +71,7 @@ function buildServices(): Services {
   }
 }
 
-function wireServices(env: Env, db: PrismaClient, redis: Redis | null): Services {
+function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null): Services {
   const auditLog = createAuditLog({ db, schedule: scheduleAfterResponse });
   const audit = createRequestAudit(auditLog, env.trustedProxyHops);
 
@@ -91,6 +95,7 @@ function wireServices(env: Env, db: PrismaClient, redis: Redis | null): Services
       });
   const revocations = createRevocationList({
     db,
+    sql,
     redis,
     maxTokenLifetimeMs: (tokenConfig.accessTokenTtlSeconds + tokenConfig.clockSkewSeconds) * 1000,
     onError: (operation, error) => console.error(`[tokens] revocation list: Redis ${operation} failed, using PostgreSQL:`, messageOf(error)),
@@ -98,9 +103,10 @@ function wireServices(env: Env, db: PrismaClient, redis: Redis | null): Services
 
   // The two services refer to each other (a session's end revokes the token families bound to it; a
   // family bound to a session refreshes only while it lives), so each reaches the other through `services`.
-  const services = { db, redis, tokenConfig, signingKeys, revocations, auditLog, audit, notes: createNotesService({ db }) } as Services;
+  const services = { db, sql, redis, tokenConfig, signingKeys, revocations, auditLog, audit, notes: createNotesService({ db }) } as Services;
   services.sessions = createSessionService({
     db,
+    sql,
     cache: redis ? new RedisSessionCache(redis, (operation, error) => console.error(`[sessions] cache ${operation} failed, using PostgreSQL:`, messageOf(error))) : noSessionCache,
     lifetimes: env.sessionLifetimes,
     onSessionsEnded: async (sessionIds) => {
@@ -109,6 +115,7 @@ function wireServices(env: Env, db: PrismaClient, redis: Redis | null): Services
   });
   services.tokens = createTokenService({
     db,
+    sql,
     keys: signingKeys,
     revocations,
     config: tokenConfig,

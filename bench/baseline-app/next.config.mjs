@@ -1,7 +1,8 @@
-// A stock Next.js app (see app/api/ping/route.js): the defaults, and nothing else. `npm run bench`
-// builds it with webpack: Turbopack takes the repository's root (the nearest lockfile) as this app's and
-// bundles Gatehouse's instrumentation.ts into it, and with its root set here it cannot reach node_modules.
+// A stock Next.js app (see app/api/ping/route.js): the defaults, built with Turbopack as Gatehouse is.
+// bench/build-baseline.ts builds it from a copy in .gatehouse/ with node_modules hard-linked in, and this
+// root: with the repository's (the nearest lockfile), Turbopack would bundle Gatehouse's
+// instrumentation.ts into it, and a root outside node_modules' cannot resolve `next`.
 /** @type {import("next").NextConfig} */
-const nextConfig = {};
+const nextConfig = { turbopack: { root: import.meta.dirname } };
 
 export default nextConfig;

@@ -1,4 +1,5 @@
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
 
 import type { CachedSession, SessionCache } from "./session-cache";
 import { effectiveExpiry, isSessionActive, isTouchDue, type SessionLifetimes } from "./session-policy";
@@ -15,6 +16,8 @@ export interface SessionClient {
 
 export interface SessionServiceDeps {
   db: PrismaClient;
+  /** The same database in plain SQL, for the per-request lookup (see server/database.ts). */
+  sql: Sql;
   cache: SessionCache;
   lifetimes: SessionLifetimes;
   now?: () => Date;
@@ -27,30 +30,44 @@ const MAX_CACHE_TTL_MS = 10 * 60 * 1000;
 /** How long "no such session" is remembered, so garbage cookies cost one database read a minute. */
 const NEGATIVE_CACHE_TTL_MS = 60 * 1000;
 
-const sessionWithUser = {
-  id: true,
-  userId: true,
-  expiresAt: true,
-  lastUsedAt: true,
-  legacyCookieUntil: true,
-  user: { select: { id: true, name: true, email: true, image: true, emailVerified: true, role: true } },
-} as const;
+/**
+ * A session and its person in one statement: every request without a cache hit (every request without
+ * Redis) pays for it, so it is one round trip of plain SQL rather than Prisma's two.
+ */
+const SESSION_WITH_USER = `
+  SELECT s."id" AS "sessionId", s."userId", s."expiresAt", s."lastUsedAt", s."legacyCookieUntil",
+         u."name", u."email", u."image", u."emailVerified", u."role"::text AS "role"
+  FROM "Session" s JOIN "User" u ON u."id" = s."userId"
+  WHERE s."tokenHash" = $1`;
+
+interface SessionWithUserRow {
+  sessionId: string;
+  userId: string;
+  expiresAt: Date;
+  lastUsedAt: Date;
+  legacyCookieUntil: Date | null;
+  name: string | null;
+  email: string | null;
+  image: string | null;
+  emailVerified: Date | null;
+  role: "user" | "admin";
+}
 
 /**
  * Browser sessions: created at sign-in, resolved on every request (cache first, PostgreSQL as the
  * truth), revoked one, several or all at a time. No Next.js here: the clock, database and cache are
  * given, so it is tested on its own against real PostgreSQL and Redis.
  */
-export function createSessionService({ db, cache, lifetimes, now = () => new Date(), onSessionsEnded = async () => {} }: SessionServiceDeps) {
+export function createSessionService({ db, sql, cache, lifetimes, now = () => new Date(), onSessionsEnded = async () => {} }: SessionServiceDeps) {
   function cacheTtl(session: CachedSession): number {
     return Math.min(effectiveExpiry(session, lifetimes).getTime() - now().getTime(), MAX_CACHE_TTL_MS);
   }
 
   async function load(tokenHash: string): Promise<CachedSession | null> {
-    const row = await db.session.findUnique({ where: { tokenHash }, select: sessionWithUser });
-    return row
-      ? { sessionId: row.id, userId: row.userId, user: row.user, expiresAt: row.expiresAt, lastUsedAt: row.lastUsedAt, legacyCookieUntil: row.legacyCookieUntil }
-      : null;
+    const [row] = await sql.query<SessionWithUserRow>(SESSION_WITH_USER, [tokenHash]);
+    if (!row) return null;
+    const { sessionId, userId, expiresAt, lastUsedAt, legacyCookieUntil, name, email, image, emailVerified, role } = row;
+    return { sessionId, userId, user: { id: userId, name, email, image, emailVerified, role }, expiresAt, lastUsedAt, legacyCookieUntil };
   }
 
   async function deleteWhere(where: { tokenHash?: string; id?: { in: string[] }; userId?: string; NOT?: { id: string } }) {
@@ -114,8 +131,8 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
       const touched = isTouchDue(session, current, lifetimes);
       if (touched) {
         // Also how a cache entry that outlived its session (a lost delete) is caught within a minute.
-        const { count } = await db.session.updateMany({ where: { tokenHash }, data: { lastUsedAt: current } });
-        if (count === 0) {
+        const touchedRows = await sql.query(`UPDATE "Session" SET "lastUsedAt" = $1, "updatedAt" = $1 WHERE "tokenHash" = $2 RETURNING 1`, [current, tokenHash]);
+        if (touchedRows.length === 0) {
           await cache.delete([tokenHash]);
           return null;
         }
@@ -152,8 +169,9 @@ export function createSessionService({ db, cache, lifetimes, now = () => new Dat
 
     /** Whether a session (by id) is still live: not revoked, not past its idle or absolute end. */
     async isLive(sessionId: string): Promise<boolean> {
-      const session = await db.session.findUnique({ where: { id: sessionId }, select: { expiresAt: true, lastUsedAt: true } });
-      return session !== null && isSessionActive(session, now(), lifetimes);
+      // On every refresh of a family bound to a session: plain SQL, as the lookup above.
+      const [session] = await sql.query<{ expiresAt: Date; lastUsedAt: Date }>(`SELECT "expiresAt", "lastUsedAt" FROM "Session" WHERE "id" = $1`, [sessionId]);
+      return session !== undefined && isSessionActive(session, now(), lifetimes);
     },
 
     /** The user's live sessions, most recently used first. */

@@ -1,4 +1,5 @@
 import type { Client, PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
 import { isRepeatedAuthorization } from "@/lib/authorization-header";
 import { constantTimeEqual } from "@/server/crypto/constant-time";
 
@@ -58,10 +59,12 @@ function formDecode(value: string): string {
  * @throws {OAuthError} invalid_client for an unknown or disabled client, a wrong or missing secret, or
  *   a secret presented for a public client. The message never says which, so ids cannot be probed.
  */
-export async function authenticateClient(db: PrismaClient, credentials: ClientCredentials): Promise<OAuthClient> {
+export async function authenticateClient(sql: Sql, credentials: ClientCredentials): Promise<OAuthClient> {
   const refused = new OAuthError("invalid_client", "Client authentication failed.");
   if (!CLIENT_ID.test(credentials.clientId)) throw refused;
-  const client = await db.client.findUnique({ where: { id: credentials.clientId } });
+  // Plain SQL (server/database.ts): every grant, revocation and introspection starts here. `*` keeps
+  // the row the shape of Prisma's Client whatever columns it gains.
+  const [client] = await sql.query<Client>(`SELECT * FROM "Client" WHERE "id" = $1`, [credentials.clientId]);
   // Hash anyway when the client is unknown, so the answer takes the same time either way.
   const presentedHash = credentials.clientSecret !== undefined ? hashOpaqueToken(credentials.clientSecret) : undefined;
   if (!client || client.disabledAt) throw refused;

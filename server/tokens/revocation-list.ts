@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
 
 /**
  * What makes a signed, unexpired access token dead anyway: its `jti` on the denylist (its refresh token,
@@ -37,6 +38,8 @@ export type DenylistWriter = Pick<PrismaClient, "revokedAccessToken">;
 
 export interface RevocationListOptions {
   db: PrismaClient;
+  /** The same database in plain SQL, for the check without Redis (see server/database.ts). */
+  sql: Sql;
   redis?: Redis | null;
   /** How long a "valid after" epoch matters: no token lives longer than this. */
   maxTokenLifetimeMs: number;
@@ -53,7 +56,7 @@ const SYNC_RETRY_MS = 2_000;
 /** How long after a failed Redis write its process resyncs (its PostgreSQL write has committed by then). */
 const OWED_SYNC_DELAY_MS = 1_000;
 
-export function createRevocationList({ db, redis, maxTokenLifetimeMs, now = () => new Date(), onError = () => {} }: RevocationListOptions): RevocationList {
+export function createRevocationList({ db, sql, redis, maxTokenLifetimeMs, now = () => new Date(), onError = () => {} }: RevocationListOptions): RevocationList {
   let syncing: Promise<void> | undefined;
   let syncLater: ReturnType<typeof setTimeout> | undefined;
   let lastSyncStart = 0;
@@ -176,9 +179,11 @@ export function createRevocationList({ db, redis, maxTokenLifetimeMs, now = () =
         }
       }
       // One round trip for both checks (this runs on every API call when Redis cannot answer).
-      const [row] = await db.$queryRaw<Array<{ denied: boolean; validAfter: Date | null }>>`
-        SELECT EXISTS (SELECT 1 FROM "RevokedAccessToken" WHERE "jti" = ${jti}) AS "denied",
-               (SELECT "tokensValidAfter" FROM "User" WHERE "id" = ${userId}) AS "validAfter"`;
+      const [row] = await sql.query<{ denied: boolean; validAfter: Date | null }>(
+        `SELECT EXISTS (SELECT 1 FROM "RevokedAccessToken" WHERE "jti" = $1) AS "denied",
+                (SELECT "tokensValidAfter" FROM "User" WHERE "id" = $2) AS "validAfter"`,
+        [jti, userId],
+      );
       return Boolean(row?.denied) || (row?.validAfter != null && iat * 1000 < row.validAfter.getTime());
     },
   };

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { AuditEntry } from "@/server/audit/audit-log";
+import type { Sql } from "@/server/database";
 
 import type { SigningKey } from "./access-token";
 import type { RevocationList } from "./revocation-list";
@@ -15,6 +16,8 @@ export interface TokenSigningKeys {
 /** What `createTokenService` is given. No Next.js: the clock, database, keys and stores come from outside. */
 export interface TokenServiceDeps {
   db: PrismaClient;
+  /** The same database in plain SQL, for the statements on the grants' hot path (server/database.ts). */
+  sql: Sql;
   keys: TokenSigningKeys;
   revocations: RevocationList;
   config: TokenServiceConfig;
@@ -36,6 +39,7 @@ export interface TokenServiceDeps {
  */
 export interface TokenContext {
   readonly db: PrismaClient;
+  readonly sql: Sql;
   readonly keys: TokenSigningKeys;
   readonly revocations: RevocationList;
   readonly config: TokenServiceConfig;
@@ -47,6 +51,7 @@ export interface TokenContext {
 
 export function createTokenContext({
   db,
+  sql,
   keys,
   revocations,
   config,
@@ -55,7 +60,7 @@ export function createTokenContext({
   verifiedCacheSize = 10_000,
   isSessionLive = async () => true,
 }: TokenServiceDeps): TokenContext {
-  return { db, keys, revocations, config, now, audit, isSessionLive, verified: createVerifiedTokenCache(verifiedCacheSize) };
+  return { db, sql, keys, revocations, config, now, audit, isSessionLive, verified: createVerifiedTokenCache(verifiedCacheSize) };
 }
 
 /** A time as JWTs and RFC 7662 write it: whole seconds since the epoch. */

@@ -79,7 +79,7 @@ describe("the local identity provider in production makes nobody an admin", () =
       ADMIN_EMAILS: [boss, secondBoss, demoBoss, listedBoss].join(","),
     };
     const configFor = (env: ReturnType<typeof parseEnv>) => {
-      const sessions = createSessionService({ db: database.db, cache: noSessionCache, lifetimes: env.sessionLifetimes });
+      const sessions = createSessionService({ db: database.db, sql: database.sql, cache: noSessionCache, lifetimes: env.sessionLifetimes });
       const config = createAuthConfig({ env, db: database.db, sessions, audit: (entry) => audited.push(entry) });
       return { ...config, providers: [...config.providers, realProvider], basePath: "/api/auth" };
     };

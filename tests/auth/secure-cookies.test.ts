@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 
 import { Auth } from "@auth/core";
-import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { createAuthConfig } from "@/auth.config";
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { createDatabase, type Database } from "@/server/database";
 import { parseEnv } from "@/server/env-schema";
 import { sessionCookieFrom } from "@/lib/session-cookie";
 import { noSessionCache } from "@/server/sessions/session-cache";
@@ -43,6 +43,7 @@ function parseSetCookie(line: string): SetCookie {
 
 describe("sign-in over HTTPS", () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let connection: Database;
   let db: PrismaClient;
   let idp: RunningLocalIdp;
   let config: ReturnType<typeof createAuthConfig>;
@@ -60,7 +61,8 @@ describe("sign-in over HTTPS", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase("https");
-    db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+    connection = createDatabase(database.url);
+    db = connection.db;
     idp = await startLocalIdp({ port: 0, clientId: client.id, clientSecret: client.secret, redirectUris: [`${appOrigin}/api/auth/callback/local`] });
     const env = parseEnv({
       NODE_ENV: "production",
@@ -74,13 +76,13 @@ describe("sign-in over HTTPS", () => {
       LOCAL_IDP_CLIENT_ID: client.id,
       LOCAL_IDP_CLIENT_SECRET: client.secret,
     });
-    const sessions = createSessionService({ db, cache: noSessionCache, lifetimes: env.sessionLifetimes });
+    const sessions = createSessionService({ db, sql: connection.sql, cache: noSessionCache, lifetimes: env.sessionLifetimes });
     config = { ...createAuthConfig({ env, db, sessions }), basePath: "/api/auth" };
   });
 
   afterAll(async () => {
     await idp?.close();
-    await db?.$disconnect();
+    await connection?.close();
     await database?.drop();
   });
 
@@ -126,7 +128,7 @@ describe("sign-in over HTTPS", () => {
 
   it("never uses the session token under a name a sibling subdomain can plant with a Domain attribute", async () => {
     expect(signedInToken).toBeDefined();
-    const sessions = createSessionService({ db, cache: noSessionCache, lifetimes: parseEnv({ DATABASE_URL: database.url, AUTH_SECRET: "x".repeat(32), AUTH_LOCAL_IDP: "off" }).sessionLifetimes });
+    const sessions = createSessionService({ db, sql: connection.sql, cache: noSessionCache, lifetimes: parseEnv({ DATABASE_URL: database.url, AUTH_SECRET: "x".repeat(32), AUTH_LOCAL_IDP: "off" }).sessionLifetimes });
     for (const name of ["__Secure-authjs.session-token", "authjs.session-token"]) {
       // Auth.js's own session endpoint ignores it...
       const response = await Auth(new Request(`${appOrigin}/api/auth/session`, { headers: { cookie: `${name}=${signedInToken}` } }), config);

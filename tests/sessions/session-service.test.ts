@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
 import { RedisSessionCache, noSessionCache, type SessionCache } from "@/server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
@@ -22,12 +23,14 @@ const DAY = 24 * HOUR;
 describe("session service", () => {
   const database = useTestDatabase("sessions");
   let db: PrismaClient;
+  let sql: Sql;
   let redis: Redis;
   let clock: Date;
   const now = () => clock;
 
   beforeAll(async () => {
     db = database.db;
+    sql = database.sql;
     redis = await connectTestRedis(redisUrl.toString());
     await redis.flushdb();
   });
@@ -39,7 +42,7 @@ describe("session service", () => {
   });
 
   function service(cache: SessionCache = new RedisSessionCache(redis)) {
-    return createSessionService({ db, cache, lifetimes: DEFAULT_LIFETIMES, now });
+    return createSessionService({ db, sql, cache, lifetimes: DEFAULT_LIFETIMES, now });
   }
 
   async function newUser() {
@@ -142,7 +145,7 @@ describe("session service", () => {
   it("tells the token service which sessions ended, so their token families end too", async () => {
     const user = await newUser();
     const ended: string[][] = [];
-    const sessions = createSessionService({ db, cache: new RedisSessionCache(redis), lifetimes: DEFAULT_LIFETIMES, now, onSessionsEnded: async (ids) => void ended.push(ids) });
+    const sessions = createSessionService({ db, sql, cache: new RedisSessionCache(redis), lifetimes: DEFAULT_LIFETIMES, now, onSessionsEnded: async (ids) => void ended.push(ids) });
     const one = await sessions.create(user.id, client);
     const two = await sessions.create(user.id, client);
     await sessions.revoke(user.id, [one.sessionId]);

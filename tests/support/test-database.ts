@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 
-import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { createDatabase, type Database, type Sql } from "@/server/database";
 
 import { applyMigrations } from "../../scripts/lib/prisma-cli";
 
@@ -37,19 +37,23 @@ async function adminQuery(sql: string) {
 }
 
 /**
- * A fresh database and a Prisma client on it, for the tests of the calling `describe`: created before
- * them, dropped after. Read `.db` and `.url` inside the tests (they exist once `beforeAll` has run).
+ * A fresh database with a Prisma client and plain SQL on it (one pool, as in the app), for the tests of
+ * the calling `describe`: created before them, dropped after. Read `.db`, `.sql` and `.url` inside the
+ * tests (they exist once `beforeAll` has run).
  */
 export function useTestDatabase(label: string) {
-  const state = {} as { url: string; db: PrismaClient };
+  const state = {} as { url: string; db: PrismaClient; sql: Sql };
   let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  let connection: Database | undefined;
   beforeAll(async () => {
     database = await createTestDatabase(label);
     state.url = database.url;
-    state.db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url }) });
+    connection = createDatabase(database.url);
+    state.db = connection.db;
+    state.sql = connection.sql;
   });
   afterAll(async () => {
-    await state.db?.$disconnect();
+    await connection?.close();
     await database?.drop();
   });
   return state;

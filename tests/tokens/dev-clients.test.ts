@@ -21,8 +21,8 @@ describe("the development resource server", () => {
     const row = await database.db.client.findUniqueOrThrow({ where: { id: first.clientId } });
     expect(row.type).toBe("confidential");
     expect(row.secretHash).not.toContain(first.secret);
-    await expect(authenticateClient(database.db, { clientId: first.clientId, clientSecret: first.secret, method: "client_secret_basic" })).resolves.toMatchObject({ id: first.clientId });
-    await expect(authenticateClient(database.db, { clientId: first.clientId, clientSecret: "wrong", method: "client_secret_basic" })).rejects.toBeInstanceOf(OAuthError);
-    await expect(authenticateClient(database.db, { clientId: first.clientId, method: "none" })).rejects.toBeInstanceOf(OAuthError);
+    await expect(authenticateClient(database.sql, { clientId: first.clientId, clientSecret: first.secret, method: "client_secret_basic" })).resolves.toMatchObject({ id: first.clientId });
+    await expect(authenticateClient(database.sql, { clientId: first.clientId, clientSecret: "wrong", method: "client_secret_basic" })).rejects.toBeInstanceOf(OAuthError);
+    await expect(authenticateClient(database.sql, { clientId: first.clientId, method: "none" })).rejects.toBeInstanceOf(OAuthError);
   });
 });

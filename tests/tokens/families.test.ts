@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { createRevocationList } from "@/server/tokens/revocation-list";
 import { createTokenService } from "@/server/tokens/token-service";
@@ -13,11 +14,12 @@ describe("token service", () => {
   const harness = useTokenServiceHarness("families");
   const { now, service, newUser } = harness;
   let db: PrismaClient;
+  let sql: Sql;
   let redis: Redis;
   let keys: TestKeys;
   let playground: OAuthClient;
   beforeAll(() => {
-    ({ db, redis, keys, playground } = harness.state);
+    ({ db, sql, redis, keys, playground } = harness.state);
   });
 
   describe("families", () => {
@@ -35,8 +37,9 @@ describe("token service", () => {
       let live = true;
       const tokens = createTokenService({
         db,
+        sql,
         keys: keys.store,
-        revocations: createRevocationList({ db, redis, maxTokenLifetimeMs: 910_000, now }),
+        revocations: createRevocationList({ db, sql, redis, maxTokenLifetimeMs: 910_000, now }),
         config,
         now,
         isSessionLive: async (sessionId) => sessionId === user.sessionId && live,

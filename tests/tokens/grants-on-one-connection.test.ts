@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 
-import { PrismaPg } from "@prisma/adapter-pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { createDatabase, type Sql } from "@/server/database";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { createRevocationList } from "@/server/tokens/revocation-list";
 import { maxTokenLifetimeMs } from "@/server/tokens/key-schedule";
@@ -29,9 +29,10 @@ const config = { ...DEFAULT_TOKEN_TIMINGS, issuer: "https://gatehouse.test", aud
 const REDIRECT = "http://127.0.0.1:8976/callback";
 const KEY_CACHE_TTL_MS = 60_000;
 
-function grantSuite(label: string, open: () => Promise<{ db: PrismaClient; close(): Promise<void> }>) {
+function grantSuite(label: string, open: () => Promise<{ db: PrismaClient; sql: Sql; close(): Promise<void> }>) {
   describe(label, () => {
     let db: PrismaClient;
+    let sql: Sql;
     let close: () => Promise<void>;
     let tokens: TokenService;
     let native: OAuthClient;
@@ -41,10 +42,10 @@ function grantSuite(label: string, open: () => Promise<{ db: PrismaClient; close
     const quietMinute = () => (clock = new Date(clock.getTime() + KEY_CACHE_TTL_MS + 1_000));
 
     beforeAll(async () => {
-      ({ db, close } = await open());
+      ({ db, sql, close } = await open());
       const keys = createSigningKeyStore({ db, encryptionKey: randomBytes(32), maxTokenLifetimeMs: maxTokenLifetimeMs(config.accessTokenTtlSeconds), cacheTtlMs: KEY_CACHE_TTL_MS, now });
-      const revocations = createRevocationList({ db, redis: null, maxTokenLifetimeMs: 910_000, now });
-      tokens = createTokenService({ db, keys, revocations, config, now });
+      const revocations = createRevocationList({ db, sql, redis: null, maxTokenLifetimeMs: 910_000, now });
+      tokens = createTokenService({ db, sql, keys, revocations, config, now });
       native = await db.client.findUniqueOrThrow({ where: { id: "gatehouse-example-native" }, omit: { secretHash: true } });
     }, 120_000);
     afterAll(async () => {
@@ -107,11 +108,13 @@ function grantSuite(label: string, open: () => Promise<{ db: PrismaClient; close
 
 grantSuite("grants on a PostgreSQL pool of exactly one connection", async () => {
   const database = await createTestDatabase("one_connection");
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url, max: 1 }) });
+  // Prisma and the plain SQL of the hot paths share that one connection, as they share the app's pool.
+  const { db, sql, close } = createDatabase(database.url, { max: 1 });
   return {
     db,
+    sql,
     async close() {
-      await db.$disconnect();
+      await close();
       await database.drop();
     },
   };
@@ -122,11 +125,12 @@ grantSuite("grants on the embedded database (PGlite)", async () => {
   const port = 40_000 + Math.floor(Math.random() * 10_000);
   const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port });
   await applyMigrations(embedded.url);
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: embedded.url }) });
+  const { db, sql, close } = createDatabase(embedded.url);
   return {
     db,
+    sql,
     async close() {
-      await db.$disconnect();
+      await close();
       await embedded.stop();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { OAuthError } from "@/server/tokens/errors";
 import { createRevocationList } from "@/server/tokens/revocation-list";
@@ -14,13 +15,14 @@ describe("token service", () => {
   const harness = useTokenServiceHarness("introspection");
   const { now, service, newUser, pairFor } = harness;
   let db: PrismaClient;
+  let sql: Sql;
   let native: OAuthClient;
   /** A resource server: the only kind of client that may introspect (RFC 7662 §2.1, §4). */
   let resourceServer: OAuthClient;
   /** Another server-side client, which holds a secret but is no resource server. */
   let webApp: OAuthClient;
   beforeAll(async () => {
-    ({ db, native } = harness.state);
+    ({ db, sql, native } = harness.state);
     const confidential = { type: "confidential" as const, redirectUris: [], grantTypes: [], scopes: [] };
     resourceServer = await db.client.create({ data: { ...confidential, id: "resource-server", name: "Resource server", mayIntrospect: true }, omit: { secretHash: true } });
     webApp = await db.client.create({ data: { ...confidential, id: "web-app", name: "Web app" }, omit: { secretHash: true } });
@@ -38,7 +40,7 @@ describe("token service", () => {
       expect(await tokens.introspect(resourceServer, pair.refresh_token)).toEqual({ active: false });
       expect(await tokens.introspect(resourceServer, "garbage")).toEqual({ active: false });
       const stranger = await testKeys("stranger");
-      const foreign = createTokenService({ db, keys: stranger.store, revocations: createRevocationList({ db, maxTokenLifetimeMs: 1, now }), config, now });
+      const foreign = createTokenService({ db, sql, keys: stranger.store, revocations: createRevocationList({ db, sql, maxTokenLifetimeMs: 1, now }), config, now });
       expect(await tokens.introspect(resourceServer, (await foreign.issueFamily({ kind: "personal", clientId: "gatehouse-personal", userId: user.id, scopes: ["profile"], issuingSessionId: user.sessionId })).response.access_token)).toEqual({
         active: false,
       });

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { findGrant } from "@/server/tokens/grants";
 import { hashOpaqueToken } from "@/server/tokens/opaque-token";
@@ -15,12 +16,13 @@ describe("token service", () => {
   const harness = useTokenServiceHarness("refresh_token");
   const { audited, now, advance, service, newUser, pairFor } = harness;
   let db: PrismaClient;
+  let sql: Sql;
   let redis: Redis;
   let keys: TestKeys;
   let native: OAuthClient;
   let other: OAuthClient;
   beforeAll(() => {
-    ({ db, redis, keys, native, other } = harness.state);
+    ({ db, sql, redis, keys, native, other } = harness.state);
   });
 
   describe("refresh tokens", () => {
@@ -69,6 +71,34 @@ describe("token service", () => {
       await expect(tokens.refresh(native, { refreshToken: late.refresh_token })).resolves.toMatchObject({ token_type: "Bearer" });
     });
 
+    it("100 parallel refreshes of one token yield one successor, never two live chains", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const first = await pairFor(tokens, user.id);
+      const results = await Promise.allSettled(Array.from({ length: 100 }, () => tokens.refresh(native, { refreshToken: first.refresh_token })));
+      const answered = results.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
+      // Within the grace window every loser is handed the winner's pair.
+      expect(answered.length).toBe(100);
+      expect(new Set(answered.map((result) => result.refresh_token)).size).toBe(1);
+      const family = await db.tokenFamily.findFirstOrThrow({ where: { userId: user.id }, include: { tokens: true } });
+      expect(family.revokedAt).toBeNull();
+      expect(family.tokens).toHaveLength(2);
+      expect(family.tokens.filter((token) => token.retiredAt === null)).toHaveLength(1);
+    });
+
+    it("a refresh racing its family's revocation either fails or issues a token that is already denied", async () => {
+      const tokens = service();
+      for (let attempt = 0; attempt < 15; attempt += 1) {
+        const user = await newUser();
+        const pair = await pairFor(tokens, user.id);
+        const family = await db.tokenFamily.findFirstOrThrow({ where: { userId: user.id } });
+        const [refreshed] = await Promise.allSettled([tokens.refresh(native, { refreshToken: pair.refresh_token }), tokens.revokeFamily(family.id, "revoked_by_user")]);
+        if (refreshed.status === "fulfilled") expect(await verifyFailure(tokens.verifyAccessToken(refreshed.value.access_token))).toBe("revoked");
+        else expect(await oauthError(Promise.reject(refreshed.reason))).toBe("invalid_grant");
+        expect(await db.refreshToken.count({ where: { familyId: family.id, retiredAt: null } })).toBeLessThanOrEqual(1);
+      }
+    });
+
     it("the grace window does not cover a successor that has itself been used", async () => {
       const tokens = service();
       const user = await newUser();
@@ -82,8 +112,9 @@ describe("token service", () => {
     it("expire after their lifetime, and never outlive the family", async () => {
       const tokens = createTokenService({
         db,
+        sql,
         keys: keys.store,
-        revocations: createRevocationList({ db, redis, maxTokenLifetimeMs: 910_000, now }),
+        revocations: createRevocationList({ db, sql, redis, maxTokenLifetimeMs: 910_000, now }),
         config: { ...config, refreshTokenTtlSeconds: 3600, familyMaxAgeSeconds: 5400 },
         now,
       });

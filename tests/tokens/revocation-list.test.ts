@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
 import { createRevocationList, REVOCATIONS_COMPLETE_KEY } from "@/server/tokens/revocation-list";
 import { connectTestRedis, untilReady } from "../support/redis";
 import { startTcpProxy } from "../support/tcp-proxy";
@@ -15,10 +16,12 @@ const HOUR = 60 * 60 * 1000;
 describe("revocation list", () => {
   const database = useTestDatabase("revocations");
   let db: PrismaClient;
+  let sql: Sql;
   let direct: Redis;
 
   beforeAll(async () => {
     db = database.db;
+    sql = database.sql;
     direct = await connectTestRedis(redisUrl.toString());
     await direct.flushdb();
   });
@@ -32,7 +35,7 @@ describe("revocation list", () => {
   const complete = () => direct.exists(REVOCATIONS_COMPLETE_KEY);
 
   it("answers from Redis once its copy is marked complete, and from PostgreSQL when the mark is gone", async () => {
-    const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+    const list = createRevocationList({ db, sql, redis: direct, maxTokenLifetimeMs: HOUR });
     await expect.poll(complete).toBe(1);
     await list.revokeAccessTokens([{ jti: "jti-a", expiresAt: inAnHour() }]);
     // Written to Redis before PostgreSQL, with the token's own lifetime.
@@ -51,7 +54,7 @@ describe("revocation list", () => {
   });
 
   it("a Redis that lost its data (restart, flush) is not trusted until rebuilt", async () => {
-    const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+    const list = createRevocationList({ db, sql, redis: direct, maxTokenLifetimeMs: HOUR });
     await list.revokeAccessTokens([{ jti: "survives-flush", expiresAt: inAnHour() }]);
     await direct.flushdb();
     expect(await list.isRevoked({ jti: "survives-flush", userId: null, iat: iatNow() })).toBe(true);
@@ -63,7 +66,7 @@ describe("revocation list", () => {
     await direct.config("SET", "maxmemory-policy", "allkeys-lru");
     try {
       await direct.del(REVOCATIONS_COMPLETE_KEY);
-      const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+      const list = createRevocationList({ db, sql, redis: direct, maxTokenLifetimeMs: HOUR });
       await db.revokedAccessToken.create({ data: { jti: "evictable", expiresAt: inAnHour() } });
       expect(await list.isRevoked({ jti: "evictable", userId: null, iat: iatNow() })).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -74,7 +77,7 @@ describe("revocation list", () => {
   });
 
   it("entries expire with their tokens, and already-expired tokens are not stored", async () => {
-    const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+    const list = createRevocationList({ db, sql, redis: direct, maxTokenLifetimeMs: HOUR });
     await list.revokeAccessTokens([{ jti: "jti-soon", expiresAt: new Date(Date.now() + 3000) }, { jti: "jti-dead", expiresAt: new Date(Date.now() - 1000) }]);
     expect(await db.revokedAccessToken.count({ where: { jti: "jti-dead" } })).toBe(0);
     expect(await direct.pttl("gatehouse:revoked-jti:jti-soon")).toBeGreaterThan(0);
@@ -82,14 +85,14 @@ describe("revocation list", () => {
   });
 
   it("a revocation made while the first copy is being built still reaches Redis", async () => {
-    const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+    const list = createRevocationList({ db, sql, redis: direct, maxTokenLifetimeMs: HOUR });
     // No waiting for the initial sync: this write races it.
     await list.revokeAccessTokens([{ jti: "jti-racing-sync", expiresAt: inAnHour() }]);
     await expect.poll(() => direct.exists("gatehouse:revoked-jti:jti-racing-sync")).toBe(1);
   });
 
   it("the per-user epoch refuses tokens issued before it, not after", async () => {
-    const list = createRevocationList({ db, redis: direct, maxTokenLifetimeMs: HOUR });
+    const list = createRevocationList({ db, sql, redis: direct, maxTokenLifetimeMs: HOUR });
     const user = await db.user.create({ data: { name: "Epoch" } });
     const before = iatNow() - 5;
     await list.setTokensValidAfter(user.id, new Date());
@@ -103,7 +106,7 @@ describe("revocation list", () => {
     const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
     const viaProxy = await connectTestRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
     viaProxy.on("error", () => {}); // the cut is the point
-    const list = createRevocationList({ db, redis: viaProxy, maxTokenLifetimeMs: HOUR });
+    const list = createRevocationList({ db, sql, redis: viaProxy, maxTokenLifetimeMs: HOUR });
     const user = await db.user.create({ data: { name: "Outage" } });
     await expect.poll(() => list.isRevoked({ jti: "warm", userId: user.id, iat: iatNow() })).toBe(false);
 
@@ -126,7 +129,7 @@ describe("revocation list", () => {
   });
 
   it("works on PostgreSQL alone", async () => {
-    const list = createRevocationList({ db, redis: null, maxTokenLifetimeMs: HOUR });
+    const list = createRevocationList({ db, sql, redis: null, maxTokenLifetimeMs: HOUR });
     await list.revokeAccessTokens([{ jti: "pg-only", expiresAt: inAnHour() }]);
     expect(await list.isRevoked({ jti: "pg-only", userId: null, iat: iatNow() })).toBe(true);
     expect(await list.isRevoked({ jti: "pg-other", userId: null, iat: iatNow() })).toBe(false);

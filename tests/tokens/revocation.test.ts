@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { IssuingSessionEndedError } from "@/server/tokens/errors";
 import { createRevocationList } from "@/server/tokens/revocation-list";
@@ -13,10 +14,11 @@ describe("token service", () => {
   const harness = useTokenServiceHarness("revocation");
   const { now, advance, service, newUser, codeFor, pairFor } = harness;
   let db: PrismaClient;
+  let sql: Sql;
   let native: OAuthClient;
   let other: OAuthClient;
   beforeAll(() => {
-    ({ db, native, other } = harness.state);
+    ({ db, sql, native, other } = harness.state);
   });
 
   describe("revocation reaches access tokens", () => {
@@ -81,7 +83,7 @@ describe("token service", () => {
     });
 
     it("the same checks hold without Redis, on PostgreSQL alone", async () => {
-      const tokens = service(createRevocationList({ db, redis: null, maxTokenLifetimeMs: 910_000, now }));
+      const tokens = service(createRevocationList({ db, sql, redis: null, maxTokenLifetimeMs: 910_000, now }));
       const user = await newUser();
       const pair = await pairFor(tokens, user.id);
       const second = await pairFor(tokens, user.id);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { AuditEntry } from "@/server/audit/audit-log";
+import type { Sql } from "@/server/database";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { OAuthError, TokenVerificationError } from "@/server/tokens/errors";
 import { createRevocationList, type RevocationList } from "@/server/tokens/revocation-list";
@@ -48,6 +49,8 @@ export type TestKeys = Awaited<ReturnType<typeof testKeys>>;
 
 /** What the harness's `beforeAll` has set up; read it inside the tests (or copy it in a `beforeAll`). */
 export interface TokenServiceHarnessState {
+  /** The same database in plain SQL (what the token library gets besides Prisma). */
+  sql: Sql;
   db: PrismaClient;
   /** Prefixed: every key this file's revocation lists write starts with its own prefix. */
   redis: Redis;
@@ -78,7 +81,7 @@ export function useTokenServiceHarness(label: string) {
   }
 
   beforeAll(async () => {
-    const db = database.db;
+    const { db, sql } = database;
     unprefixed.redis = await connectTestRedis(redisUrl);
     await clearOwnKeys();
     const redis = unprefixed.redis.duplicate({ keyPrefix });
@@ -90,7 +93,7 @@ export function useTokenServiceHarness(label: string) {
       data: { id: "other-app", name: "Other app", type: "public", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"], scopes: ["profile"] },
       omit: { secretHash: true },
     });
-    Object.assign(state, { db, redis, keys, native, other, playground });
+    Object.assign(state, { db, sql, redis, keys, native, other, playground });
   });
   afterAll(async () => {
     state.redis?.disconnect();
@@ -103,9 +106,9 @@ export function useTokenServiceHarness(label: string) {
   });
 
   function service(revocations?: RevocationList, overrides: Partial<TokenServiceDeps> = {}): TokenService {
-    const { db, redis, keys } = state;
-    revocations ??= createRevocationList({ db, redis, maxTokenLifetimeMs: 910_000, now });
-    return createTokenService({ db, keys: keys.store, revocations, config, now, audit: (entry) => audited.push(entry), ...overrides });
+    const { db, sql, redis, keys } = state;
+    revocations ??= createRevocationList({ db, sql, redis, maxTokenLifetimeMs: 910_000, now });
+    return createTokenService({ db, sql, keys: keys.store, revocations, config, now, audit: (entry) => audited.push(entry), ...overrides });
   }
 
   const advance = (ms: number) => (clock.now = new Date(clock.now.getTime() + ms));

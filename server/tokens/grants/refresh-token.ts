@@ -1,15 +1,17 @@
 import { z } from "zod";
 
 import type { TokenResponse } from "@/lib/token-response";
+import { newRowId } from "@/server/database";
 
 import type { OAuthClient } from "../clients";
 import { OAuthError } from "../errors";
 import { revokeFamily } from "../family-revocation";
 import { mintAccessToken, refreshExpiry, tokenResponse } from "../mint";
 import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from "../opaque-token";
+import { findRefreshToken, rotateRefreshToken } from "../refresh-rotation";
 import { openSuccessor, sealSuccessor } from "../successor-seal";
 import type { TokenContext } from "../token-context";
-import { assertClientMayUse, defineGrant, invalidGrant, RotationRaceLost } from "./grant";
+import { assertClientMayUse, defineGrant, invalidGrant } from "./grant";
 import { scopeParameterSchema } from "./scope-parameter";
 
 const STALE_REFRESH = "The refresh token is invalid, expired or revoked.";
@@ -34,54 +36,40 @@ export const refreshTokenGrant = defineGrant({
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2 refresh token rotation
  */
 export async function exchangeRefreshToken(context: TokenContext, client: OAuthClient, input: { refreshToken: string; scopes?: string[] }): Promise<TokenResponse> {
-  const { db, now, isSessionLive } = context;
+  const { sql, now, isSessionLive } = context;
   assertClientMayUse(client, "refresh_token");
   if (!isOpaqueToken("refreshToken", input.refreshToken)) throw invalidGrant(STALE_REFRESH);
-  const row = await db.refreshToken.findUnique({
-    where: { tokenHash: hashOpaqueToken(input.refreshToken) },
-    include: { family: true },
-  });
+  const row = await findRefreshToken(sql, hashOpaqueToken(input.refreshToken));
   // Another client's token: refused, but not treated as reuse (the holder may just be confused).
-  if (!row || row.family.clientId !== client.id || row.family.revokedAt) throw invalidGrant(STALE_REFRESH);
+  if (!row || row.clientId !== client.id || row.familyRevokedAt) throw invalidGrant(STALE_REFRESH);
   if (row.retiredAt) return answerRetired(context, input.refreshToken, row.id);
-  if (row.expiresAt <= now() || row.family.expiresAt <= now()) throw invalidGrant(STALE_REFRESH);
-  if (row.family.sessionId && !(await isSessionLive(row.family.sessionId))) {
+  if (row.expiresAt <= now() || row.familyExpiresAt <= now()) throw invalidGrant(STALE_REFRESH);
+  if (row.sessionId && !(await isSessionLive(row.sessionId))) {
     await revokeFamily(context, row.familyId, "session_ended");
     throw invalidGrant(STALE_REFRESH);
   }
-  const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : row.family.scopes;
-  if (!scopes.every((scope) => row.family.scopes.includes(scope))) throw new OAuthError("invalid_scope", "A refresh can only keep or narrow the granted scopes.");
+  const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : row.scopes;
+  if (!scopes.every((scope) => row.scopes.includes(scope))) throw new OAuthError("invalid_scope", "A refresh can only keep or narrow the granted scopes.");
 
-  const access = await mintAccessToken(context, row.family.userId, client.id, scopes);
+  const access = await mintAccessToken(context, row.userId, client.id, scopes);
   const successor = generateOpaqueToken("refreshToken");
   const sealed = await sealSuccessor(input.refreshToken, { refreshToken: successor, accessToken: access.token, scope: access.scope, expiresAt: access.exp });
-  try {
-    await db.$transaction(async (tx) => {
-      // Locks the family row: a revocation running now either finishes first (and this aborts) or
-      // waits for this commit (and then denies the access token issued here too).
-      const live = await tx.tokenFamily.updateMany({ where: { id: row.familyId, revokedAt: null }, data: { lastUsedAt: now() } });
-      if (live.count === 0) throw invalidGrant(STALE_REFRESH);
-      const next = await tx.refreshToken.create({
-        data: {
-          tokenHash: hashOpaqueToken(successor),
-          familyId: row.familyId,
-          expiresAt: refreshExpiry(context, row.family.expiresAt),
-          accessTokenJti: access.jti,
-          accessTokenExpiresAt: access.expiresAt,
-          createdAt: now(),
-        },
-        select: { id: true },
-      });
-      const retired = await tx.refreshToken.updateMany({
-        where: { id: row.id, retiredAt: null },
-        data: { retiredAt: now(), successorId: next.id, successorSealed: sealed },
-      });
-      if (retired.count === 0) throw new RotationRaceLost();
-    });
-  } catch (error) {
-    if (error instanceof RotationRaceLost) return answerRetired(context, input.refreshToken, row.id);
-    throw error;
-  }
+  const outcome = await rotateRefreshToken(sql, {
+    familyId: row.familyId,
+    presentedId: row.id,
+    successor: {
+      id: newRowId(),
+      tokenHash: hashOpaqueToken(successor),
+      expiresAt: refreshExpiry(context, row.familyExpiresAt),
+      accessTokenJti: access.jti,
+      accessTokenExpiresAt: access.expiresAt,
+      sealed,
+    },
+    at: now(),
+  });
+  if (outcome === "family_revoked") throw invalidGrant(STALE_REFRESH);
+  // Lost the race to a concurrent rotation of the same token: answered as the retired token it now is.
+  if (outcome === "already_retired") return answerRetired(context, input.refreshToken, row.id);
   return tokenResponse(context, access.token, access.exp, successor, access.scope);
 }
 
