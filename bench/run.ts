@@ -4,8 +4,9 @@
  * Starts two production builds: the stock Next.js app of bench/baseline-app (one route, nothing of ours
  * in front of it: the baseline) and Gatehouse, on a fresh PostgreSQL database, once with Redis (the
  * production configuration) and once on PostgreSQL alone. In each, every route below is measured in
- * interleaved rounds (round i of every route back to back, so all see the same machine noise), and each
- * is reported as a ratio to the baseline's same round:
+ * interleaved rounds (round i of every route back to back, each round starting one route further on, each
+ * sample after a second of unmeasured load, so all see the same machine noise), and each is reported as a
+ * ratio to the baseline's same round:
  *
  *   - GET /api/ping of the stock app (the baseline) and our own GET /api/v1/ping;
  *   - GET /api/v1/me with a Bearer token, and with the session cookie;
@@ -97,6 +98,9 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
     const results: LoadResult[] = loads.map((load) => ({ name: load.name, size: load.size, samples: [] }));
     const runLoad = async (index: number, duration: number) => {
       if (loads[index]!.name.endsWith("authorization_code")) codes = await fixtures.mintCodes(codesPerRound);
+      // A second unmeasured first: the route after a switch of server (one sat idle while the other ran)
+      // was measured slower than the same route a round later, whichever route it was.
+      await loads[index]!.run(1);
       return loads[index]!.run(duration);
     };
     for (const [index] of loads.entries()) await runLoad(index, 3); // warm-up
