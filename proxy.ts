@@ -98,8 +98,8 @@ function renameCookie(header: string, from: string, to: string): string {
  *   OAuth endpoints for programs, and the two /.well-known documents, by exact path.
  * Any other spelling (`/oauth/token/x`, `/.well-known/other`, `/api`) is a page and gets the proxy.
  * There is no favicon file, so `/favicon.ico` is a page like any other. lib/proxy-scope.ts holds the
- * same pattern for next.config.ts's header rule (Next reads this one from the source, so it must be a
- * literal); tests/proxy-scope.test.ts keeps the two equal and checks every page and route against it.
+ * same pattern for the tests (Next reads this one from the source, so it must be a literal);
+ * tests/proxy-scope.test.ts keeps the two equal and checks every page and route against it.
  */
 export const config = {
   matcher: [{ source: "/((?!_next/static/|_next/image$|api/(?!auth/)|oauth/(?:token|introspect|revoke)$|\\.well-known/(?:jwks\\.json|oauth-authorization-server)$).*)" }],

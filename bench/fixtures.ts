@@ -27,15 +27,18 @@ const CODE_CHALLENGE = createHash("sha256").update(CODE_VERIFIER).digest("base64
 export interface BenchFixtures {
   /** `authjs.session-token=<token>`: the production cookie over plain http. */
   sessionCookie: string;
+  sessionToken: string;
   accessToken: string;
-  /** One family per refresh worker. */
-  refreshTokens: string[];
+  /** Access tokens of `people` people, `perPerson` each: a Bearer load that is not one token's cache hits. */
+  accessTokenPool(people: number, perPerson: number): Promise<string[]>;
+  /** New refresh-token families (a fresh supply for each measurement: see grant-load.ts). */
+  mintRefreshTokens(count: number): Promise<string[]>;
   /** Fresh authorization codes (they live a minute, so they are made just before each round). */
   mintCodes(count: number): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export async function createBenchFixtures(options: { databaseUrl: string; issuer: string; encryptionKey: Uint8Array; refreshFamilies: number }): Promise<BenchFixtures> {
+export async function createBenchFixtures(options: { databaseUrl: string; issuer: string; encryptionKey: Uint8Array }): Promise<BenchFixtures> {
   const database = createDatabase(options.databaseUrl);
   const { db, sql } = database;
   const config = { ...DEFAULT_TOKEN_TIMINGS, issuer: options.issuer, audience: apiAudience(options.issuer) };
@@ -46,16 +49,31 @@ export async function createBenchFixtures(options: { databaseUrl: string; issuer
   const sessions = createSessionService({ db, sql, cache: noSessionCache, lifetimes: DEFAULT_LIFETIMES });
 
   const user = (await db.user.findFirst({ where: { email: "bench@example.com" } })) ?? (await db.user.create({ data: { name: "Bench User", email: "bench@example.com" } }));
-  const { token, sessionId: session } = await sessions.create(user.id, { userAgent: "autocannon", browser: null, os: null, deviceType: null, ip: null });
-  const issue = (name: string) => tokens.issueFamily({ kind: "personal", clientId: PERSONAL_CLIENT_ID, userId: user.id, scopes: ["profile", "notes:read"], name, issuingSessionId: session });
+  const client = { userAgent: "autocannon", browser: null, os: null, deviceType: null, ip: null };
+  const { token, sessionId: session } = await sessions.create(user.id, client);
+  const issue = (name: string, userId = user.id, issuingSessionId = session) =>
+    tokens.issueFamily({ kind: "personal", clientId: PERSONAL_CLIENT_ID, userId, scopes: ["profile", "notes:read"], name, issuingSessionId });
   const { response } = await issue("bench: Bearer route");
-  const refreshTokens: string[] = [];
-  for (let worker = 0; worker < options.refreshFamilies; worker += 1) refreshTokens.push((await issue(`bench: refresh worker ${worker}`)).response.refresh_token);
+  let minted = 0;
 
   return {
     sessionCookie: `authjs.session-token=${token}`,
+    sessionToken: token,
     accessToken: response.access_token,
-    refreshTokens,
+    async accessTokenPool(people, perPerson) {
+      const pool: string[] = [];
+      for (let person = 0; person < people; person += 1) {
+        const other = await db.user.create({ data: { name: `Bench Person ${person}` } });
+        const { sessionId } = await sessions.create(other.id, client);
+        const pairs = await Promise.all(Array.from({ length: perPerson }, (_, index) => issue(`bench: pool ${index}`, other.id, sessionId)));
+        pool.push(...pairs.map((pair) => pair.response.access_token));
+      }
+      return pool;
+    },
+    async mintRefreshTokens(count) {
+      const families = await Promise.all(Array.from({ length: count }, () => issue(`bench: refresh chain ${(minted += 1)}`)));
+      return families.map((family) => family.response.refresh_token);
+    },
     async mintCodes(count) {
       const codes: string[] = [];
       // Ten at a time: quick to make, without crowding the pool.

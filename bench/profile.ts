@@ -5,10 +5,13 @@
  * time. Routes: ping, bearer, cookie, account, refresh, code.
  *
  * The .cpuprofile files stay in bench/profiles/ (ignored by git): open them in Chrome DevTools
- * (Performance → Load profile) or VS Code for the flame chart.
+ * (Performance → Load profile) or VS Code for the flame chart, or print one again with
+ * `npm run bench:profile -- <route> <file.cpuprofile>` (against the build that wrote it).
  */
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { SourceMap, type SourceMapPayload } from "node:module";
 import path from "node:path";
 
 import { repoRoot } from "../scripts/lib/local-state";
@@ -31,7 +34,7 @@ const profileDir = path.join(repoRoot, "bench", "profiles", route);
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
 }
 
@@ -53,30 +56,64 @@ function topSelfTime(profile: { nodes: ProfileNode[] }, count: number): Array<{ 
     .map(([name, hits]) => ({ share: hits / all, name }));
 }
 
-/** Where self time is spent, by part: ours, Next.js, Node.js itself, each library on the path. */
+/**
+ * Where self time is spent, by part. Turbopack bundles our code and most libraries (ioredis, jose, zod,
+ * Auth.js) into the same server chunks, so a chunk's samples are mapped back to their sources through
+ * the chunk's source map before they are counted.
+ */
 const PARTS: Array<[string, RegExp]> = [
-  ["Gatehouse (the build's server chunks)", /\.next\/server\//],
-  ["Prisma", /@prisma|generated\/prisma|query_compiler/],
-  ["pg", /node_modules\/pg/],
-  ["ioredis", /node_modules\/(ioredis|@ioredis|redis-parser|denque)/],
-  ["jose", /node_modules\/jose/],
-  ["Next.js", /node_modules\/next\//],
+  ["Prisma", /@prisma\/|generated\/prisma|query_compiler/],
+  ["pg", /node_modules\/(pg|pg-protocol|pg-pool|pg-types)\//],
+  ["ioredis", /node_modules\/(ioredis|@ioredis|redis-parser|denque|cluster-key-slot)\//],
+  ["jose", /node_modules\/jose\//],
+  ["zod", /node_modules\/zod\//],
+  ["Auth.js", /node_modules\/(next-auth|@auth)\//],
+  ["Next.js", /node_modules\/next\/|\[turbopack\]|turbopack\/|\[next\]/],
   ["React", /node_modules\/react/],
   ["other packages", /node_modules\//],
-  ["Node.js (fetch/undici, streams, http)", /^node:/],
+  // Source-map paths are relative to the chunk: ../../../server/tokens/errors.ts.
+  ["Gatehouse (app/, server/, lib/, proxy.ts)", /^(\.\.\/)+(app|server|lib|components)\/|^(\.\.\/)+(proxy|auth|auth\.config|instrumentation)\.ts$/],
+  ["Node.js (http, streams, fetch/undici, crypto)", /^node:/],
 ];
+
+function sourceOf(url: string, lineNumber: number, columnNumber: number, maps: Map<string, SourceMap | null>): string {
+  if (!url.includes("/.next/server/")) return url;
+  const file = url.replace(/^file:\/\//, "");
+  if (!maps.has(file)) {
+    try {
+      maps.set(file, new SourceMap(JSON.parse(readFileSync(`${file}.map`, "utf8")) as SourceMapPayload));
+    } catch {
+      maps.set(file, null);
+    }
+  }
+  const map = maps.get(file);
+  const entry = map?.findEntry(lineNumber, columnNumber);
+  return entry && "originalSource" in entry && entry.originalSource ? entry.originalSource : url;
+}
 
 function selfTimeByPart(profile: { nodes: ProfileNode[] }): Array<{ share: number; name: string }> {
   const totals = new Map<string, number>();
+  const maps = new Map<string, SourceMap | null>();
   let all = 0;
   for (const node of profile.nodes) {
     const hits = node.hitCount ?? 0;
+    if (hits === 0) continue;
     all += hits;
-    const { url, functionName } = node.callFrame;
-    const part = url ? (PARTS.find(([, pattern]) => pattern.test(url))?.[0] ?? "other") : `V8 ${functionName || "(native)"}`;
+    const { url, functionName, lineNumber, columnNumber } = node.callFrame;
+    const source = url ? sourceOf(url, lineNumber, columnNumber, maps) : "";
+    const part = source ? (PARTS.find(([, pattern]) => pattern.test(source))?.[0] ?? "other (unmapped)") : `V8 ${functionName || "(native)"}`;
     totals.set(part, (totals.get(part) ?? 0) + hits);
   }
   return [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([name, hits]) => ({ share: hits / all, name }));
+}
+
+/** Prints a profile's top self time, by function and by part. */
+async function report(file: string) {
+  const profile = JSON.parse(await readFile(file, "utf8")) as { nodes: ProfileNode[] };
+  console.log(`top self time (${path.relative(repoRoot, file)}):\n`);
+  for (const { share, name } of topSelfTime(profile, 25)) console.log(`${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
+  console.log("\nself time by part (bundled code mapped back to its sources):\n");
+  for (const { share, name } of selfTimeByPart(profile).slice(0, 16)) console.log(`${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
 }
 
 async function main() {
@@ -84,14 +121,13 @@ async function main() {
   await mkdir(profileDir, { recursive: true });
   const database = await createBenchDatabase(adminUrl);
   const encryptionKey = new Uint8Array(randomBytes(32));
-  const fixtures = await createBenchFixtures({ databaseUrl: database.url, issuer: appOrigin(port), encryptionKey, refreshFamilies: BENCH_CONNECTIONS });
+  const fixtures = await createBenchFixtures({ databaseUrl: database.url, issuer: appOrigin(port), encryptionKey });
   try {
     const env = appEnvironment({ databaseUrl: database.url, redisUrl, port, extra: { TOKEN_KEY_ENCRYPTION_KEY: Buffer.from(encryptionKey).toString("base64url") } });
     delete env.TOKEN_SIGNING_KEYS;
     const app = await startApp(`profile ${route}`, port, env, { nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] });
     let sample: Sample;
     try {
-      const chains = [...fixtures.refreshTokens];
       const load = async (duration: number): Promise<Sample> => {
         switch (route) {
           case "ping":
@@ -103,9 +139,9 @@ async function main() {
           case "account":
             return measure(`${app.base}/account`, { cookie: fixtures.sessionCookie }, duration);
           case "refresh":
-            return measureRefresh(app.base, chains, duration);
+            return measureRefresh(app.base, await fixtures.mintRefreshTokens(BENCH_CONNECTIONS * 3), duration);
           default:
-            return measureCodeExchange(app.base, await fixtures.mintCodes(Math.ceil(duration * 400)), BENCH_CONNECTIONS, duration);
+            return measureCodeExchange(app.base, await fixtures.mintCodes(Math.ceil(duration * 400)), duration);
         }
       };
       await load(3);
@@ -118,15 +154,14 @@ async function main() {
     const files = await Promise.all((await readdir(profileDir)).filter((name) => name.endsWith(".cpuprofile")).map(async (name) => ({ name, size: (await stat(path.join(profileDir, name))).size })));
     const busiest = files.sort((a, b) => b.size - a.size)[0];
     if (!busiest) throw new Error(`no profile was written to ${profileDir}`);
-    const profile = JSON.parse(await readFile(path.join(profileDir, busiest.name), "utf8")) as { nodes: ProfileNode[] };
-    console.log(`\n${route}: ${sample.requestsPerSecond.toFixed(0)} req/s under the profiler; top self time (${path.relative(repoRoot, path.join(profileDir, busiest.name))}):\n`);
-    for (const { share, name } of topSelfTime(profile, 25)) console.log(`${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
-    console.log("\nself time by part:\n");
-    for (const { share, name } of selfTimeByPart(profile).slice(0, 14)) console.log(`${(share * 100).toFixed(1).padStart(5)}%  ${name}`);
+    console.log(`\n${route}: ${sample.requestsPerSecond.toFixed(0)} req/s under the profiler`);
+    await report(path.join(profileDir, busiest.name));
   } finally {
     await fixtures.close();
     await database.drop();
   }
 }
 
-await main();
+// A saved profile as a second argument is only read again (the build that wrote it must still be there).
+if (process.argv[3]) await report(path.resolve(process.argv[3]));
+else await main();

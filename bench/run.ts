@@ -19,15 +19,19 @@
  *
  * Needs: both builds (the npm script makes them), PostgreSQL (TEST_DATABASE_URL admin URL) and Redis
  * (BENCH_REDIS_URL, else its own database on the test Redis: see tests/support/redis.ts). Load goes to
- * 127.0.0.1 only; every loop is bounded. Settings: BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_CODES (3000),
+ * 127.0.0.1 only; every loop is bounded. Settings: BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_CODES (400 codes made per second of an exchange run),
  * BENCH_ONLY ("redis" or "postgres" for one configuration).
  */
 import { randomBytes } from "node:crypto";
 
+import { Redis } from "ioredis";
+
+import { sessionCacheKey } from "../server/sessions/session-cache";
+import { hashSessionToken } from "../server/sessions/session-token";
 import { testRedisUrl } from "../tests/support/redis";
 import { createBenchFixtures } from "./fixtures";
 import { measureCodeExchange, measureRefresh } from "./grant-load";
-import { appEnvironment, appOrigin, BENCH_CONNECTIONS, createBenchDatabase, measure, median, startApp, startBaselineApp, type Sample } from "./support";
+import { appEnvironment, appOrigin, BENCH_CONNECTIONS, createBenchDatabase, measure, measureRotating, median, startApp, startBaselineApp, type Sample } from "./support";
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 const redisUrl = process.env.BENCH_REDIS_URL ?? testRedisUrl("bench");
@@ -35,7 +39,13 @@ const port = Number(process.env.BENCH_PORT ?? 3200);
 const baselinePort = port + 1;
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const codesPerRound = Number(process.env.BENCH_CODES ?? 3000);
+/** Codes made per second of an exchange run (they are used up: about three times what a round exchanges here). */
+const codesPerSecond = Number(process.env.BENCH_CODES ?? 400);
+/** Refresh-token families per run: one per connection in flight, and as many again to spare. */
+const REFRESH_CHAINS = BENCH_CONNECTIONS * 3;
+/** The Bearer pool: 200 people with 5 tokens each, so the caches (verified token, profile) mostly miss at first. */
+const POOL_PEOPLE = 200;
+const POOL_TOKENS_PER_PERSON = 5;
 const only = process.env.BENCH_ONLY;
 
 interface Load {
@@ -58,9 +68,26 @@ async function get(url: string, headers: Record<string, string>): Promise<string
   return body;
 }
 
+/**
+ * Whether the server under test really uses Redis or really does not (an env file could give it a
+ * REDIS_URL): a session lookup leaves its cache entry in the benchmark's Redis database only with Redis.
+ */
+async function assertRedisMode(withRedis: boolean, sessionToken: string) {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const cached = (await redis.exists(sessionCacheKey(hashSessionToken(sessionToken)))) === 1;
+    if (cached !== withRedis) throw new Error(`the server ${cached ? "uses" : "does not use"} Redis, but this run is "${withRedis ? "with Redis" : "PostgreSQL only"}"`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function benchConfiguration(label: string, databaseUrl: string, withRedis: boolean, encryptionKey: Uint8Array, baselineBase: string): Promise<LoadResult[]> {
   // The server's OAUTH_ISSUER (appEnvironment): tokens with another `iss` would be refused.
-  const fixtures = await createBenchFixtures({ databaseUrl, issuer: appOrigin(port), encryptionKey, refreshFamilies: BENCH_CONNECTIONS });
+  const fixtures = await createBenchFixtures({ databaseUrl, issuer: appOrigin(port), encryptionKey });
+  const pool = await fixtures.accessTokenPool(POOL_PEOPLE, POOL_TOKENS_PER_PERSON);
+  let next = 0;
   const env = appEnvironment({ databaseUrl, redisUrl: withRedis ? redisUrl : null, port, extra: { TOKEN_KEY_ENCRYPTION_KEY: Buffer.from(encryptionKey).toString("base64url") } });
   // Keys from the environment would replace the table the fixtures' tokens were signed from.
   delete env.TOKEN_SIGNING_KEYS;
@@ -70,34 +97,30 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
     const cookie = { cookie: fixtures.sessionCookie };
     await get(`${app.base}/api/v1/me`, bearer);
     await get(`${app.base}/api/v1/me`, cookie);
+    await assertRedisMode(withRedis, fixtures.sessionToken);
     const accountSize = Buffer.byteLength(await get(`${app.base}/account`, cookie));
     // The public page nearest /account in size, so that the difference is the session, not the markup.
     const candidates = await Promise.all(["/", "/signin"].map(async (path) => ({ path, size: Buffer.byteLength(await get(`${app.base}${path}`, {})) })));
     const publicPage = candidates.sort((a, b) => Math.abs(a.size - accountSize) - Math.abs(b.size - accountSize))[0]!;
 
-    const chains = [...fixtures.refreshTokens];
-    let codes: string[] = [];
     const loads: Load[] = [
       { name: "Next.js alone: stock app, GET /api/ping", run: (s) => measure(`${baselineBase}/api/ping`, {}, s) },
       { name: "GET /api/v1/ping (ours, unauthenticated)", run: (s) => measure(`${app.base}/api/v1/ping`, {}, s) },
       { name: "GET /api/v1/me, Bearer token", run: (s) => measure(`${app.base}/api/v1/me`, bearer, s) },
+      {
+        name: `GET /api/v1/me, Bearer, ${pool.length} tokens of ${POOL_PEOPLE} people in turn`,
+        run: (s) => measureRotating(`${app.base}/api/v1/me`, () => ({ authorization: `Bearer ${pool[(next += 1) % pool.length]}` }), s),
+      },
       { name: "GET /api/v1/me, session cookie", run: (s) => measure(`${app.base}/api/v1/me`, cookie, s) },
       { name: `GET ${publicPage.path} (public page)`, size: publicPage.size, run: (s) => measure(`${app.base}${publicPage.path}`, {}, s) },
       { name: "GET /account, session cookie (protected page)", size: accountSize, run: (s) => measure(`${app.base}/account`, cookie, s) },
-      { name: "POST /oauth/token, refresh_token", run: (s) => measureRefresh(app.base, chains, s) },
-      {
-        name: "POST /oauth/token, authorization_code",
-        run: async (s) => {
-          const sample = await measureCodeExchange(app.base, codes, BENCH_CONNECTIONS, s);
-          if (codes.length === 0) console.log(`[bench] the ${codesPerRound} codes ran out before the round's end; the rate is over the time they lasted`);
-          return sample;
-        },
-      },
+      // Fresh supplies for every run, made before autocannon starts its clock (see grant-load.ts).
+      { name: "POST /oauth/token, refresh_token", run: async (s) => measureRefresh(app.base, await fixtures.mintRefreshTokens(REFRESH_CHAINS), s) },
+      { name: "POST /oauth/token, authorization_code", run: async (s) => measureCodeExchange(app.base, await fixtures.mintCodes(Math.ceil(s * codesPerSecond)), s) },
     ];
 
     const results: LoadResult[] = loads.map((load) => ({ name: load.name, size: load.size, samples: [] }));
     const runLoad = async (index: number, duration: number) => {
-      if (loads[index]!.name.endsWith("authorization_code")) codes = await fixtures.mintCodes(codesPerRound);
       // A second unmeasured first: the route after a switch of server (one sat idle while the other ran)
       // was measured slower than the same route a round later, whichever route it was.
       await loads[index]!.run(1);

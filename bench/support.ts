@@ -30,6 +30,17 @@ export async function measure(url: string, headers: Record<string, string>, dura
   return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
 }
 
+/** Like `measure`, with each request's headers from `headersFor` (a different credential each time). */
+export async function measureRotating(url: string, headersFor: () => Record<string, string>, duration: number): Promise<Sample> {
+  const result = await autocannon({
+    url,
+    connections: BENCH_CONNECTIONS,
+    duration,
+    requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...headersFor() } }) }],
+  });
+  return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+}
+
 /** The upper median (the middle value for an odd count, which is what the benchmarks use). */
 export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -64,7 +75,7 @@ export const appOrigin = (port: number) => `http://127.0.0.1:${port}`;
 
 /**
  * The production server's environment: this process's, plus a fresh AUTH_SECRET, the database, the
- * OAuth issuer (required in production) and REDIS_URL when `redisUrl` is given (removed otherwise, so
+ * OAuth issuer (required in production) and REDIS_URL when `redisUrl` is given (empty otherwise, so
  * the app runs on PostgreSQL alone).
  */
 export function appEnvironment(options: { databaseUrl: string; redisUrl: string | null; port: number; extra?: Record<string, string> }): NodeJS.ProcessEnv {
@@ -77,10 +88,10 @@ export function appEnvironment(options: { databaseUrl: string; redisUrl: string 
     AUTH_TRUST_HOST: "true",
     AUTH_LOCAL_IDP: "off",
     OAUTH_ISSUER: appOrigin(options.port),
-    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    // Empty, not absent, without Redis: `next start` would fill an absent one in from an env file.
+    REDIS_URL: options.redisUrl ?? "",
     ...options.extra,
   };
-  if (!options.redisUrl) delete env.REDIS_URL;
   return env;
 }
 

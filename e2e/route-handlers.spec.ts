@@ -49,8 +49,8 @@ test.describe("JSON answers", () => {
       expect(headers["x-frame-options"]).toBe("DENY");
       expect(headers["strict-transport-security"]).toMatch(/^max-age=\d{8,}/);
       expect(headers["cache-control"]).toBeTruthy();
-      // The page header rule does not reach route handlers.
-      expect(headers["permissions-policy"]).toBeUndefined();
+      // The route's own policy wins over the documents' default where both set one.
+      expect(headers["referrer-policy"]).toBe("no-referrer");
     });
   }
 

@@ -66,7 +66,8 @@ export const envSchema = z
     LOCAL_IDP_ISSUER: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default(DEFAULT_LOCAL_IDP_ISSUER),
     LOCAL_IDP_CLIENT_ID: z.string().trim().min(1).default(DEFAULT_LOCAL_IDP_CLIENT_ID),
     LOCAL_IDP_CLIENT_SECRET: optionalText,
-    REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a Redis URL, e.g. redis://127.0.0.1:6379" }).optional(),
+    // Empty is unset, so `REDIS_URL=` turns Redis off even where an env file would set it.
+    REDIS_URL: z.preprocess((value) => (value === "" ? undefined : value), z.url({ protocol: /^rediss?$/, error: "must be a Redis URL, e.g. redis://127.0.0.1:6379" }).optional()),
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int().min(1).max(525_600).default(24 * 60),
     SESSION_MAX_AGE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).max(400).default(30),
     SESSION_TOUCH_INTERVAL_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(3600).default(60),

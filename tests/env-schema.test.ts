@@ -24,6 +24,12 @@ describe("parseEnv", () => {
     expect(env.trustHost).toBe(true);
   });
 
+  it("takes an empty REDIS_URL as unset, and refuses a URL that is not Redis's", () => {
+    expect(parseEnv({ ...base, REDIS_URL: "" }).redisUrl).toBeUndefined();
+    expect(parseEnv({ ...base, REDIS_URL: "redis://127.0.0.1:6379/2" }).redisUrl).toBe("redis://127.0.0.1:6379/2");
+    expect(problemsOf({ ...base, REDIS_URL: "http://127.0.0.1:6379" })).toEqual([expect.stringMatching(/^REDIS_URL must be a Redis URL/)]);
+  });
+
   it("reports every problem, one line per variable", () => {
     const problems = problemsOf({ NODE_ENV: "production", DATABASE_URL: "mysql://db", AUTH_GOOGLE_ID: "id" });
     expect(problems).toEqual([

@@ -42,9 +42,9 @@ describe("the proxy's scope", () => {
     expect(JSON.parse(literal!)).toBe(PROXY_SCOPE_SOURCE);
   });
 
-  it("next.config.ts applies the documents' header rule to exactly that scope", () => {
+  it("next.config.ts's header rule covers every answer, Next.js's own included", () => {
     const config = readFileSync(path.join(root, "next.config.ts"), "utf8");
-    expect(config).toContain("{ source: PROXY_SCOPE_SOURCE, headers }");
+    expect(config).toContain('{ source: "/:path*", headers: staticSecurityHeaders(');
   });
 
   it("covers every page", () => {

@@ -20,8 +20,9 @@ const SESSION_SCOPES: readonly Scope[] = ["profile", "notes:read", "notes:write"
  * - `Authorization: Bearer <access token>` (RFC 6750 §2.1) is verified by the token service (signature,
  *   issuer, audience, type, expiry, then the revocation checks). When the header is present it is the
  *   only credential considered: a bad Bearer token is never rescued by a cookie riding along.
- * - Otherwise the browser session cookie is resolved (the proxy has already refused cross-site
- *   mutations that carry it: the CSRF check applies to cookie-authenticated requests only).
+ * - Otherwise the browser session cookie is resolved (apiRoute, which wraps every API route, has
+ *   already refused cross-site mutations that carry it: the CSRF check applies to cookie-authenticated
+ *   requests only).
  *
  * @throws {InvalidTokenError} no credential, or a bad one (the route answers 401).
  * @throws {InsufficientScopeError} a good credential without every scope in `scopes` (403).

@@ -7,8 +7,8 @@ import { API_ERROR_STATUS } from "./api-error-status";
 export { API_ERROR_STATUS } from "./api-error-status";
 
 /**
- * The resource API's boundary (the demo API, housekeeping routes, and the proxy's refusals in front of
- * them): every error it answers is `{ error: { code, message } }` with its code's status from
+ * The resource API's boundary (the demo API, housekeeping routes, and the CSRF refusals of apiRoute and
+ * the proxy): every error it answers is `{ error: { code, message } }` with its code's status from
  * API_ERROR_STATUS; authentication failures also carry `WWW-Authenticate: Bearer ...` (RFC 6750 §3).
  * Any other error is unexpected: logged, and answered with a bare 500 (no stack, no internals).
  */

@@ -30,17 +30,26 @@ type RouteHandler<Context> = (request: NextRequest, context: Context) => Respons
  *
  * 1. CSRF, for a state-changing request a cookie could authenticate: the same decision as the proxy's
  *    (`isForgedRequest`). A GET leaves at its first line.
- * 2. The JSON headers above, and `Cache-Control: no-store` when the route set no policy of its own
+ * 2. The JSON headers above (beside next.config.ts's headers for every answer, which these override
+ *    where both set one), and `Cache-Control: no-store` when the route set no policy of its own
  *    (nothing here is meant for a shared cache unless the route says so).
+ * 3. An error its handler did not catch is answered as the API's 500 (logged, no internals), with
+ *    these headers, rather than as Next.js's bare one.
  *
  * tests/proxy-scope.test.ts fails for a route handler outside both this wrapper and the proxy.
  */
 export function apiRoute<Context = unknown>(handler: RouteHandler<Context>): RouteHandler<Context> {
   return async (request, context) => {
     const env = getEnv();
-    const response = isForgedRequest(request, env.authUrl)
-      ? apiErrorResponse(new ApiError("cross_site_request", "This request did not come from this site, so it was refused."))
-      : await handler(request, context);
+    let response: Response;
+    try {
+      response = isForgedRequest(request, env.authUrl)
+        ? apiErrorResponse(new ApiError("cross_site_request", "This request did not come from this site, so it was refused."))
+        : await handler(request, context);
+    } catch (error) {
+      // Handlers answer their own errors in their boundary's shape; this is for what none expected.
+      response = apiErrorResponse(error);
+    }
     return withJsonHeaders(response, env.isProduction);
   };
 }

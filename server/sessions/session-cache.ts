@@ -31,6 +31,8 @@ export const noSessionCache: SessionCache = {
 };
 
 const KEY_PREFIX = "gatehouse:session:";
+/** The cache's key for a session (by its token's hash): the benchmark checks a server really uses Redis. */
+export const sessionCacheKey = (tokenHash: string) => KEY_PREFIX + tokenHash;
 const NEGATIVE = "-";
 
 interface StoredSession extends Omit<CachedSession, "expiresAt" | "lastUsedAt" | "legacyCookieUntil" | "user"> {

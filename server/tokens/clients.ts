@@ -54,24 +54,47 @@ function formDecode(value: string): string {
 }
 
 /**
+ * Every column of Prisma's Client, by name: `satisfies` below fails to compile when the model gains or
+ * loses one, so this statement cannot drift from it.
+ */
+const CLIENT_COLUMNS = {
+  id: true,
+  name: true,
+  type: true,
+  secretHash: true,
+  redirectUris: true,
+  grantTypes: true,
+  scopes: true,
+  firstParty: true,
+  mayIntrospect: true,
+  ownerId: true,
+  disabledAt: true,
+  createdAt: true,
+  updatedAt: true,
+} as const satisfies Record<keyof Client, true>;
+const CLIENT_BY_ID = `SELECT ${Object.keys(CLIENT_COLUMNS)
+  .map((column) => (column === "type" ? `"type"::text AS "type"` : `"${column}"`))
+  .join(", ")} FROM "Client" WHERE "id" = $1`;
+
+/**
  * The client these credentials prove: a confidential client by its secret (constant-time comparison of
  * hashes), a public client by its id alone (PKCE, not a secret, protects its codes).
  * @throws {OAuthError} invalid_client for an unknown or disabled client, a wrong or missing secret, or
  *   a secret presented for a public client. The message never says which, so ids cannot be probed.
  */
 export async function authenticateClient(sql: Sql, credentials: ClientCredentials): Promise<OAuthClient> {
-  const refused = new OAuthError("invalid_client", "Client authentication failed.");
-  if (!CLIENT_ID.test(credentials.clientId)) throw refused;
-  // Plain SQL (server/database.ts): every grant, revocation and introspection starts here. `*` keeps
-  // the row the shape of Prisma's Client whatever columns it gains.
-  const [client] = await sql.query<Client>(`SELECT * FROM "Client" WHERE "id" = $1`, [credentials.clientId]);
+  // Made only when thrown: an Error captures its stack when constructed, which showed in the profile.
+  const refused = () => new OAuthError("invalid_client", "Client authentication failed.");
+  if (!CLIENT_ID.test(credentials.clientId)) throw refused();
+  // Plain SQL (server/database.ts): every grant, revocation and introspection starts here.
+  const [client] = await sql.query<Client>(CLIENT_BY_ID, [credentials.clientId]);
   // Hash anyway when the client is unknown, so the answer takes the same time either way.
   const presentedHash = credentials.clientSecret !== undefined ? hashOpaqueToken(credentials.clientSecret) : undefined;
-  if (!client || client.disabledAt) throw refused;
+  if (!client || client.disabledAt) throw refused();
   if (client.type === "confidential") {
-    if (!presentedHash || !client.secretHash || !constantTimeEqual(presentedHash, client.secretHash)) throw refused;
+    if (!presentedHash || !client.secretHash || !constantTimeEqual(presentedHash, client.secretHash)) throw refused();
   } else if (presentedHash !== undefined) {
-    throw refused;
+    throw refused();
   }
   const { secretHash: _secretHash, ...rest } = client;
   return rest;

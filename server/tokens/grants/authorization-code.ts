@@ -39,21 +39,22 @@ export const authorizationCodeGrant = defineGrant({
 export async function exchangeAuthorizationCode(context: TokenContext, client: OAuthClient, input: { code: string; redirectUri: string; codeVerifier: string }): Promise<TokenResponse> {
   const { db, now, audit, isSessionLive } = context;
   assertClientMayUse(client, "authorization_code");
-  const invalidCode = invalidGrant("The authorization code is invalid, expired or already used.");
-  if (!isOpaqueToken("authorizationCode", input.code)) throw invalidCode;
+  // Made only when thrown (an Error captures its stack when constructed).
+  const invalidCode = () => invalidGrant("The authorization code is invalid, expired or already used.");
+  if (!isOpaqueToken("authorizationCode", input.code)) throw invalidCode();
   const codeHash = hashOpaqueToken(input.code);
   const row = await db.authorizationCode.findUnique({ where: { codeHash } });
-  if (!row || row.clientId !== client.id) throw invalidCode;
+  if (!row || row.clientId !== client.id) throw invalidCode();
   if (row.usedAt) {
     if (row.familyId && (await revokeFamily(context, row.familyId, "authorization_code_reuse"))) {
       audit({ event: "authorization_code_reused", subjectId: row.userId, details: { familyId: row.familyId, clientId: client.id } });
     }
-    throw invalidCode;
+    throw invalidCode();
   }
-  if (row.expiresAt <= now()) throw invalidCode;
+  if (row.expiresAt <= now()) throw invalidCode();
   // A code issued before "sign out everywhere" must not start a pair after it.
   const owner = await db.user.findUnique({ where: { id: row.userId }, select: { tokensValidAfter: true } });
-  if (!owner || (owner.tokensValidAfter && row.createdAt < owner.tokensValidAfter)) throw invalidCode;
+  if (!owner || (owner.tokensValidAfter && row.createdAt < owner.tokensValidAfter)) throw invalidCode();
   if (row.redirectUri !== input.redirectUri) throw invalidGrant("redirect_uri differs from the one the code was issued for.");
   if (!pkceMatches(input.codeVerifier, row.codeChallenge)) throw invalidGrant("The PKCE code_verifier does not match the code_challenge.");
   // The code stands for a person's approval in one browser session: once that device has signed out
@@ -79,7 +80,7 @@ export async function exchangeAuthorizationCode(context: TokenContext, client: O
       if (!(error instanceof RotationRaceLost)) throw error;
       const winner = await db.authorizationCode.findUnique({ where: { codeHash }, select: { familyId: true } });
       if (winner?.familyId) await revokeFamily(context, winner.familyId, "authorization_code_reuse");
-      throw invalidCode;
+      throw invalidCode();
     });
   audit({ event: "tokens_issued", actorId: row.userId, subjectId: row.userId, details: { familyId: issued.familyId, clientId: client.id, kind: "authorization_code" } });
   return issued.response;
