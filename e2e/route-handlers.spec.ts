@@ -49,8 +49,7 @@ test.describe("JSON answers", () => {
       expect(headers["x-frame-options"]).toBe("DENY");
       expect(headers["strict-transport-security"]).toMatch(/^max-age=\d{8,}/);
       expect(headers["cache-control"]).toBeTruthy();
-      // The route's own policy wins over the documents' default where both set one.
-      expect(headers["referrer-policy"]).toBe("no-referrer");
+      expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
     });
   }
 

@@ -42,8 +42,8 @@ describe("GET /api/health", () => {
 
     expect(response.status).toBe(503);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    // apiRoute's JSON headers (the proxy does not run in front of route handlers).
-    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    // apiRoute's CSP for JSON (the proxy does not run in front of route handlers).
+    expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(await response.json()).toEqual({ status: "unavailable", database: { status: "down" } });
   });
 });
