@@ -26,7 +26,7 @@ describe("parseEnv", () => {
 
   it("takes an empty REDIS_URL as unset, and refuses a URL that is not Redis's", () => {
     expect(parseEnv({ ...base, REDIS_URL: "" }).redisUrl).toBeUndefined();
-    expect(parseEnv({ ...base, REDIS_URL: "redis://127.0.0.1:6379/2" }).redisUrl).toBe("redis://127.0.0.1:6379/2");
+    expect(parseEnv({ ...base, REDIS_URL: "rediss://cache.example:6380" }).redisUrl).toBe("rediss://cache.example:6380");
     expect(problemsOf({ ...base, REDIS_URL: "http://127.0.0.1:6379" })).toEqual([expect.stringMatching(/^REDIS_URL must be a Redis URL/)]);
   });
 
