@@ -10,7 +10,8 @@ export interface MintedAccessToken {
   jti: string;
   /** Space-separated, as the token's `scope` claim. */
   scope: string;
-  /** Seconds, as the token's `exp` claim. */
+  /** Seconds, as the token's `iat` and `exp` claims. */
+  iat: number;
   exp: number;
   expiresAt: Date;
 }
@@ -28,7 +29,7 @@ export async function mintAccessToken({ keys, config, now }: TokenContext, sub: 
   const jti = randomBytes(16).toString("base64url");
   const scope = scopes.join(" ");
   const token = await signAccessToken(key, { iss: config.issuer, aud: config.audience, sub, client_id: clientId, scope, jti, iat, exp });
-  return { token, jti, scope, exp, expiresAt: new Date(exp * 1000) };
+  return { token, jti, scope, iat, exp, expiresAt: new Date(exp * 1000) };
 }
 
 /** A new refresh token's end: its own lifetime, but never past its family's absolute end. */
@@ -36,7 +37,11 @@ export function refreshExpiry({ config, now }: TokenContext, familyExpiresAt: Da
   return new Date(Math.min(now().getTime() + config.refreshTokenTtlSeconds * 1000, familyExpiresAt.getTime()));
 }
 
-/** The RFC 6749 §5.1 body for a pair; `expires_in` counts from now (a replayed pair's is shorter). */
-export function tokenResponse({ now }: TokenContext, accessToken: string, exp: number, refreshToken: string, scope: string): TokenResponse {
-  return { access_token: accessToken, token_type: "Bearer", expires_in: Math.max(0, exp - secondsOf(now())), refresh_token: refreshToken, scope };
+/**
+ * The RFC 6749 §5.1 body for a pair. `expires_in` counts from `from` (seconds): a new token's issue
+ * time, so it is the whole lifetime even when a second turns while the grant is written; by default
+ * now, for a pair handed out again within the grace window (whose lifetime has partly run).
+ */
+export function tokenResponse({ now }: TokenContext, accessToken: string, exp: number, refreshToken: string, scope: string, from = secondsOf(now())): TokenResponse {
+  return { access_token: accessToken, token_type: "Bearer", expires_in: Math.max(0, exp - from), refresh_token: refreshToken, scope };
 }

@@ -48,5 +48,5 @@ export async function startFamily(
     },
     select: { id: true },
   });
-  return { familyId: created.id, response: tokenResponse(context, access.token, access.exp, refreshToken, access.scope) };
+  return { familyId: created.id, response: tokenResponse(context, access.token, access.exp, refreshToken, access.scope, access.iat) };
 }

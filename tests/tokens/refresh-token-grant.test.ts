@@ -71,6 +71,16 @@ describe("token service", () => {
       await expect(tokens.refresh(native, { refreshToken: late.refresh_token })).resolves.toMatchObject({ token_type: "Bearer" });
     });
 
+    it("a new pair's expires_in is the whole lifetime, even when a second turns while the grant is written", async () => {
+      const user = await newUser();
+      const first = await pairFor(service(), user.id);
+      // Every reading of the clock is 400 ms later than the one before.
+      let ticks = 0;
+      const slowClock = () => new Date(now().getTime() + 400 * (ticks += 1));
+      const refreshed = await service(undefined, { now: slowClock }).refresh(native, { refreshToken: first.refresh_token });
+      expect(refreshed.expires_in).toBe(config.accessTokenTtlSeconds);
+    });
+
     it("100 parallel refreshes of one token yield one successor, never two live chains", async () => {
       const tokens = service();
       const user = await newUser();

@@ -70,7 +70,7 @@ export async function exchangeRefreshToken(context: TokenContext, client: OAuthC
   if (outcome === "family_revoked") throw invalidGrant(STALE_REFRESH);
   // Lost the race to a concurrent rotation of the same token: answered as the retired token it now is.
   if (outcome === "already_retired") return answerRetired(context, input.refreshToken, row.id);
-  return tokenResponse(context, access.token, access.exp, successor, access.scope);
+  return tokenResponse(context, access.token, access.exp, successor, access.scope, access.iat);
 }
 
 /** A retired refresh token presented again: the same successor within the grace window, else the family dies. */
