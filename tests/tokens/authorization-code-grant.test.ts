@@ -1,31 +1,24 @@
-import type { Redis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
-import type { Sql } from "@/server/database";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { OAuthError } from "@/server/tokens/errors";
 import { hashOpaqueToken } from "@/server/tokens/opaque-token";
-import { createRevocationList } from "@/server/tokens/revocation-list";
-import { createTokenService } from "@/server/tokens/token-service";
 import { findGrant } from "@/server/tokens/grants";
 import { withCodeReadBarrier } from "./code-read-barrier";
-import { config, oauthError, REDIRECT, useTokenServiceHarness, verifyFailure, type TestKeys } from "./token-service-harness";
+import { oauthError, REDIRECT, useTokenServiceHarness, verifyFailure } from "./token-service-harness";
 import { pkcePair } from "./token-fixtures";
 
 /* The authorization_code grant (grants/authorization-code.ts) against the real PostgreSQL and Redis. */
 
 describe("token service", () => {
   const harness = useTokenServiceHarness("authorization_code");
-  const { audited, now, advance, service, newUser, codeFor, pairFor } = harness;
+  const { audited, advance, service, newUser, codeFor, pairFor } = harness;
   let db: PrismaClient;
-  let sql: Sql;
-  let redis: Redis;
-  let keys: TestKeys;
   let native: OAuthClient;
   let other: OAuthClient;
   beforeAll(() => {
-    ({ db, sql, redis, keys, native, other } = harness.state);
+    ({ db, native, other } = harness.state);
   });
 
   describe("authorization code grant", () => {
@@ -117,7 +110,7 @@ describe("token service", () => {
 
     it("a code whose issuing browser session has expired is refused with invalid_grant", async () => {
       const live = new Set<string>();
-      const tokens = createTokenService({ db, sql, keys: keys.store, revocations: createRevocationList({ db, sql, redis, maxTokenLifetimeMs: 910_000, now }), config, now, isSessionLive: async (id) => live.has(id) });
+      const tokens = service(undefined, { isSessionLive: async (id) => live.has(id) });
       const user = await newUser();
       live.add(user.sessionId);
       const first = await codeFor(tokens, user.id);

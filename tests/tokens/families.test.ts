@@ -1,25 +1,18 @@
-import type { Redis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
-import type { Sql } from "@/server/database";
 import type { OAuthClient } from "@/server/tokens/clients";
-import { createRevocationList } from "@/server/tokens/revocation-list";
-import { createTokenService } from "@/server/tokens/token-service";
-import { config, oauthError, useTokenServiceHarness, verifyFailure, type TestKeys } from "./token-service-harness";
+import { oauthError, useTokenServiceHarness, verifyFailure } from "./token-service-harness";
 
 /* Token families (issue-family.ts, family-queries.ts, family-revocation.ts): personal and playground pairs. */
 
 describe("token service", () => {
   const harness = useTokenServiceHarness("families");
-  const { now, service, newUser } = harness;
+  const { service, newUser } = harness;
   let db: PrismaClient;
-  let sql: Sql;
-  let redis: Redis;
-  let keys: TestKeys;
   let playground: OAuthClient;
   beforeAll(() => {
-    ({ db, sql, redis, keys, playground } = harness.state);
+    ({ db, playground } = harness.state);
   });
 
   describe("families", () => {
@@ -35,15 +28,7 @@ describe("token service", () => {
 
     it("a family bound to a session that ended on its own (no revocation) refreshes no more", async () => {
       let live = true;
-      const tokens = createTokenService({
-        db,
-        sql,
-        keys: keys.store,
-        revocations: createRevocationList({ db, sql, redis, maxTokenLifetimeMs: 910_000, now }),
-        config,
-        now,
-        isSessionLive: async (sessionId) => sessionId === user.sessionId && live,
-      });
+      const tokens = service(undefined, { isSessionLive: async (sessionId) => sessionId === user.sessionId && live });
       const user = await newUser();
       const issued = await tokens.issueFamily({ kind: "playground", clientId: "gatehouse-playground", userId: user.id, scopes: ["profile"], issuingSessionId: user.sessionId, boundToSession: true });
       const refreshed = await tokens.refresh(playground, { refreshToken: issued.response.refresh_token });

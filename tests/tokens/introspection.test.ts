@@ -5,8 +5,7 @@ import type { Sql } from "@/server/database";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { OAuthError } from "@/server/tokens/errors";
 import { createRevocationList } from "@/server/tokens/revocation-list";
-import { createTokenService } from "@/server/tokens/token-service";
-import { config, useTokenServiceHarness } from "./token-service-harness";
+import { useTokenServiceHarness } from "./token-service-harness";
 import { testKeys } from "./token-fixtures";
 
 /* Token introspection (introspection.ts, RFC 7662), asked by a resource server. */
@@ -40,7 +39,7 @@ describe("token service", () => {
       expect(await tokens.introspect(resourceServer, pair.refresh_token)).toEqual({ active: false });
       expect(await tokens.introspect(resourceServer, "garbage")).toEqual({ active: false });
       const stranger = await testKeys("stranger");
-      const foreign = createTokenService({ db, sql, keys: stranger.store, revocations: createRevocationList({ db, sql, maxTokenLifetimeMs: 1, now }), config, now });
+      const foreign = service(createRevocationList({ db, sql, maxTokenLifetimeMs: 1, now }), { keys: stranger.store });
       expect(await tokens.introspect(resourceServer, (await foreign.issueFamily({ kind: "personal", clientId: "gatehouse-personal", userId: user.id, scopes: ["profile"], issuingSessionId: user.sessionId })).response.access_token)).toEqual({
         active: false,
       });

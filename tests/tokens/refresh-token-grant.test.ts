@@ -1,14 +1,10 @@
-import type { Redis } from "ioredis";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
-import type { Sql } from "@/server/database";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { findGrant } from "@/server/tokens/grants";
 import { hashOpaqueToken } from "@/server/tokens/opaque-token";
-import { createRevocationList } from "@/server/tokens/revocation-list";
-import { createTokenService } from "@/server/tokens/token-service";
-import { config, oauthError, useTokenServiceHarness, verifyFailure, type TestKeys } from "./token-service-harness";
+import { config, oauthError, useTokenServiceHarness, verifyFailure } from "./token-service-harness";
 
 /* The refresh_token grant (grants/refresh-token.ts): rotation, reuse detection, the grace window. */
 
@@ -16,13 +12,10 @@ describe("token service", () => {
   const harness = useTokenServiceHarness("refresh_token");
   const { audited, now, advance, service, newUser, pairFor } = harness;
   let db: PrismaClient;
-  let sql: Sql;
-  let redis: Redis;
-  let keys: TestKeys;
   let native: OAuthClient;
   let other: OAuthClient;
   beforeAll(() => {
-    ({ db, sql, redis, keys, native, other } = harness.state);
+    ({ db, native, other } = harness.state);
   });
 
   describe("refresh tokens", () => {
@@ -120,14 +113,7 @@ describe("token service", () => {
     });
 
     it("expire after their lifetime, and never outlive the family", async () => {
-      const tokens = createTokenService({
-        db,
-        sql,
-        keys: keys.store,
-        revocations: createRevocationList({ db, sql, redis, maxTokenLifetimeMs: 910_000, now }),
-        config: { ...config, refreshTokenTtlSeconds: 3600, familyMaxAgeSeconds: 5400 },
-        now,
-      });
+      const tokens = service(undefined, { config: { ...config, refreshTokenTtlSeconds: 3600, familyMaxAgeSeconds: 5400 } });
       const user = await newUser();
       const first = await pairFor(tokens, user.id);
       advance(3601_000);
