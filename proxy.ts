@@ -6,6 +6,7 @@ import { contentSecurityPolicy } from "@/lib/security-headers";
 import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
 import { ApiError, apiErrorResponse } from "@/server/http/api-error";
+import { crossSiteRefusal } from "@/server/http/api-route";
 import { clientIpFrom } from "@/server/http/client-ip";
 import { isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
 import { getServices } from "@/server/services";
@@ -40,7 +41,7 @@ export async function proxy(request: NextRequest) {
   const cookie = sessionCookieFrom(request.cookies, https);
   const { pathname } = request.nextUrl;
   if (isForgedRequest(request, env.authUrl)) {
-    return apiErrorResponse(new ApiError("cross_site_request", "This request did not come from this site, so it was refused."));
+    return crossSiteRefusal();
   }
 
   const ip = isSignInAttempt(request.method, pathname) ? clientIpFrom(request.headers, env.trustedProxyHops) : null;

@@ -10,7 +10,7 @@
 import autocannon from "autocannon";
 
 import { CODE_VERIFIER, NATIVE_CLIENT_ID, NATIVE_REDIRECT_URI, PERSONAL_CLIENT_ID } from "./fixtures";
-import { BENCH_CONNECTIONS, type Sample } from "./support";
+import { BENCH_CONNECTIONS, sampleOf, type Sample } from "./support";
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const refreshForm = (refreshToken: string) => form({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: PERSONAL_CLIENT_ID });
@@ -40,7 +40,7 @@ async function measureGrants(base: string, duration: number, next: () => string 
     ],
   });
   if (exhausted) throw new Error("the benchmark ran out of refresh tokens or codes: raise BENCH_CODES or the number of families");
-  return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+  return sampleOf(result);
 }
 
 /** Refresh grants: chains of rotations, each answer's successor presented next. */

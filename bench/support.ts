@@ -24,10 +24,15 @@ export interface Sample {
   non2xx: number;
 }
 
-/** One autocannon run of `duration` seconds against `url`; failures are non-2xx answers plus socket errors. */
+/** What the benchmarks keep of an autocannon run; failures are non-2xx answers plus socket errors. */
+export function sampleOf(result: autocannon.Result): Sample {
+  return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+}
+
+/** One autocannon run of `duration` seconds against `url`. */
 export async function measure(url: string, headers: Record<string, string>, duration: number): Promise<Sample> {
   const result = await autocannon({ url, connections: BENCH_CONNECTIONS, duration, headers });
-  return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+  return sampleOf(result);
 }
 
 /** Like `measure`, with each request's headers from `headersFor` (a different credential each time). */
@@ -38,7 +43,7 @@ export async function measureRotating(url: string, headersFor: () => Record<stri
     duration,
     requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...headersFor() } }) }],
   });
-  return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+  return sampleOf(result);
 }
 
 /** The upper median (the middle value for an odd count, which is what the benchmarks use). */

@@ -15,6 +15,11 @@ import { ApiError, apiErrorResponse } from "./api-error";
  */
 const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 
+/** The answer to a forged request, from the proxy (pages) and from apiRoute (route handlers) alike. */
+export function crossSiteRefusal(): Response {
+  return apiErrorResponse(new ApiError("cross_site_request", "This request did not come from this site, so it was refused."));
+}
+
 type RouteHandler<Context> = (request: NextRequest, context: Context) => Response | Promise<Response>;
 
 /**
@@ -37,7 +42,7 @@ export function apiRoute<Context = unknown>(handler: RouteHandler<Context>): Rou
     let response: Response;
     try {
       response = isForgedRequest(request, env.authUrl)
-        ? apiErrorResponse(new ApiError("cross_site_request", "This request did not come from this site, so it was refused."))
+        ? crossSiteRefusal()
         : await handler(request, context);
     } catch (error) {
       // Handlers answer their own errors in their boundary's shape; this is for what none expected.

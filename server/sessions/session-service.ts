@@ -40,18 +40,8 @@ const SESSION_WITH_USER = `
   FROM "Session" s JOIN "User" u ON u."id" = s."userId"
   WHERE s."tokenHash" = $1`;
 
-interface SessionWithUserRow {
-  sessionId: string;
-  userId: string;
-  expiresAt: Date;
-  lastUsedAt: Date;
-  legacyCookieUntil: Date | null;
-  name: string | null;
-  email: string | null;
-  image: string | null;
-  emailVerified: Date | null;
-  role: "user" | "admin";
-}
+/** The statement's row: the cached session with its person's fields beside it, not nested. */
+type SessionWithUserRow = Omit<CachedSession, "user"> & Omit<CachedSession["user"], "id">;
 
 /**
  * Browser sessions: created at sign-in, resolved on every request (cache first, PostgreSQL as the
