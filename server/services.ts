@@ -13,7 +13,10 @@ import { createNotesService, type NotesService } from "@/server/notes/notes-serv
 import { createSignInLimiter, type SignInLimiter } from "@/server/rate-limit/sign-in-limiter";
 import { createRedis } from "@/server/redis";
 import { noSessionCache, RedisSessionCache } from "@/server/sessions/session-cache";
+import { isSessionActive } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionService } from "@/server/sessions/session-service";
+import { cachedClientLookup, type CachedClientLookup } from "@/server/tokens/client-cache";
+import { clientsIn } from "@/server/tokens/clients";
 import { deriveKeyEncryptionKey } from "@/server/tokens/key-encryption";
 import { createRevocationList, type RevocationList } from "@/server/tokens/revocation-list";
 import { maxTokenLifetimeMs } from "@/server/tokens/key-schedule";
@@ -34,6 +37,8 @@ export interface Services {
   db: PrismaClient;
   /** The same database in plain SQL, for the hot paths (server/database.ts). */
   sql: Sql;
+  /** Client rows by id, each kept up to a second (server/tokens/client-cache.ts). */
+  clients: CachedClientLookup;
   /** Null when REDIS_URL is unset: sessions and the denylist are then read from PostgreSQL. */
   redis: Redis | null;
   sessions: SessionService;
@@ -103,7 +108,7 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null)
 
   // The two services refer to each other (a session's end revokes the token families bound to it; a
   // family bound to a session refreshes only while it lives), so each reaches the other through `services`.
-  const services = { db, sql, redis, tokenConfig, signingKeys, revocations, auditLog, audit, notes: createNotesService({ db }) } as Services;
+  const services = { db, sql, clients: cachedClientLookup(clientsIn(sql)), redis, tokenConfig, signingKeys, revocations, auditLog, audit, notes: createNotesService({ db }) } as Services;
   services.sessions = createSessionService({
     db,
     sql,
@@ -121,7 +126,7 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null)
     config: tokenConfig,
     // Token events carry the client's IP and user agent, from route handlers and server actions alike.
     audit: audit.recordWithClient,
-    isSessionLive: (sessionId) => services.sessions.isLive(sessionId),
+    isSessionActive: (session, now) => isSessionActive(session, now, env.sessionLifetimes),
   });
   services.signInLimiter = createSignInLimiter({ redis, ...env.signInRateLimit });
   services.accountSignInLimiter = createSignInLimiter({ redis, ...env.accountSignInRateLimit, keyPrefix: "gatehouse:signin-account" });

@@ -157,13 +157,6 @@ export function createSessionService({ db, sql, cache, lifetimes, now = () => ne
       return deleteWhere(exceptSessionId ? { userId, NOT: { id: exceptSessionId } } : { userId });
     },
 
-    /** Whether a session (by id) is still live: not revoked, not past its idle or absolute end. */
-    async isLive(sessionId: string): Promise<boolean> {
-      // On every refresh of a family bound to a session: plain SQL, as the lookup above.
-      const [session] = await sql.query<{ expiresAt: Date; lastUsedAt: Date }>(`SELECT "expiresAt", "lastUsedAt" FROM "Session" WHERE "id" = $1`, [sessionId]);
-      return session !== undefined && isSessionActive(session, now(), lifetimes);
-    },
-
     /** The user's live sessions, most recently used first. */
     async list(userId: string) {
       const sessions = await db.session.findMany({

@@ -3,6 +3,7 @@ import type { Sql } from "@/server/database";
 import { isRepeatedAuthorization } from "@/lib/authorization-header";
 import { constantTimeEqual } from "@/server/crypto/constant-time";
 
+import type { ClientLookup } from "./client-cache";
 import { OAuthError } from "./errors";
 import { hashOpaqueToken } from "./opaque-token";
 
@@ -77,17 +78,24 @@ const CLIENT_BY_ID = `SELECT ${Object.keys(CLIENT_COLUMNS)
   .join(", ")} FROM "Client" WHERE "id" = $1`;
 
 /**
+ * Client rows by id, in plain SQL (server/database.ts): every grant, revocation and introspection
+ * starts here. The app reads them through a short-lived cache (client-cache.ts).
+ */
+export function clientsIn(sql: Sql): ClientLookup {
+  return async (clientId) => (await sql.query<Client>(CLIENT_BY_ID, [clientId]))[0] ?? null;
+}
+
+/**
  * The client these credentials prove: a confidential client by its secret (constant-time comparison of
  * hashes), a public client by its id alone (PKCE, not a secret, protects its codes).
  * @throws {OAuthError} invalid_client for an unknown or disabled client, a wrong or missing secret, or
  *   a secret presented for a public client. The message never says which, so ids cannot be probed.
  */
-export async function authenticateClient(sql: Sql, credentials: ClientCredentials): Promise<OAuthClient> {
+export async function authenticateClient(clients: ClientLookup, credentials: ClientCredentials): Promise<OAuthClient> {
   // Made only when thrown: an Error captures its stack when constructed, which showed in the profile.
   const refused = () => new OAuthError("invalid_client", "Client authentication failed.");
   if (!CLIENT_ID.test(credentials.clientId)) throw refused();
-  // Plain SQL (server/database.ts): every grant, revocation and introspection starts here.
-  const [client] = await sql.query<Client>(CLIENT_BY_ID, [credentials.clientId]);
+  const client = await clients(credentials.clientId);
   // Hash anyway when the client is unknown, so the answer takes the same time either way.
   const presentedHash = credentials.clientSecret !== undefined ? hashOpaqueToken(credentials.clientSecret) : undefined;
   if (!client || client.disabledAt) throw refused();

@@ -1,4 +1,5 @@
 import type { Sql } from "@/server/database";
+import type { SessionTimes } from "@/server/sessions/session-policy";
 
 /**
  * The refresh grant's two statements, in plain SQL (server/database.ts says why): it runs on every
@@ -16,18 +17,25 @@ export interface PresentedRefreshToken {
   scopes: string[];
   familyRevokedAt: Date | null;
   familyExpiresAt: Date;
+  /** The browser session the family is bound to, if any. */
   sessionId: string | null;
+  /** That session's times, joined in: null when its row is gone (signed out) or there is none. */
+  session: SessionTimes | null;
 }
 
+/** The token, its family and the family's session, in one statement (one round trip per refresh, not two). */
 export async function findRefreshToken(sql: Sql, tokenHash: string): Promise<PresentedRefreshToken | null> {
-  const [row] = await sql.query<PresentedRefreshToken>(
+  const [row] = await sql.query<Omit<PresentedRefreshToken, "session"> & { sessionExpiresAt: Date | null; sessionLastUsedAt: Date | null }>(
     `SELECT t."id", t."familyId", t."expiresAt", t."retiredAt",
-            f."clientId", f."userId", f."scopes", f."revokedAt" AS "familyRevokedAt", f."expiresAt" AS "familyExpiresAt", f."sessionId"
-     FROM "RefreshToken" t JOIN "TokenFamily" f ON f."id" = t."familyId"
+            f."clientId", f."userId", f."scopes", f."revokedAt" AS "familyRevokedAt", f."expiresAt" AS "familyExpiresAt", f."sessionId",
+            s."expiresAt" AS "sessionExpiresAt", s."lastUsedAt" AS "sessionLastUsedAt"
+     FROM "RefreshToken" t JOIN "TokenFamily" f ON f."id" = t."familyId" LEFT JOIN "Session" s ON s."id" = f."sessionId"
      WHERE t."tokenHash" = $1`,
     [tokenHash],
   );
-  return row ?? null;
+  if (!row) return null;
+  const { sessionExpiresAt, sessionLastUsedAt, ...token } = row;
+  return { ...token, session: sessionExpiresAt && sessionLastUsedAt ? { expiresAt: sessionExpiresAt, lastUsedAt: sessionLastUsedAt } : null };
 }
 
 export interface Successor {

@@ -1,6 +1,7 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { AuditEntry } from "@/server/audit/audit-log";
 import type { Sql } from "@/server/database";
+import { DEFAULT_LIFETIMES, isSessionActive as isSessionActiveByDefault, type SessionTimes } from "@/server/sessions/session-policy";
 
 import type { SigningKey } from "./access-token";
 import type { RevocationList } from "./revocation-list";
@@ -26,11 +27,12 @@ export interface TokenServiceDeps {
   /** Verified tokens kept in memory (by the token string, until expiry): the hot path's signature cache. */
   verifiedCacheSize?: number;
   /**
-   * Whether a browser session is still live (not revoked, not past its idle or absolute end). A family
-   * bound to a session refreshes only while it is: a session can end by expiring, with no revocation to
-   * tell us.
+   * Whether a browser session with these times is still live (not past its idle or absolute end): the
+   * sessions' policy, applied to the row the grant's own lookup joined. A family bound to a session
+   * refreshes only while it is (a session can end by expiring, with no revocation to tell us), and a
+   * code is exchanged only while the session that approved it is. Default: the default lifetimes.
    */
-  isSessionLive?: (sessionId: string) => Promise<boolean>;
+  isSessionActive?: (session: SessionTimes, now: Date) => boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface TokenContext {
   readonly config: TokenServiceConfig;
   readonly now: () => Date;
   readonly audit: (entry: AuditEntry) => void;
-  readonly isSessionLive: (sessionId: string) => Promise<boolean>;
+  readonly isSessionActive: (session: SessionTimes, now: Date) => boolean;
   readonly verified: VerifiedTokenCache;
 }
 
@@ -58,9 +60,9 @@ export function createTokenContext({
   now = () => new Date(),
   audit = () => {},
   verifiedCacheSize = 10_000,
-  isSessionLive = async () => true,
+  isSessionActive = (session, now) => isSessionActiveByDefault(session, now, DEFAULT_LIFETIMES),
 }: TokenServiceDeps): TokenContext {
-  return { db, sql, keys, revocations, config, now, audit, isSessionLive, verified: createVerifiedTokenCache(verifiedCacheSize) };
+  return { db, sql, keys, revocations, config, now, audit, isSessionActive, verified: createVerifiedTokenCache(verifiedCacheSize) };
 }
 
 /** A time as JWTs and RFC 7662 write it: whole seconds since the epoch. */

@@ -129,19 +129,6 @@ describe("session service", () => {
     expect(await db.session.count({ where: { id: sessionId } })).toBe(0);
   });
 
-  it("says whether a session is live by its id: not after its idle end, nor once revoked", async () => {
-    const user = await newUser();
-    const sessions = service();
-    const idle = await sessions.create(user.id, client);
-    const revoked = await sessions.create(user.id, client);
-    expect(await sessions.isLive(idle.sessionId)).toBe(true);
-    await sessions.revoke(user.id, [revoked.sessionId]);
-    expect(await sessions.isLive(revoked.sessionId)).toBe(false);
-    clock = new Date(clock.getTime() + 24 * HOUR + MINUTE);
-    expect(await sessions.isLive(idle.sessionId)).toBe(false);
-    expect(await sessions.isLive("no-such-session")).toBe(false);
-  });
-
   it("tells the token service which sessions ended, so their token families end too", async () => {
     const user = await newUser();
     const ended: string[][] = [];

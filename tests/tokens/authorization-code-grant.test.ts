@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
+import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
 import type { OAuthClient } from "@/server/tokens/clients";
 import { OAuthError } from "@/server/tokens/errors";
 import { hashOpaqueToken } from "@/server/tokens/opaque-token";
@@ -13,12 +15,13 @@ import { pkcePair } from "./token-fixtures";
 
 describe("token service", () => {
   const harness = useTokenServiceHarness("authorization_code");
-  const { audited, advance, service, newUser, codeFor, pairFor } = harness;
+  const { audited, advance, now, service, newUser, codeFor, pairFor } = harness;
   let db: PrismaClient;
+  let sql: Sql;
   let native: OAuthClient;
   let other: OAuthClient;
   beforeAll(() => {
-    ({ db, native, other } = harness.state);
+    ({ db, sql, native, other } = harness.state);
   });
 
   describe("authorization code grant", () => {
@@ -69,8 +72,8 @@ describe("token service", () => {
 
     it("two concurrent exchanges of one code: one pair at most, and it is revoked", async () => {
       // Both exchanges read the code, unused, before either claims it: only the claim can stop the second.
-      const overlapping = withCodeReadBarrier(db, 2);
-      const tokens = service(undefined, { db: overlapping.db });
+      const overlapping = withCodeReadBarrier(sql, 2);
+      const tokens = service(undefined, { sql: overlapping.sql });
       const user = await newUser();
       const { code, verifier } = await codeFor(tokens, user.id);
       const results = await Promise.allSettled([0, 1].map(() => tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier })));
@@ -108,15 +111,32 @@ describe("token service", () => {
       expect(await db.tokenFamily.count({ where: { userId: user.id } })).toBe(0);
     });
 
-    it("a code whose issuing browser session has expired is refused with invalid_grant", async () => {
-      const live = new Set<string>();
-      const tokens = service(undefined, { isSessionLive: async (id) => live.has(id) });
+    it("a session signed out between the code's read and its claim: nothing is written", async () => {
+      // "Sign out everywhere" deletes the sessions, then sweeps the families: a family written after
+      // its sweep would outlive the sign-out. The claim itself must see the session gone.
       const user = await newUser();
-      live.add(user.sessionId);
+      const signingOutAfterRead: Sql = {
+        async query<Row>(text: string, values?: readonly unknown[]) {
+          const rows = await sql.query<Row>(text, values);
+          if (text.includes('FROM "AuthorizationCode" c')) await db.session.deleteMany({ where: { id: user.sessionId } });
+          return rows;
+        },
+      };
+      const tokens = service(undefined, { sql: signingOutAfterRead });
+      const { code, verifier } = await codeFor(tokens, user.id);
+      expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier }))).toBe("invalid_grant");
+      expect(await db.tokenFamily.count({ where: { userId: user.id } })).toBe(0);
+      expect((await db.authorizationCode.findUniqueOrThrow({ where: { codeHash: hashOpaqueToken(code) } })).usedAt).toBeNull();
+    });
+
+    it("a code whose issuing browser session has expired is refused with invalid_grant", async () => {
+      const tokens = service();
+      const user = await newUser();
       const first = await codeFor(tokens, user.id);
       expect((await tokens.exchangeAuthorizationCode(native, { code: first.code, redirectUri: REDIRECT, codeVerifier: first.verifier })).token_type).toBe("Bearer");
       const second = await codeFor(tokens, user.id);
-      live.delete(user.sessionId); // idle or absolute end reached: the row is still there
+      // Unused for longer than the default idle timeout (24 hours): the row is still there.
+      await db.session.update({ where: { id: user.sessionId }, data: { lastUsedAt: new Date(now().getTime() - DEFAULT_LIFETIMES.idleTimeoutMs - 1000) } });
       expect(await oauthError(tokens.exchangeAuthorizationCode(native, { code: second.code, redirectUri: REDIRECT, codeVerifier: second.verifier }))).toBe("invalid_grant");
     });
   });

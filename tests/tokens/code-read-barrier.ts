@@ -1,8 +1,8 @@
-import type { PrismaClient } from "@/generated/prisma/client";
+import type { Sql } from "@/server/database";
 
 /**
- * A database client on which the first `parties` reads of an authorization code (the exchange's
- * `authorizationCode.findUnique`, outside any transaction) wait for one another before returning. Every
+ * A plain-SQL client on which the first `parties` reads of an authorization code (the exchange's
+ * `findAuthorizationCode`, outside any transaction) wait for one another before returning. Every
  * exchange has then seen the code unused before any of them tries to claim it, so the claim (a
  * conditional update under the row lock) is all that stands between them and a second token pair.
  * Without it, one exchange can finish before the other reads the row, and the second is refused by the
@@ -11,7 +11,10 @@ import type { PrismaClient } from "@/generated/prisma/client";
  * Later reads (the loser looking up the winner's family) pass straight through. A party that never
  * arrives fails the wait after `timeoutMs`, instead of hanging the test.
  */
-export function withCodeReadBarrier(db: PrismaClient, parties: number, timeoutMs = 10_000) {
+/** The exchange's read of a code (server/tokens/code-redemption.ts), told from its claim. */
+const CODE_READ = /^\s*SELECT\b[\s\S]*\bFROM "AuthorizationCode" c\b/;
+
+export function withCodeReadBarrier(sql: Sql, parties: number, timeoutMs = 10_000) {
   let arrived = 0;
   let open!: () => void;
   const allArrived = new Promise<void>((resolve) => (open = resolve));
@@ -31,25 +34,15 @@ export function withCodeReadBarrier(db: PrismaClient, parties: number, timeoutMs
     }
   }
 
-  const codes = new Proxy(db.authorizationCode, {
-    get(target, property, receiver) {
-      if (property !== "findUnique") return Reflect.get(target, property, receiver);
-      return async (args: Parameters<PrismaClient["authorizationCode"]["findUnique"]>[0]) => {
-        const row = await target.findUnique(args);
-        await meet();
-        return row;
-      };
+  const client: Sql = {
+    async query<Row>(text: string, values?: readonly unknown[]) {
+      const rows = await sql.query<Row>(text, values);
+      if (CODE_READ.test(text)) await meet();
+      return rows;
     },
-  });
-  const client = new Proxy(db, {
-    get(target, property) {
-      if (property === "authorizationCode") return codes;
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
+  };
   return {
-    db: client,
+    sql: client,
     /** How many code reads have reached the barrier so far. */
     arrivals: () => arrived,
   };

@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { authenticateClient } from "@/server/tokens/clients";
+import { authenticateClient, clientsIn } from "@/server/tokens/clients";
 import { OAuthError } from "@/server/tokens/errors";
 import { ensureDevResourceServer } from "../../scripts/lib/dev-clients";
 import { useTestDatabase } from "../support/test-database";
@@ -21,8 +21,8 @@ describe("the development resource server", () => {
     const row = await database.db.client.findUniqueOrThrow({ where: { id: first.clientId } });
     expect(row.type).toBe("confidential");
     expect(row.secretHash).not.toContain(first.secret);
-    await expect(authenticateClient(database.sql, { clientId: first.clientId, clientSecret: first.secret, method: "client_secret_basic" })).resolves.toMatchObject({ id: first.clientId });
-    await expect(authenticateClient(database.sql, { clientId: first.clientId, clientSecret: "wrong", method: "client_secret_basic" })).rejects.toBeInstanceOf(OAuthError);
-    await expect(authenticateClient(database.sql, { clientId: first.clientId, method: "none" })).rejects.toBeInstanceOf(OAuthError);
+    await expect(authenticateClient(clientsIn(database.sql), { clientId: first.clientId, clientSecret: first.secret, method: "client_secret_basic" })).resolves.toMatchObject({ id: first.clientId });
+    await expect(authenticateClient(clientsIn(database.sql), { clientId: first.clientId, clientSecret: "wrong", method: "client_secret_basic" })).rejects.toBeInstanceOf(OAuthError);
+    await expect(authenticateClient(clientsIn(database.sql), { clientId: first.clientId, method: "none" })).rejects.toBeInstanceOf(OAuthError);
   });
 });

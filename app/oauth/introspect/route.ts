@@ -15,7 +15,7 @@ export const POST = apiRoute(async (request: Request) => {
   const authorization = request.headers.get("authorization");
   try {
     const form = await readOAuthForm(request);
-    const client = await authenticateClient(getServices().sql, clientCredentialsFrom(authorization, form));
+    const client = await authenticateClient(getServices().clients, clientCredentialsFrom(authorization, form));
     const { tokens } = getServices();
     tokens.assertMayIntrospect(client); // before the request is looked at, as the RFC's §2.1 reads
     const { token } = tokenParameterSchema.parse(form);

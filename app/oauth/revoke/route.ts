@@ -14,7 +14,7 @@ export const POST = apiRoute(withRequestContext(async (request: Request) => {
   const authorization = request.headers.get("authorization");
   try {
     const form = await readOAuthForm(request);
-    const client = await authenticateClient(getServices().sql, clientCredentialsFrom(authorization, form));
+    const client = await authenticateClient(getServices().clients, clientCredentialsFrom(authorization, form));
     const { token } = tokenParameterSchema.parse(form);
     await getServices().tokens.revokeToken(client, token);
     return oauthJson({});

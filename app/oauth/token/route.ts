@@ -19,7 +19,7 @@ export const POST = apiRoute(withRequestContext(async (request: Request) => {
     if (!form.grant_type) throw new OAuthError("invalid_request", "grant_type is required.");
     const grant = findGrant(form.grant_type);
     if (!grant) throw new OAuthError("unsupported_grant_type", `Supported grant types: ${SUPPORTED_GRANT_TYPES.join(", ")}.`);
-    const client = await authenticateClient(getServices().sql, clientCredentialsFrom(authorization, form));
+    const client = await authenticateClient(getServices().clients, clientCredentialsFrom(authorization, form));
     const params = grant.schema.parse(form);
     return oauthJson(await getServices().tokens.handleGrant(grant, client, params));
   } catch (error) {

@@ -2,16 +2,16 @@ import { z } from "zod";
 
 import type { TokenResponse } from "@/lib/token-response";
 
+import { newRowId } from "@/server/database";
+
 import type { OAuthClient } from "../clients";
-import { IssuingSessionEndedError } from "../errors";
+import { findAuthorizationCode, redeemAuthorizationCode } from "../code-redemption";
 import { revokeFamily } from "../family-revocation";
-import { lockIssuingSession } from "../issuing-session";
-import { mintAccessToken } from "../mint";
-import { hashOpaqueToken, isOpaqueToken } from "../opaque-token";
+import { mintAccessToken, refreshExpiry, tokenResponse } from "../mint";
+import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from "../opaque-token";
 import { pkceMatches } from "../pkce";
-import { startFamily } from "../start-family";
 import type { TokenContext } from "../token-context";
-import { assertClientMayUse, defineGrant, invalidGrant, RotationRaceLost } from "./grant";
+import { assertClientMayUse, defineGrant, invalidGrant } from "./grant";
 
 /** The authorization_code grant's parameters (RFC 6749 §4.1.3, RFC 7636 §4.5). */
 export const authorizationCodeGrantSchema = z.object({
@@ -37,51 +37,59 @@ export const authorizationCodeGrant = defineGrant({
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
  */
 export async function exchangeAuthorizationCode(context: TokenContext, client: OAuthClient, input: { code: string; redirectUri: string; codeVerifier: string }): Promise<TokenResponse> {
-  const { db, now, audit, isSessionLive } = context;
+  const { sql, config, now, audit, isSessionActive } = context;
   assertClientMayUse(client, "authorization_code");
   // Made only when thrown (an Error captures its stack when constructed).
   const invalidCode = () => invalidGrant("The authorization code is invalid, expired or already used.");
+  const sessionEnded = () => invalidGrant("The browser session that approved this code has ended.");
   if (!isOpaqueToken("authorizationCode", input.code)) throw invalidCode();
   const codeHash = hashOpaqueToken(input.code);
-  const row = await db.authorizationCode.findUnique({ where: { codeHash } });
+  const row = await findAuthorizationCode(sql, codeHash);
   if (!row || row.clientId !== client.id) throw invalidCode();
   if (row.usedAt) {
-    if (row.familyId && (await revokeFamily(context, row.familyId, "authorization_code_reuse"))) {
-      audit({ event: "authorization_code_reused", subjectId: row.userId, details: { familyId: row.familyId, clientId: client.id } });
-    }
+    if (row.familyId) await revokeForReuse(context, row.familyId, row.userId, client.id);
     throw invalidCode();
   }
   if (row.expiresAt <= now()) throw invalidCode();
   // A code issued before "sign out everywhere" must not start a pair after it.
-  const owner = await db.user.findUnique({ where: { id: row.userId }, select: { tokensValidAfter: true } });
-  if (!owner || (owner.tokensValidAfter && row.createdAt < owner.tokensValidAfter)) throw invalidCode();
+  if (row.tokensValidAfter && row.createdAt < row.tokensValidAfter) throw invalidCode();
   if (row.redirectUri !== input.redirectUri) throw invalidGrant("redirect_uri differs from the one the code was issued for.");
   if (!pkceMatches(input.codeVerifier, row.codeChallenge)) throw invalidGrant("The PKCE code_verifier does not match the code_challenge.");
   // The code stands for a person's approval in one browser session: once that device has signed out
   // (or its session expired) the code is worthless, even within its minute.
   const { issuingSessionId } = row;
-  if (!issuingSessionId || !(await isSessionLive(issuingSessionId))) throw invalidGrant("The browser session that approved this code has ended.");
+  if (!issuingSessionId || !(row.session && isSessionActive(row.session, now()))) throw sessionEnded();
 
-  // Minted before the transaction (see startFamily); if the claim below loses, it is never handed out.
   const access = await mintAccessToken(context, row.userId, client.id, row.scopes);
-  const issued = await db
-    .$transaction(async (tx) => {
-      // Claims the code; a concurrent exchange waits on the row lock, then finds it used.
-      // Held until commit: a sign-out ending that session now waits, or has already run and refuses here.
-      await lockIssuingSession(tx, issuingSessionId);
-      const claimed = await tx.authorizationCode.updateMany({ where: { codeHash, usedAt: null }, data: { usedAt: now() } });
-      if (claimed.count === 0) throw new RotationRaceLost();
-      const started = await startFamily(context, tx, { kind: "authorization_code", clientId: client.id, userId: row.userId, scopes: row.scopes }, access);
-      await tx.authorizationCode.update({ where: { codeHash }, data: { familyId: started.familyId } });
-      return started;
-    })
-    .catch(async (error: unknown) => {
-      if (error instanceof IssuingSessionEndedError) throw invalidGrant("The browser session that approved this code has ended.");
-      if (!(error instanceof RotationRaceLost)) throw error;
-      const winner = await db.authorizationCode.findUnique({ where: { codeHash }, select: { familyId: true } });
-      if (winner?.familyId) await revokeFamily(context, winner.familyId, "authorization_code_reuse");
-      throw invalidCode();
-    });
-  audit({ event: "tokens_issued", actorId: row.userId, subjectId: row.userId, details: { familyId: issued.familyId, clientId: client.id, kind: "authorization_code" } });
-  return issued.response;
+  const refreshToken = generateOpaqueToken("refreshToken");
+  const familyExpiresAt = new Date(now().getTime() + config.familyMaxAgeSeconds * 1000);
+  const family = {
+    familyId: newRowId(),
+    clientId: client.id,
+    userId: row.userId,
+    scopes: row.scopes,
+    familyExpiresAt,
+    refreshTokenId: newRowId(),
+    refreshTokenHash: hashOpaqueToken(refreshToken),
+    refreshTokenExpiresAt: refreshExpiry(context, familyExpiresAt),
+    accessTokenJti: access.jti,
+    accessTokenExpiresAt: access.expiresAt,
+  };
+  const outcome = await redeemAuthorizationCode(sql, { codeHash, issuingSessionId, family, at: now() });
+  if (outcome === "session_ended") throw sessionEnded();
+  if (outcome === "already_used") {
+    // Lost the race to a concurrent exchange of the same code: a code used twice revokes what it issued.
+    const winner = await findAuthorizationCode(sql, codeHash);
+    if (winner?.familyId) await revokeForReuse(context, winner.familyId, row.userId, client.id);
+    throw invalidCode();
+  }
+  audit({ event: "tokens_issued", actorId: row.userId, subjectId: row.userId, details: { familyId: family.familyId, clientId: client.id, kind: "authorization_code" } });
+  return tokenResponse(context, access.token, access.exp, refreshToken, access.scope, access.iat);
+}
+
+/** RFC 6749 §4.1.2: a code presented again revokes the tokens its first use issued. */
+async function revokeForReuse(context: TokenContext, familyId: string, userId: string, clientId: string): Promise<void> {
+  if (await revokeFamily(context, familyId, "authorization_code_reuse")) {
+    context.audit({ event: "authorization_code_reused", subjectId: userId, details: { familyId, clientId } });
+  }
 }

@@ -45,9 +45,3 @@ export function assertClientMayUse(client: OAuthClient, grantType: string): void
 export function invalidGrant(description: string): OAuthError {
   return new OAuthError("invalid_grant", description);
 }
-
-/**
- * A lost race for a code or a refresh token (another request claimed it first): never leaves the
- * grant, which answers from the winner's result. A private signal, not an error of the library.
- */
-export class RotationRaceLost extends Error {}

@@ -36,7 +36,7 @@ export const refreshTokenGrant = defineGrant({
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2 refresh token rotation
  */
 export async function exchangeRefreshToken(context: TokenContext, client: OAuthClient, input: { refreshToken: string; scopes?: string[] }): Promise<TokenResponse> {
-  const { sql, now, isSessionLive } = context;
+  const { sql, now, isSessionActive } = context;
   assertClientMayUse(client, "refresh_token");
   if (!isOpaqueToken("refreshToken", input.refreshToken)) throw invalidGrant(STALE_REFRESH);
   const row = await findRefreshToken(sql, hashOpaqueToken(input.refreshToken));
@@ -44,7 +44,7 @@ export async function exchangeRefreshToken(context: TokenContext, client: OAuthC
   if (!row || row.clientId !== client.id || row.familyRevokedAt) throw invalidGrant(STALE_REFRESH);
   if (row.retiredAt) return answerRetired(context, input.refreshToken, row.id);
   if (row.expiresAt <= now() || row.familyExpiresAt <= now()) throw invalidGrant(STALE_REFRESH);
-  if (row.sessionId && !(await isSessionLive(row.sessionId))) {
+  if (row.sessionId && !(row.session && isSessionActive(row.session, now()))) {
     await revokeFamily(context, row.familyId, "session_ended");
     throw invalidGrant(STALE_REFRESH);
   }
