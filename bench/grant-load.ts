@@ -7,10 +7,8 @@
  * Each measurement gets a fresh supply: a request still in flight when autocannon stops has rotated its
  * token on the server, and presenting that token again later would be reuse (its family revoked).
  */
-import autocannon from "autocannon";
-
 import { CODE_VERIFIER, NATIVE_CLIENT_ID, NATIVE_REDIRECT_URI, PERSONAL_CLIENT_ID } from "./fixtures";
-import { BENCH_CONNECTIONS, sampleOf, type Sample } from "./support";
+import { BENCH_CONNECTIONS, runAutocannon, type Sample } from "./support";
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const refreshForm = (refreshToken: string) => form({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: PERSONAL_CLIENT_ID });
@@ -19,7 +17,7 @@ const codeForm = (code: string) => form({ grant_type: "authorization_code", code
 /** POST /oauth/token for `duration` seconds, each body made by `next()`; `onAnswer` sees each 200's body. */
 async function measureGrants(base: string, duration: number, next: () => string | undefined, onAnswer: (body: string) => void = () => {}): Promise<Sample> {
   let exhausted = false;
-  const result = await autocannon({
+  const sample = await runAutocannon({
     url: `${base}/oauth/token`,
     connections: BENCH_CONNECTIONS,
     duration,
@@ -40,7 +38,7 @@ async function measureGrants(base: string, duration: number, next: () => string 
     ],
   });
   if (exhausted) throw new Error("the benchmark ran out of refresh tokens or codes: raise BENCH_CODES or the number of families");
-  return sampleOf(result);
+  return sample;
 }
 
 /** Refresh grants: chains of rotations, each answer's successor presented next. */

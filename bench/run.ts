@@ -14,6 +14,10 @@
  *   - POST /oauth/token: the refresh grant (each worker rotating its own family) and the
  *     authorization-code exchange (codes made just before each round: they live a minute).
  *
+ * Beside req/s, each sample records the CPU a request cost (bench/cpu.ts): the server's, and the
+ * machine's less the load generator's (so PostgreSQL and Redis count). Reported as the same kind of
+ * ratio, it is the steadier figure on a shared machine.
+ *
  * A run with any non-2xx answer fails: a benchmark of error answers measures nothing. Only ratios
  * measured in the same run mean anything; absolute figures vary with the machine.
  *
@@ -148,20 +152,32 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
 const ratiosOf = (samples: Sample[], base: Sample[]) => samples.map((sample, round) => sample.requestsPerSecond / base[round]!.requestsPerSecond);
 
+/** µs per request of each sample, for the samples that have it. */
+const cpuOf = (samples: Sample[], part: "serverUs" | "machineUs") => samples.flatMap((sample) => (sample.cpu ? [sample.cpu[part]] : []));
+
 function printTable(label: string, results: LoadResult[]) {
   const [baseline, ping] = results;
   const pageBase = results.find((result) => result.name.includes("(public page)"))!;
+  const baseServerUs = cpuOf(baseline!.samples, "serverUs");
+  const baseMachineUs = cpuOf(baseline!.samples, "machineUs");
   console.log(`\n### ${label}: ${rounds} rounds of ${seconds} s per route, ${BENCH_CONNECTIONS} connections (grants: ${BENCH_CONNECTIONS} workers)\n`);
-  console.log("| route | req/s, median (min–max) | × Next.js alone, median (rounds) | × our /api/v1/ping | p99 | p99 × Next.js alone |");
-  console.log("|---|---|---|---|---|---|");
+  console.log("| route | req/s, median (min–max) | × Next.js alone, median (rounds) | × our /api/v1/ping | p99 | p99 × Next.js alone | server CPU per request | × Next.js alone, by server CPU | × by machine CPU |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const result of results) {
     const rps = result.samples.map((sample) => sample.requestsPerSecond);
     const ratios = ratiosOf(result.samples, baseline!.samples);
     const p99 = median(result.samples.map((sample) => sample.p99));
     const baseP99 = median(baseline!.samples.map((sample) => sample.p99));
     const size = result.size ? ` (${fixed(result.size / 1024, 1)} KB)` : "";
+    const serverUs = cpuOf(result.samples, "serverUs");
+    const machineUs = cpuOf(result.samples, "machineUs");
+    // As a throughput ratio: what Next.js alone spends on a request, over what this route spends.
+    const cpuColumns =
+      serverUs.length > 0 && baseServerUs.length > 0
+        ? `${fixed(median(serverUs), 0)} µs | ${fixed(median(baseServerUs) / median(serverUs))}× | ${fixed(median(baseMachineUs) / median(machineUs))}×`
+        : "n/a | n/a | n/a";
     console.log(
-      `| ${result.name}${size} | ${fixed(median(rps), 0)} (${fixed(Math.min(...rps), 0)}–${fixed(Math.max(...rps), 0)}) | ${fixed(median(ratios))}× (${ratios.map((ratio) => fixed(ratio)).join(", ")}) | ${fixed(median(ratiosOf(result.samples, ping!.samples)))}× | ${p99} ms | ${fixed(p99 / baseP99)}× |`,
+      `| ${result.name}${size} | ${fixed(median(rps), 0)} (${fixed(Math.min(...rps), 0)}–${fixed(Math.max(...rps), 0)}) | ${fixed(median(ratios))}× (${ratios.map((ratio) => fixed(ratio)).join(", ")}) | ${fixed(median(ratiosOf(result.samples, ping!.samples)))}× | ${p99} ms | ${fixed(p99 / baseP99)}× | ${cpuColumns} |`,
     );
   }
   const account = results.find((result) => result.name.startsWith("GET /account"))!;

@@ -1,6 +1,6 @@
 /**
  * What the benchmarks share: a throwaway PostgreSQL database with the migrations applied, the production
- * build started with a given environment, autocannon rounds with two routes interleaved, and medians.
+ * build started with a given environment, autocannon runs with the CPU they cost (cpu.ts), and medians.
  *
  * Load goes to 127.0.0.1 only; every loop is bounded in time.
  */
@@ -11,9 +11,10 @@ import autocannon from "autocannon";
 import pg from "pg";
 
 import { repoRoot } from "../scripts/lib/local-state";
-import { startProcess, waitForHttp } from "../scripts/lib/processes";
+import { startProcess, waitForHttp, type RunningProcess } from "../scripts/lib/processes";
 import { applyMigrations } from "../scripts/lib/prisma-cli";
 import { baselineAppDir } from "./build-baseline";
+import { cpuPerRequest, cpuSnapshot } from "./cpu";
 
 /** Concurrent connections autocannon opens for every measurement. */
 export const BENCH_CONNECTIONS = 10;
@@ -21,29 +22,37 @@ export const BENCH_CONNECTIONS = 10;
 export interface Sample {
   requestsPerSecond: number;
   p99: number;
+  /** Failures: non-2xx answers plus socket errors. */
   non2xx: number;
+  /** CPU per request, in µs (cpu.ts): the server's, and the machine's less the load generator's. Absent off Linux. */
+  cpu?: { serverUs: number; machineUs: number };
 }
 
-/** What the benchmarks keep of an autocannon run; failures are non-2xx answers plus socket errors. */
-export function sampleOf(result: autocannon.Result): Sample {
-  return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+/** The process group of the server at each origin, for its CPU time (startApp and startBaselineApp fill it). */
+const serverGroups = new Map<string, number>();
+
+/** One autocannon run, with the CPU its server (found by the URL's origin) and the machine spent meanwhile. */
+export async function runAutocannon(options: autocannon.Options): Promise<Sample> {
+  const group = serverGroups.get(new URL(String(options.url)).origin);
+  const before = cpuSnapshot(group);
+  const result = await autocannon(options);
+  const cpu = cpuPerRequest(before, cpuSnapshot(group), result.requests.total);
+  return { requestsPerSecond: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx + result.errors, cpu };
 }
 
 /** One autocannon run of `duration` seconds against `url`. */
-export async function measure(url: string, headers: Record<string, string>, duration: number): Promise<Sample> {
-  const result = await autocannon({ url, connections: BENCH_CONNECTIONS, duration, headers });
-  return sampleOf(result);
+export function measure(url: string, headers: Record<string, string>, duration: number): Promise<Sample> {
+  return runAutocannon({ url, connections: BENCH_CONNECTIONS, duration, headers });
 }
 
 /** Like `measure`, with each request's headers from `headersFor` (a different credential each time). */
-export async function measureRotating(url: string, headersFor: () => Record<string, string>, duration: number): Promise<Sample> {
-  const result = await autocannon({
+export function measureRotating(url: string, headersFor: () => Record<string, string>, duration: number): Promise<Sample> {
+  return runAutocannon({
     url,
     connections: BENCH_CONNECTIONS,
     duration,
     requests: [{ setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...headersFor() } }) }],
   });
-  return sampleOf(result);
 }
 
 /** The upper median (the middle value for an odd count, which is what the benchmarks use). */
@@ -121,7 +130,7 @@ export async function startApp(label: string, port: number, env: NodeJS.ProcessE
     await server.stop();
     throw error;
   }
-  return { base, stop: () => server.stop() };
+  return measured(base, server);
 }
 
 /** The stock Next.js app (built by bench/build-baseline.ts): Next.js alone, nothing of ours. */
@@ -136,66 +145,17 @@ export async function startBaselineApp(port: number): Promise<RunningApp> {
     await server.stop();
     throw error;
   }
-  return { base, stop: () => server.stop() };
+  return measured(base, server);
 }
 
-export interface Route {
-  url: string;
-  headers: Record<string, string>;
-}
-
-export interface Comparison {
-  baselineRps: number;
-  /** The route compared with the baseline. */
-  protectedRps: number;
-  baselineP99: number;
-  protectedP99: number;
-  /** Median of the per-round ratios protected/baseline. */
-  ratio: number;
-  ratios: number[];
-  baselineRpsRange: [number, number];
-  protectedRpsRange: [number, number];
-}
-
-/** The medians over interleaved rounds of a baseline and another route (round i of one against round i of the other). */
-export function summarise(baseline: Sample[], other: Sample[]): Comparison {
-  const ratios = baseline.map((sample, index) => other[index]!.requestsPerSecond / sample.requestsPerSecond);
-  const range = (samples: Sample[]): [number, number] => [
-    Math.min(...samples.map((sample) => sample.requestsPerSecond)),
-    Math.max(...samples.map((sample) => sample.requestsPerSecond)),
-  ];
+/** A started server whose CPU time the measurements at `base` read (it leads its own process group). */
+function measured(base: string, server: RunningProcess): RunningApp {
+  if (server.child.pid !== undefined) serverGroups.set(base, server.child.pid);
   return {
-    baselineRps: median(baseline.map((sample) => sample.requestsPerSecond)),
-    protectedRps: median(other.map((sample) => sample.requestsPerSecond)),
-    baselineP99: median(baseline.map((sample) => sample.p99)),
-    protectedP99: median(other.map((sample) => sample.p99)),
-    ratio: median(ratios),
-    ratios,
-    baselineRpsRange: range(baseline),
-    protectedRpsRange: range(other),
+    base,
+    stop: async () => {
+      serverGroups.delete(base);
+      await server.stop();
+    },
   };
-}
-
-/** Fails the run when any request failed: a benchmark of error answers measures nothing. */
-export function assertNoFailures(label: string, samples: Sample[]): void {
-  const failures = samples.reduce((sum, sample) => sum + sample.non2xx, 0);
-  if (failures > 0) throw new Error(`${failures} requests failed during the ${label} run`);
-}
-
-/**
- * A 3 s warm-up of each route, then `rounds` rounds of `seconds` per route, the two interleaved so that
- * both see the same machine noise; the medians over the rounds.
- * @throws {Error} when any request failed.
- */
-export async function compareRoutes(label: string, baselineRoute: Route, protectedRoute: Route, options: { rounds: number; seconds: number }): Promise<Comparison> {
-  await measure(baselineRoute.url, baselineRoute.headers, 3);
-  await measure(protectedRoute.url, protectedRoute.headers, 3);
-  const baseline: Sample[] = [];
-  const protectedSamples: Sample[] = [];
-  for (let round = 0; round < options.rounds; round += 1) {
-    baseline.push(await measure(baselineRoute.url, baselineRoute.headers, options.seconds));
-    protectedSamples.push(await measure(protectedRoute.url, protectedRoute.headers, options.seconds));
-  }
-  assertNoFailures(label, [...baseline, ...protectedSamples]);
-  return summarise(baseline, protectedSamples);
 }
