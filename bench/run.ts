@@ -23,7 +23,7 @@
  *
  * Needs: both builds (the npm script makes them), PostgreSQL (TEST_DATABASE_URL admin URL) and Redis
  * (BENCH_REDIS_URL, else its own database on the test Redis: see tests/support/redis.ts). Load goes to
- * 127.0.0.1 only; every loop is bounded. Settings: BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_CODES (400 codes made per second of an exchange run),
+ * 127.0.0.1 only; every loop is bounded. Settings: BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_CODES (1200 codes made per second of an exchange run),
  * BENCH_ONLY ("redis" or "postgres" for one configuration).
  */
 import { randomBytes } from "node:crypto";
@@ -44,7 +44,7 @@ const baselinePort = port + 1;
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Codes made per second of an exchange run (they are used up: about three times what a round exchanges here). */
-const codesPerSecond = Number(process.env.BENCH_CODES ?? 400);
+const codesPerSecond = Number(process.env.BENCH_CODES ?? 1200);
 /** Refresh-token families per run: one per connection in flight, and as many again to spare. */
 const REFRESH_CHAINS = BENCH_CONNECTIONS * 3;
 /** The Bearer pool: 200 people with 5 tokens each, so the caches (verified token, profile) mostly miss at first. */

@@ -75,12 +75,19 @@ test.describe("forged and misused access tokens at the API", () => {
     expect((await meWith(await signWithAppKey({ typ: "at+jwt" }, validClaims(userId)))).status).toBe(200);
   });
 
-  test("a client's own token (sub = client_id) is a client principal: valid, but it has no person", async () => {
-    const clientToken = await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(nativeClient.id), scope: "profile notes:read" });
+  test("a client's own token (gty, sub = client_id) is a client principal: valid, but it has no person; gty with a person's sub is refused", async ({ signInAs }) => {
+    const clientToken = await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(nativeClient.id), gty: "client_credentials", scope: "profile notes:read" });
     const me = await api.get("/api/v1/me", { headers: { Authorization: `Bearer ${clientToken}` } });
-    expect(me.status()).toBe(403);
-    expect(me.headers()["www-authenticate"]).toContain('error="insufficient_scope"');
-    expect((await api.get("/api/v1/notes", { headers: { Authorization: `Bearer ${clientToken}` } })).status()).toBe(403);
+    expect(me.status()).toBe(200);
+    expect(await me.json()).toMatchObject({ kind: "client", client_id: nativeClient.id });
+    const notes = await api.get("/api/v1/notes", { headers: { Authorization: `Bearer ${clientToken}` } });
+    expect(notes.status()).toBe(403);
+    expect(notes.headers()["www-authenticate"]).toContain('error="insufficient_scope"');
+    // Claiming to be a client's token while naming a person: never the person's, never the client's.
+    const { userId } = await signInAs("person");
+    const confused = await meWith(await signWithAppKey({ typ: "at+jwt" }, { ...validClaims(userId), gty: "client_credentials" }));
+    expect(confused.status).toBe(401);
+    expect(confused.challenge).toContain(refusedFor("malformed"));
   });
 
   test("HS256 signed with the published public key is refused", async ({ request }) => {
@@ -241,7 +248,7 @@ test.describe("the token endpoint", () => {
 });
 
 test.describe("introspection", () => {
-  test("a resource server sees live tokens as active and dead or foreign ones as inactive; others may not ask", async ({ page, request, signInAs }) => {
+  test("a resource server sees live tokens as active and dead or foreign ones as inactive; public clients may not ask, other clients learn nothing", async ({ page, request, signInAs }) => {
     const { userId } = await signInAs("person");
     const server = await createConfidentialClient(`rs-${Date.now()}`);
     const pair = await tokenPairFor(page, request);
@@ -262,11 +269,14 @@ test.describe("introspection", () => {
     const publicClient = await request.post("/oauth/introspect", { form: { token: pair.access_token, client_id: nativeClient.id }, failOnStatusCode: false });
     expect(publicClient.status()).toBe(401);
     expect((await publicClient.json()).error).toBe("invalid_client");
-    // A confidential client that is not a resource server (any third-party web app) may not ask either.
+    // A confidential client that is not a resource server (any third-party web app) learns nothing of
+    // another client's token (RFC 7662 §2.1: it may introspect its own).
+    const live = await tokenPairFor(page, request);
+    expect(await (await introspect(live.access_token)).json()).toMatchObject({ active: true });
     const webApp = await createConfidentialClient(`web-${Date.now()}`, { mayIntrospect: false });
-    const asWebApp = await introspect(pair.access_token, webApp.basic);
-    expect(asWebApp.status()).toBe(401);
-    expect(await asWebApp.json()).toMatchObject({ error: "invalid_client" });
+    const asWebApp = await introspect(live.access_token, webApp.basic);
+    expect(asWebApp.status()).toBe(200);
+    expect(await asWebApp.json()).toEqual({ active: false });
   });
 });
 

@@ -34,6 +34,8 @@ interface Context {
   resourceServer: { id: string; secret: string; basic: string };
   /** A public client registered with a redirect URI but not for the authorization code grant. */
   refreshOnlyClientId: string;
+  /** A confidential service registered for client_credentials with notes:read only. */
+  service: { id: string; secret: string; basic: string };
 }
 
 interface Row {
@@ -68,6 +70,9 @@ const ROWS: Row[] = [
   { endpoint: "token", name: "an unknown refresh token", send: (c) => tokenRequest(c.request, { grant_type: "refresh_token", client_id: nativeClient.id, refresh_token: "ghr_unknown" }), status: 400, error: "invalid_grant" },
   { endpoint: "token", name: "a client not registered for the grant", send: (c) => tokenRequest(c.request, { grant_type: "refresh_token", refresh_token: c.refreshToken }, { authorization: c.resourceServer.basic }), status: 400, error: "unauthorized_client" },
   { endpoint: "token", name: "a refresh asking for an unknown scope", send: (c) => tokenRequest(c.request, { grant_type: "refresh_token", client_id: nativeClient.id, refresh_token: c.refreshToken, scope: "profile admin" }), status: 400, error: "invalid_scope" },
+  { endpoint: "token", name: "client credentials for a public client", send: (c) => tokenRequest(c.request, { grant_type: "client_credentials", client_id: nativeClient.id }), status: 400, error: "unauthorized_client" },
+  { endpoint: "token", name: "client credentials beyond the client's scopes", send: (c) => tokenRequest(c.request, { grant_type: "client_credentials", scope: "notes:write" }, { authorization: c.service.basic }), status: 400, error: "invalid_scope" },
+  { endpoint: "token", name: "client credentials with a wrong secret in the body", send: (c) => tokenRequest(c.request, { grant_type: "client_credentials", client_id: c.service.id, client_secret: "wrong" }), status: 401, error: "invalid_client" },
   { endpoint: "token", name: "a refresh widening the granted scopes", send: (c) => tokenRequest(c.request, { grant_type: "refresh_token", client_id: nativeClient.id, refresh_token: c.refreshToken, scope: "notes:write" }), status: 400, error: "invalid_scope" },
   { endpoint: "token", name: "the device grant (not offered yet)", send: (c) => tokenRequest(c.request, { grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: "x", client_id: nativeClient.id }), status: 400, error: "unsupported_grant_type" },
 
@@ -108,7 +113,8 @@ test("every OAuth error code is the one its RFC prescribes", async ({ page, requ
     `INSERT INTO "Client" (id, name, type, "redirectUris", "grantTypes", scopes, "updatedAt") VALUES ($1, 'Refresh only (test)', 'public', $2, '{refresh_token}', '{profile}', now())`,
     [refreshOnlyClientId, `{${nativeClient.redirectUri}}`],
   );
-  const context: Context = { request, refreshToken: refresh_token, notesOnlyAccessToken: notesOnly.access_token, resourceServer, refreshOnlyClientId };
+  const service = await createConfidentialClient(`error-codes-service-${Date.now()}`, { mayIntrospect: false, grantTypes: ["client_credentials"], scopes: ["notes:read"] });
+  const context: Context = { request, refreshToken: refresh_token, notesOnlyAccessToken: notesOnly.access_token, resourceServer, refreshOnlyClientId, service };
 
   const outcomes = [];
   for (const row of ROWS) {

@@ -23,7 +23,7 @@ test.describe("discovery", () => {
       revocation_endpoint: `${e2eConfig.baseURL}/oauth/revoke`,
       introspection_endpoint: `${e2eConfig.baseURL}/oauth/introspect`,
       code_challenge_methods_supported: ["S256"],
-      grant_types_supported: ["authorization_code", "refresh_token"],
+      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
       scopes_supported: ["profile", "notes:read", "notes:write"],
     });
   });

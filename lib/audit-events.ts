@@ -10,5 +10,8 @@ export const AUDIT_EVENTS = [
   "token_family_revoked",
   "refresh_token_reused",
   "authorization_code_reused",
+  "client_created",
+  "client_secret_rotated",
+  "client_revoked",
 ] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];

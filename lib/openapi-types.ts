@@ -70,5 +70,6 @@ export type SecurityScheme =
       description?: string;
       flows: {
         authorizationCode?: { authorizationUrl: string; tokenUrl: string; refreshUrl?: string; scopes: Record<string, string> };
+        clientCredentials?: { tokenUrl: string; refreshUrl?: string; scopes: Record<string, string> };
       };
     };

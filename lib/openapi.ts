@@ -63,9 +63,13 @@ export const openApiDocument: OpenApiDocument = {
       get: {
         operationId: "getMe",
         tags: ["me"],
-        summary: "The person the credential acts for",
-        security: securityFor("profile"),
-        responses: { "200": { description: "The person.", content: json(ref("schemas/Me")) }, ...authErrors },
+        summary: "Who is calling: the person the credential acts for, or a client acting for itself",
+        description:
+          "A person (session cookie, or a Bearer token with the `profile` scope) is `{ kind: \"person\", user }`. " +
+          "A client's own token (the client credentials grant) is `{ kind: \"client\", client_id, name, scopes }`, " +
+          "whatever its scopes: routes that act on a person's data answer such a token 403.",
+        security: [{ bearerAuth: ["profile"] }, { oauth2: ["profile"] }, { sessionCookie: [] }, { bearerAuth: [] }],
+        responses: { "200": { description: "The caller.", content: json(ref("schemas/Me")) }, ...authErrors },
       },
     },
     "/api/v1/notes": {
@@ -142,20 +146,35 @@ export const openApiDocument: OpenApiDocument = {
   components: {
     schemas: {
       Me: {
-        type: "object",
-        required: ["user"],
-        properties: {
-          user: {
+        oneOf: [
+          {
             type: "object",
-            required: ["id", "name", "email", "image"],
+            required: ["kind", "user"],
             properties: {
-              id: { type: "string" },
-              name: { type: ["string", "null"] },
-              email: { type: ["string", "null"], format: "email" },
-              image: { type: ["string", "null"], format: "uri" },
+              kind: { const: "person" },
+              user: {
+                type: "object",
+                required: ["id", "name", "email", "image"],
+                properties: {
+                  id: { type: "string" },
+                  name: { type: ["string", "null"] },
+                  email: { type: ["string", "null"], format: "email" },
+                  image: { type: ["string", "null"], format: "uri" },
+                },
+              },
             },
           },
-        },
+          {
+            type: "object",
+            required: ["kind", "client_id", "name", "scopes"],
+            properties: {
+              kind: { const: "client" },
+              client_id: { type: "string" },
+              name: { type: "string" },
+              scopes: { type: "array", items: { type: "string" } },
+            },
+          },
+        ],
       },
       Note: {
         type: "object",
@@ -239,6 +258,7 @@ export const openApiDocument: OpenApiDocument = {
         description: "Authorization code flow with PKCE (S256). Access tokens are short-lived; refresh tokens rotate.",
         flows: {
           authorizationCode: { authorizationUrl: "/oauth/authorize", tokenUrl: "/oauth/token", refreshUrl: "/oauth/token", scopes: { ...SCOPES } },
+          clientCredentials: { tokenUrl: "/oauth/token", scopes: { ...SCOPES } },
         },
       },
       sessionCookie: {

@@ -1,4 +1,4 @@
-import type { TokenResponse } from "@/lib/token-response";
+import type { TokenPair } from "@/lib/token-response";
 
 /**
  * What the playground's server side hands its client components: plain, serialisable data (dates as ISO
@@ -73,6 +73,6 @@ export interface PlaygroundFamily {
 }
 
 /** The pair the playground holds: the token endpoint's success body, as every grant answers it. */
-export type PlaygroundTokenPair = TokenResponse;
+export type PlaygroundTokenPair = TokenPair;
 
 export type StartPlaygroundResult = { ok: true; family: PlaygroundFamily; tokens: PlaygroundTokenPair } | { ok: false; message: string };

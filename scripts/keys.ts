@@ -13,8 +13,6 @@
 // signs after the delay, by which time all of them, and the verifiers' cached JWK Sets, know it.
 import { parseArgs } from "node:util";
 
-// Default import: @next/env is bundled CommonJS, whose named exports Node's ESM loader cannot see.
-import nextEnv from "@next/env";
 import { PrismaPg } from "@prisma/adapter-pg";
 
 import { PrismaClient } from "../generated/prisma/client";
@@ -25,7 +23,7 @@ import { maxTokenLifetimeMs } from "../server/tokens/key-schedule";
 import { createSigningKeyStore } from "../server/tokens/key-store";
 import { generateSigningJwk } from "../server/tokens/signing-jwk";
 import { readOrCreateLocalSecret } from "./lib/local-state";
-import { REPO_ROOT } from "./lib/prisma-cli";
+import { openScriptDatabase } from "./lib/script-database";
 
 const USAGE = "Usage: tsx scripts/keys.ts rotate [--activate-in <seconds>] | tsx scripts/keys.ts generate";
 const DEFAULT_ACTIVATE_IN_SECONDS = 600;
@@ -59,23 +57,12 @@ function activateInSeconds(value: string | undefined): number {
 
 async function rotate(activateIn: number): Promise<number> {
   const production = process.env.NODE_ENV === "production";
-  // The same .env files Next.js and `npm run dev` read, so the key lands where the app looks.
-  nextEnv.loadEnvConfig(REPO_ROOT, !production, { info: () => {}, error: console.error });
-
+  const database = await openScriptDatabase();
   // Development keeps its AUTH_SECRET in .gatehouse/ (scripts/lib/app-stack.ts); so must we, or the
   // key would be sealed under a secret the app does not have.
   const authSecret = process.env.AUTH_SECRET || (production ? undefined : readOrCreateLocalSecret("auth-secret"));
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl && production) throw new EnvError(["DATABASE_URL is missing: production needs a real PostgreSQL URL"]);
-
-  // Imported here: PGlite is a development dependency, absent from a production install.
-  const embedded = databaseUrl
-    ? undefined
-    : await import("./lib/open-embedded-database").then(({ embeddedDbPort, openEmbeddedDatabase }) =>
-        openEmbeddedDatabase(embeddedDbPort(process.env.EMBEDDED_DB_PORT)),
-      );
   try {
-    const parsed = keyEnvSchema.safeParse({ ...process.env, AUTH_SECRET: authSecret, DATABASE_URL: databaseUrl ?? embedded?.url });
+    const parsed = keyEnvSchema.safeParse({ ...process.env, AUTH_SECRET: authSecret, DATABASE_URL: database.url });
     if (!parsed.success) throw new EnvError(parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
     const env = parsed.data;
     const lifetime = maxTokenLifetimeMs(env.ACCESS_TOKEN_TTL_SECONDS);
@@ -115,7 +102,7 @@ async function rotate(activateIn: number): Promise<number> {
       await db.$disconnect();
     }
   } finally {
-    await embedded?.stop?.();
+    await database.stop?.();
   }
 }
 

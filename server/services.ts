@@ -127,6 +127,7 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null)
     // Token events carry the client's IP and user agent, from route handlers and server actions alike.
     audit: audit.recordWithClient,
     isSessionActive: (session, now) => isSessionActive(session, now, env.sessionLifetimes),
+    clients: services.clients,
   });
   services.signInLimiter = createSignInLimiter({ redis, ...env.signInRateLimit });
   services.accountSignInLimiter = createSignInLimiter({ redis, ...env.accountSignInRateLimit, keyPrefix: "gatehouse:signin-account" });

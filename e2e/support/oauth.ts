@@ -71,12 +71,12 @@ export async function tokenPairFor(page: Page, request: APIRequestContext, scope
 }
 
 /** A confidential client with a known secret: a resource server that may introspect, unless told otherwise. */
-export async function createConfidentialClient(id: string, { mayIntrospect = true } = {}) {
+export async function createConfidentialClient(id: string, { mayIntrospect = true, grantTypes = [] as string[], scopes = ["profile"] } = {}) {
   const secret = `ghs_${randomBytes(32).toString("base64url")}`;
   await query(
     `INSERT INTO "Client" (id, name, type, "secretHash", "redirectUris", "grantTypes", scopes, "mayIntrospect", "updatedAt")
-     VALUES ($1, 'Resource server (test)', 'confidential', $2, '{}', '{}', '{profile}', $3, now())`,
-    [id, hashOpaqueToken(secret), mayIntrospect],
+     VALUES ($1, 'Resource server (test)', 'confidential', $2, '{}', $3, $4, $5, now())`,
+    [id, hashOpaqueToken(secret), grantTypes, scopes, mayIntrospect],
   );
   return { id, secret, basic: `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}` };
 }

@@ -30,8 +30,13 @@ const SESSION_SCOPES: readonly Scope[] = ["profile", "notes:read", "notes:write"
 export async function authenticate(request: NextRequest, { scopes = [] }: { scopes?: readonly Scope[] } = {}): Promise<Principal> {
   const authorization = request.headers.get("authorization");
   const principal = authorization !== null ? await principalFromBearer(authorization) : await principalFromSessionCookie(request);
-  if (!scopes.every((scope) => principal.scopes.includes(scope))) throw new InsufficientScopeError(scopes);
+  requireScopes(principal, scopes);
   return principal;
+}
+
+/** @throws {InsufficientScopeError} when the principal lacks one of `scopes` (403). */
+export function requireScopes(principal: Principal, scopes: readonly Scope[]): void {
+  if (!scopes.every((scope) => principal.scopes.includes(scope))) throw new InsufficientScopeError(scopes);
 }
 
 async function principalFromBearer(authorization: string): Promise<Principal> {

@@ -13,10 +13,10 @@ export function oauthJson(body: unknown, status = 200): Response {
 
 /**
  * The one mapper from errors to OAuth error responses (RFC 6749 §5.2): `{ error, error_description }`,
- * 400, or 401 with `WWW-Authenticate` for a failed client authentication. A zod failure is an
+ * 400, or 401 with `WWW-Authenticate: Basic` for a failed client authentication. A zod failure is an
  * `invalid_request`; anything unexpected is logged and answered without internals.
  */
-export function oauthErrorResponse(error: unknown, { basicAuthUsed = false } = {}): Response {
+export function oauthErrorResponse(error: unknown): Response {
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const name = issue?.path.join(".") || "request";
@@ -27,10 +27,9 @@ export function oauthErrorResponse(error: unknown, { basicAuthUsed = false } = {
   if (error instanceof OAuthError) {
     const body = { error: error.code, error_description: error.description };
     if (error.status !== 401) return oauthJson(body, error.status);
-    // RFC 6749 §5.2: a client that tried HTTP Basic is answered with a Basic challenge.
-    const headers: Record<string, string> = { ...NO_STORE_HEADERS };
-    if (basicAuthUsed) headers["WWW-Authenticate"] = 'Basic realm="gatehouse", charset="UTF-8"';
-    return Response.json(body, { status: 401, headers });
+    // RFC 6749 §5.2 requires the Basic challenge when the client tried HTTP Basic; it is sent whichever
+    // way it tried, so every client library sees the one answer to a failed client authentication.
+    return Response.json(body, { status: 401, headers: { ...NO_STORE_HEADERS, "WWW-Authenticate": 'Basic realm="gatehouse", charset="UTF-8"' } });
   }
   console.error("[oauth] unexpected error:", error);
   return oauthJson({ error: "server_error", error_description: "Something went wrong on our side." }, 500);

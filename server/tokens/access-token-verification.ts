@@ -1,10 +1,10 @@
-import { verifyAccessToken as verifyJwt, type AccessTokenClaims } from "./access-token";
+import { CLIENT_TOKEN_GRANT, verifyAccessToken as verifyJwt, type AccessTokenClaims } from "./access-token";
 import { TokenVerificationError } from "./errors";
 import { secondsOf, type TokenContext } from "./token-context";
 
 /** A verified, unrevoked access token, as the API resolver needs it. */
 export interface VerifiedAccessToken {
-  /** The person, or null for a client's own token (sub = client_id, RFC 9068 §2.2). */
+  /** The person, or null for a client's own token (client credentials: `gty`, and sub = client_id, RFC 9068 §2.2). */
   userId: string | null;
   clientId: string;
   jti: string;
@@ -24,10 +24,11 @@ export function verifyWithOurKeys({ config, keys, now }: TokenContext, token: st
 /**
  * The claims of a valid, unrevoked access token. The signature is checked once per token and remembered
  * until the token expires (the verified-token cache); revocation is checked on every call.
- * @throws {TokenVerificationError} `revoked` for a denied jti or a token from before "sign out everywhere".
+ * @throws {TokenVerificationError} `revoked` for a denied jti, a token from before "sign out everywhere",
+ *   or one issued to a client since revoked (its row, cached for at most a second: client-cache.ts).
  */
 export async function liveAccessTokenClaims(context: TokenContext, token: string): Promise<AccessTokenClaims> {
-  const { verified, config, revocations } = context;
+  const { verified, config, revocations, clients } = context;
   let claims = verified.get(token);
   const nowSeconds = secondsOf(context.now());
   if (!claims) {
@@ -37,7 +38,8 @@ export async function liveAccessTokenClaims(context: TokenContext, token: string
     verified.forget(token);
     throw new TokenVerificationError("expired");
   }
-  if (await revocations.isRevoked({ jti: claims.jti, userId: subjectUserId(claims), iat: claims.iat })) throw new TokenVerificationError("revoked");
+  const [denied, client] = await Promise.all([revocations.isRevoked({ jti: claims.jti, userId: subjectUserId(claims), iat: claims.iat }), clients(claims.client_id)]);
+  if (denied || !client || client.disabledAt) throw new TokenVerificationError("revoked");
   return claims;
 }
 
@@ -58,7 +60,7 @@ export async function verifyAccessToken(context: TokenContext, token: string): P
   };
 }
 
-/** The person a token acts for, or null for a client's own token (sub = client_id, RFC 9068 §2.2). */
+/** The person a token acts for, or null for a client's own token (access-token.ts, `gty`). */
 function subjectUserId(claims: AccessTokenClaims): string | null {
-  return claims.sub === claims.client_id ? null : claims.sub;
+  return claims.gty === CLIENT_TOKEN_GRANT ? null : claims.sub;
 }

@@ -22,7 +22,16 @@ export interface AccessTokenClaims {
   client_id: string;
   /** Space-separated (RFC 8693 §4.2). */
   scope: string;
+  /**
+   * Present, as "client_credentials", on a client's own token only (the grant that made it, as Auth0's
+   * `gty`): with sub = client_id it says, beyond doubt, that no person is behind the token. A token
+   * without it acts for the person in `sub`.
+   */
+  gty?: typeof CLIENT_TOKEN_GRANT;
 }
+
+/** The `gty` of a client's own token. */
+export const CLIENT_TOKEN_GRANT = "client_credentials";
 
 export interface SigningKey {
   kid: string;
@@ -31,9 +40,9 @@ export interface SigningKey {
 
 export async function signAccessToken(
   key: SigningKey,
-  claims: { iss: string; sub: string; aud: string; client_id: string; scope: string; jti: string; iat: number; exp: number },
+  claims: { iss: string; sub: string; aud: string; client_id: string; scope: string; jti: string; iat: number; exp: number; gty?: typeof CLIENT_TOKEN_GRANT },
 ): Promise<string> {
-  return new SignJWT({ client_id: claims.client_id, scope: claims.scope })
+  return new SignJWT({ client_id: claims.client_id, scope: claims.scope, ...(claims.gty ? { gty: claims.gty } : {}) })
     .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
     .setIssuer(claims.iss)
     .setSubject(claims.sub)
@@ -98,6 +107,8 @@ export async function verifyAccessToken(token: string, options: VerifyOptions): 
   if (typeof payload.client_id !== "string" || typeof payload.scope !== "string" || typeof payload.sub !== "string" || typeof payload.jti !== "string") {
     throw new TokenVerificationError("missing_claim");
   }
+  // A client's own token is the client's through and through; anything else claiming to be one is not ours.
+  if (payload.gty !== undefined && (payload.gty !== CLIENT_TOKEN_GRANT || payload.sub !== payload.client_id)) throw new TokenVerificationError("malformed");
   return payload as unknown as AccessTokenClaims;
 }
 

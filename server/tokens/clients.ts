@@ -3,12 +3,12 @@ import type { Sql } from "@/server/database";
 import { isRepeatedAuthorization } from "@/lib/authorization-header";
 import { constantTimeEqual } from "@/server/crypto/constant-time";
 
-import type { ClientLookup } from "./client-cache";
+import type { CachedClientLookup, ClientLookup } from "./client-cache";
 import { OAuthError } from "./errors";
 import { hashOpaqueToken } from "./opaque-token";
 
-/** A client as the token service uses it (never its secret's hash). */
-export type OAuthClient = Omit<Client, "secretHash">;
+/** A client as the token service uses it (never its secrets' hashes). */
+export type OAuthClient = Omit<Client, "secretHash" | "previousSecretHash" | "previousSecretExpiresAt">;
 
 /** The credentials a request to the token, revocation or introspection endpoint presented (RFC 6749 §2.3). */
 export interface ClientCredentials {
@@ -63,6 +63,8 @@ const CLIENT_COLUMNS = {
   name: true,
   type: true,
   secretHash: true,
+  previousSecretHash: true,
+  previousSecretExpiresAt: true,
   redirectUris: true,
   grantTypes: true,
   scopes: true,
@@ -91,25 +93,39 @@ export function clientsIn(sql: Sql): ClientLookup {
  * @throws {OAuthError} invalid_client for an unknown or disabled client, a wrong or missing secret, or
  *   a secret presented for a public client. The message never says which, so ids cannot be probed.
  */
-export async function authenticateClient(clients: ClientLookup, credentials: ClientCredentials): Promise<OAuthClient> {
+export async function authenticateClient(clients: ClientLookup | CachedClientLookup, credentials: ClientCredentials, now: Date = new Date()): Promise<OAuthClient> {
   // Made only when thrown: an Error captures its stack when constructed, which showed in the profile.
   const refused = () => new OAuthError("invalid_client", "Client authentication failed.");
   if (!CLIENT_ID.test(credentials.clientId)) throw refused();
-  const client = await clients(credentials.clientId);
+  let client = await clients(credentials.clientId);
   // Hash anyway when the client is unknown, so the answer takes the same time either way.
   const presentedHash = credentials.clientSecret !== undefined ? hashOpaqueToken(credentials.clientSecret) : undefined;
+  if (client?.type === "confidential" && presentedHash && !matchesASecret(client, presentedHash, now) && "forget" in clients) {
+    // A secret rotated on another instance within the cache's second: the new one is checked against
+    // the row as it is now, not refused until the copy expires.
+    clients.forget(credentials.clientId);
+    client = await clients(credentials.clientId);
+  }
   if (!client || client.disabledAt) throw refused();
   if (client.type === "confidential") {
-    if (!presentedHash || !client.secretHash || !constantTimeEqual(presentedHash, client.secretHash)) throw refused();
+    if (!presentedHash || !matchesASecret(client, presentedHash, now)) throw refused();
   } else if (presentedHash !== undefined) {
     throw refused();
   }
-  const { secretHash: _secretHash, ...rest } = client;
+  const { secretHash: _secretHash, previousSecretHash: _previousSecretHash, previousSecretExpiresAt: _previousSecretExpiresAt, ...rest } = client;
   return rest;
+}
+
+/** The current secret, or the one before it during its rotation overlap; both compared, in constant time. */
+function matchesASecret(client: Client, presentedHash: string, now: Date): boolean {
+  const current = client.secretHash !== null && constantTimeEqual(presentedHash, client.secretHash);
+  const overlapping = client.previousSecretExpiresAt !== null && client.previousSecretExpiresAt > now;
+  const previous = overlapping && client.previousSecretHash !== null && constantTimeEqual(presentedHash, client.previousSecretHash);
+  return current || previous;
 }
 
 /** A client by id for the authorization endpoint (no authentication there: the person is the one signed in). */
 export async function findClient(db: PrismaClient, clientId: string): Promise<OAuthClient | null> {
   if (!CLIENT_ID.test(clientId)) return null;
-  return db.client.findFirst({ where: { id: clientId, disabledAt: null }, omit: { secretHash: true } });
+  return db.client.findFirst({ where: { id: clientId, disabledAt: null }, omit: { secretHash: true, previousSecretHash: true, previousSecretExpiresAt: true } });
 }

@@ -1,18 +1,22 @@
 import type { TokenContext } from "./token-context";
 
+/** What revoking families takes (no keys, no config): so the client CLI can revoke without signing anything. */
+export type FamilyRevocationContext = Pick<TokenContext, "db" | "revocations" | "now" | "audit">;
+
 export type RevocationReason =
   | "revoked_by_user"
   | "revoked_by_client"
   | "refresh_token_reuse"
   | "authorization_code_reuse"
   | "session_ended"
-  | "sign_out_everywhere";
+  | "sign_out_everywhere"
+  | "client_revoked";
 
 /**
  * Revokes a family: its refresh tokens stop working and its live access tokens are denied.
  * @returns false when it was already revoked (or does not exist); the audit entry is written only once.
  */
-export async function revokeFamily({ db, revocations, now, audit }: TokenContext, familyId: string, reason: RevocationReason, actorId: string | null = null): Promise<boolean> {
+export async function revokeFamily({ db, revocations, now, audit }: FamilyRevocationContext, familyId: string, reason: RevocationReason, actorId: string | null = null): Promise<boolean> {
   const at = now();
   // One transaction: the family is marked and its access tokens denied together, or neither is. The
   // update locks the family row first, so a refresh in flight commits before the tokens are listed
@@ -37,7 +41,7 @@ export async function revokeFamily({ db, revocations, now, audit }: TokenContext
   return revoked !== undefined;
 }
 
-async function revokeFamiliesWhere(context: TokenContext, where: { userId?: string; sessionId?: string }, reason: RevocationReason, actorId: string | null) {
+async function revokeFamiliesWhere(context: FamilyRevocationContext, where: { userId?: string; sessionId?: string; clientId?: string }, reason: RevocationReason, actorId: string | null) {
   const families = await context.db.tokenFamily.findMany({ where: { ...where, revokedAt: null }, select: { id: true } });
   for (const family of families) await revokeFamily(context, family.id, reason, actorId);
   return families.length;
@@ -63,4 +67,15 @@ export async function revokeAllForUser(context: TokenContext, userId: string, ac
 export async function revokeUserFamily(context: TokenContext, userId: string, familyId: string): Promise<boolean> {
   const family = await context.db.tokenFamily.findFirst({ where: { id: familyId, userId }, select: { id: true } });
   return family ? revokeFamily(context, family.id, "revoked_by_user", userId) : false;
+}
+
+/**
+ * A client revoked: every family issued to it is revoked (its people's refresh and access tokens die)
+ * and its unused authorization codes are deleted. Its own client-credentials tokens are refused by
+ * verification once the client row says it is disabled (access-token-verification.ts).
+ * @returns how many families were revoked.
+ */
+export async function revokeAllForClient(context: FamilyRevocationContext, clientId: string, actorId: string | null = null): Promise<number> {
+  await context.db.authorizationCode.deleteMany({ where: { clientId, usedAt: null } });
+  return revokeFamiliesWhere(context, { clientId }, "client_revoked", actorId);
 }

@@ -1,4 +1,4 @@
-import type { TokenResponse } from "@/lib/token-response";
+import type { TokenPair } from "@/lib/token-response";
 
 import { lockIssuingSession } from "./issuing-session";
 import { mintAccessToken } from "./mint";
@@ -22,7 +22,7 @@ export interface IssueFamilyInput {
  * live when the pair is written (see `lockIssuingSession`).
  * @throws {IssuingSessionEndedError}
  */
-export async function issueFamily(context: TokenContext, input: IssueFamilyInput): Promise<{ familyId: string; response: TokenResponse }> {
+export async function issueFamily(context: TokenContext, input: IssueFamilyInput): Promise<{ familyId: string; response: TokenPair }> {
   const { issuingSessionId, boundToSession, ...family } = input;
   const access = await mintAccessToken(context, family.userId, family.clientId, family.scopes);
   const result = await context.db.$transaction(async (tx) => {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 
-import type { TokenResponse } from "@/lib/token-response";
+import type { TokenPair } from "@/lib/token-response";
 
-import { signAccessToken } from "./access-token";
+import { CLIENT_TOKEN_GRANT, signAccessToken } from "./access-token";
 import { secondsOf, type TokenContext } from "./token-context";
 
 export interface MintedAccessToken {
@@ -22,13 +22,19 @@ export interface MintedAccessToken {
  * start-family.ts for why that must not happen inside one).
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2
  */
-export async function mintAccessToken({ keys, config, now }: TokenContext, sub: string, clientId: string, scopes: readonly string[]): Promise<MintedAccessToken> {
+export async function mintAccessToken(
+  { keys, config, now }: TokenContext,
+  sub: string,
+  clientId: string,
+  scopes: readonly string[],
+  { clientToken = false }: { clientToken?: boolean } = {},
+): Promise<MintedAccessToken> {
   const key = await keys.currentSigningKey();
   const iat = secondsOf(now());
   const exp = iat + config.accessTokenTtlSeconds;
   const jti = randomBytes(16).toString("base64url");
   const scope = scopes.join(" ");
-  const token = await signAccessToken(key, { iss: config.issuer, aud: config.audience, sub, client_id: clientId, scope, jti, iat, exp });
+  const token = await signAccessToken(key, { iss: config.issuer, aud: config.audience, sub, client_id: clientId, scope, jti, iat, exp, ...(clientToken ? { gty: CLIENT_TOKEN_GRANT } : {}) });
   return { token, jti, scope, iat, exp, expiresAt: new Date(exp * 1000) };
 }
 
@@ -42,6 +48,6 @@ export function refreshExpiry({ config, now }: TokenContext, familyExpiresAt: Da
  * time, so it is the whole lifetime even when a second turns while the grant is written; by default
  * now, for a pair handed out again within the grace window (whose lifetime has partly run).
  */
-export function tokenResponse({ now }: TokenContext, accessToken: string, exp: number, refreshToken: string, scope: string, from = secondsOf(now())): TokenResponse {
+export function tokenResponse({ now }: TokenContext, accessToken: string, exp: number, refreshToken: string, scope: string, from = secondsOf(now())): TokenPair {
   return { access_token: accessToken, token_type: "Bearer", expires_in: Math.max(0, exp - from), refresh_token: refreshToken, scope };
 }

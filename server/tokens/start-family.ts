@@ -1,5 +1,5 @@
 import type { PrismaClient, TokenFamilyKind } from "@/generated/prisma/client";
-import type { TokenResponse } from "@/lib/token-response";
+import type { TokenPair } from "@/lib/token-response";
 
 import { refreshExpiry, tokenResponse, type MintedAccessToken } from "./mint";
 import { generateOpaqueToken, hashOpaqueToken } from "./opaque-token";
@@ -26,7 +26,7 @@ export async function startFamily(
   tx: Pick<PrismaClient, "tokenFamily">,
   family: NewFamily,
   access: MintedAccessToken,
-): Promise<{ familyId: string; response: TokenResponse }> {
+): Promise<{ familyId: string; response: TokenPair }> {
   const { config, now } = context;
   const refreshToken = generateOpaqueToken("refreshToken");
   const familyExpiresAt = new Date(now().getTime() + config.familyMaxAgeSeconds * 1000);

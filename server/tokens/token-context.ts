@@ -4,6 +4,8 @@ import type { Sql } from "@/server/database";
 import { DEFAULT_LIFETIMES, isSessionActive as isSessionActiveByDefault, type SessionTimes } from "@/server/sessions/session-policy";
 
 import type { SigningKey } from "./access-token";
+import { cachedClientLookup, type ClientLookup } from "./client-cache";
+import { clientsIn } from "./clients";
 import type { RevocationList } from "./revocation-list";
 import type { TokenServiceConfig } from "./token-config";
 import { createVerifiedTokenCache, type VerifiedTokenCache } from "./verified-token-cache";
@@ -33,6 +35,12 @@ export interface TokenServiceDeps {
    * code is exchanged only while the session that approved it is. Default: the default lifetimes.
    */
   isSessionActive?: (session: SessionTimes, now: Date) => boolean;
+  /**
+   * Client rows by id: a token issued to a client that is gone or revoked is refused. Default: this
+   * database's, cached for a second (client-cache.ts); the app passes the cache it shares with the
+   * endpoints, so that a revocation through it takes effect at once.
+   */
+  clients?: ClientLookup;
 }
 
 /**
@@ -48,6 +56,7 @@ export interface TokenContext {
   readonly now: () => Date;
   readonly audit: (entry: AuditEntry) => void;
   readonly isSessionActive: (session: SessionTimes, now: Date) => boolean;
+  readonly clients: ClientLookup;
   readonly verified: VerifiedTokenCache;
 }
 
@@ -61,8 +70,9 @@ export function createTokenContext({
   audit = () => {},
   verifiedCacheSize = 10_000,
   isSessionActive = (session, now) => isSessionActiveByDefault(session, now, DEFAULT_LIFETIMES),
+  clients = cachedClientLookup(clientsIn(sql)),
 }: TokenServiceDeps): TokenContext {
-  return { db, sql, keys, revocations, config, now, audit, isSessionActive, verified: createVerifiedTokenCache(verifiedCacheSize) };
+  return { db, sql, keys, revocations, config, now, audit, isSessionActive, clients, verified: createVerifiedTokenCache(verifiedCacheSize) };
 }
 
 /** A time as JWTs and RFC 7662 write it: whole seconds since the epoch. */

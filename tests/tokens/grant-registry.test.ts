@@ -1,20 +1,22 @@
 import { describe, expect, it } from "vitest";
 
 import { authorizationCodeGrant } from "@/server/tokens/grants/authorization-code";
+import { clientCredentialsGrant } from "@/server/tokens/grants/client-credentials";
 import { findGrant, SUPPORTED_GRANT_TYPES } from "@/server/tokens/grants";
 import { refreshTokenGrant } from "@/server/tokens/grants/refresh-token";
 
 /* The token endpoint's grants (server/tokens/grants/index.ts): what it serves, and what it refuses. */
 
 describe("the grant registry", () => {
-  it("serves authorization_code and refresh_token, and advertises exactly those", () => {
-    expect(SUPPORTED_GRANT_TYPES).toEqual(["authorization_code", "refresh_token"]);
+  it("serves authorization_code, refresh_token and client_credentials, and advertises exactly those", () => {
+    expect(SUPPORTED_GRANT_TYPES).toEqual(["authorization_code", "refresh_token", "client_credentials"]);
     expect(findGrant("authorization_code")).toBe(authorizationCodeGrant);
     expect(findGrant("refresh_token")).toBe(refreshTokenGrant);
+    expect(findGrant("client_credentials")).toBe(clientCredentialsGrant);
   });
 
   it("has no grant for any other grant_type, including the names every object inherits", () => {
-    for (const grantType of ["password", "implicit", "client_credentials", "AUTHORIZATION_CODE", "", "__proto__", "constructor", "toString", "hasOwnProperty"]) {
+    for (const grantType of ["password", "implicit", "CLIENT_CREDENTIALS", "AUTHORIZATION_CODE", "", "__proto__", "constructor", "toString", "hasOwnProperty"]) {
       expect(findGrant(grantType), grantType).toBeUndefined();
     }
   });

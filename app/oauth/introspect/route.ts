@@ -1,7 +1,7 @@
-// POST /oauth/introspect — token introspection (RFC 7662) for resource servers. Only an authenticated
-// confidential client marked `mayIntrospect` may ask (§2.1, §4; the token library's `introspect`
-// refuses any other with invalid_client); anything expired, revoked, retired or foreign is
-// `{ "active": false }`.
+// POST /oauth/introspect — token introspection (RFC 7662). Only an authenticated confidential client may
+// ask (§2.1; a public one is refused with invalid_client): about its own tokens, or about any token if it
+// is a resource server marked `mayIntrospect` (§4). Anything expired, revoked, retired, foreign or
+// another client's (to a client without the permission) is `{ "active": false }`.
 import { readOAuthForm } from "@/server/oauth/oauth-form";
 import { oauthErrorResponse, oauthJson } from "@/server/oauth/oauth-response";
 import { tokenParameterSchema } from "@/server/oauth/token-request";
@@ -21,6 +21,6 @@ export const POST = apiRoute(async (request: Request) => {
     const { token } = tokenParameterSchema.parse(form);
     return oauthJson(await tokens.introspect(client, token));
   } catch (error) {
-    return oauthErrorResponse(error, { basicAuthUsed: authorization !== null });
+    return oauthErrorResponse(error);
   }
 });

@@ -19,6 +19,6 @@ export const POST = apiRoute(withRequestContext(async (request: Request) => {
     await getServices().tokens.revokeToken(client, token);
     return oauthJson({});
   } catch (error) {
-    return oauthErrorResponse(error, { basicAuthUsed: authorization !== null });
+    return oauthErrorResponse(error);
   }
 }));

@@ -1,6 +1,6 @@
 // POST /oauth/token — the token endpoint (RFC 6749 §3.2). Each grant_type is a module of
-// server/tokens/grants/, registered in its index: authorization_code (with PKCE, RFC 7636) and
-// refresh_token (with rotation and reuse detection). Errors per RFC 6749 §5.2.
+// server/tokens/grants/, registered in its index: authorization_code (with PKCE, RFC 7636), refresh_token
+// (with rotation and reuse detection) and client_credentials (a service's own token). Errors per RFC 6749 §5.2.
 import { readOAuthForm } from "@/server/oauth/oauth-form";
 import { oauthErrorResponse, oauthJson } from "@/server/oauth/oauth-response";
 import { withRequestContext } from "@/server/http/with-request-context";
@@ -23,6 +23,6 @@ export const POST = apiRoute(withRequestContext(async (request: Request) => {
     const params = grant.schema.parse(form);
     return oauthJson(await getServices().tokens.handleGrant(grant, client, params));
   } catch (error) {
-    return oauthErrorResponse(error, { basicAuthUsed: authorization !== null });
+    return oauthErrorResponse(error);
   }
 }));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { TokenResponse } from "@/lib/token-response";
+import type { TokenPair } from "@/lib/token-response";
 
 import { newRowId } from "@/server/database";
 
@@ -36,7 +36,7 @@ export const authorizationCodeGrant = defineGrant({
  * @throws {OAuthError}
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
  */
-export async function exchangeAuthorizationCode(context: TokenContext, client: OAuthClient, input: { code: string; redirectUri: string; codeVerifier: string }): Promise<TokenResponse> {
+export async function exchangeAuthorizationCode(context: TokenContext, client: OAuthClient, input: { code: string; redirectUri: string; codeVerifier: string }): Promise<TokenPair> {
   const { sql, config, now, audit, isSessionActive } = context;
   assertClientMayUse(client, "authorization_code");
   // Made only when thrown (an Error captures its stack when constructed).

@@ -1,4 +1,5 @@
 import { authorizationCodeGrant } from "./authorization-code";
+import { clientCredentialsGrant } from "./client-credentials";
 import type { TokenGrant } from "./grant";
 import { refreshTokenGrant } from "./refresh-token";
 
@@ -10,6 +11,7 @@ import { refreshTokenGrant } from "./refresh-token";
 export const tokenGrants = {
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
+  client_credentials: clientCredentialsGrant,
 } satisfies Record<string, TokenGrant>;
 
 export type GrantType = keyof typeof tokenGrants;

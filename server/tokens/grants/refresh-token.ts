@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import type { TokenResponse } from "@/lib/token-response";
+import type { TokenPair } from "@/lib/token-response";
 import { newRowId } from "@/server/database";
 
 import type { OAuthClient } from "../clients";
@@ -35,7 +35,7 @@ export const refreshTokenGrant = defineGrant({
  * @throws {OAuthError}
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2 refresh token rotation
  */
-export async function exchangeRefreshToken(context: TokenContext, client: OAuthClient, input: { refreshToken: string; scopes?: string[] }): Promise<TokenResponse> {
+export async function exchangeRefreshToken(context: TokenContext, client: OAuthClient, input: { refreshToken: string; scopes?: string[] }): Promise<TokenPair> {
   const { sql, now, isSessionActive } = context;
   assertClientMayUse(client, "refresh_token");
   if (!isOpaqueToken("refreshToken", input.refreshToken)) throw invalidGrant(STALE_REFRESH);
@@ -74,7 +74,7 @@ export async function exchangeRefreshToken(context: TokenContext, client: OAuthC
 }
 
 /** A retired refresh token presented again: the same successor within the grace window, else the family dies. */
-async function answerRetired(context: TokenContext, refreshToken: string, tokenId: string): Promise<TokenResponse> {
+async function answerRetired(context: TokenContext, refreshToken: string, tokenId: string): Promise<TokenPair> {
   const { db, config, now, audit } = context;
   const row = await db.refreshToken.findUniqueOrThrow({
     where: { id: tokenId },

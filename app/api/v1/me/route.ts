@@ -1,9 +1,9 @@
-// GET /api/v1/me — the person calling, from their browser session or a Bearer token with the `profile`
-// scope (a client's own token has no person: 403).
+// GET /api/v1/me — who is calling: the person, from their browser session or a Bearer token with the
+// `profile` scope; or a client acting for itself (a client-credentials token, whatever its scopes).
 import type { NextRequest } from "next/server";
 
-import { authenticate } from "@/server/auth/authenticate";
-import { requireUserId } from "@/server/auth/require-user";
+import { authenticate, requireScopes } from "@/server/auth/authenticate";
+import { describeClientCaller } from "@/server/account/describe-client";
 import { getProfile } from "@/server/account/get-profile";
 import { apiErrorResponse } from "@/server/http/api-error";
 import { apiRoute } from "@/server/http/api-route";
@@ -12,9 +12,11 @@ export const dynamic = "force-dynamic";
 
 export const GET = apiRoute(async (request: NextRequest) => {
   try {
-    const principal = await authenticate(request, { scopes: ["profile"] });
-    const user = await getProfile(requireUserId(principal));
-    return Response.json({ user }, { headers: { "Cache-Control": "private, no-store" } });
+    const principal = await authenticate(request);
+    const headers = { "Cache-Control": "private, no-store" };
+    if (principal.kind === "client-token") return Response.json(await describeClientCaller(principal), { headers });
+    requireScopes(principal, ["profile"]);
+    return Response.json({ kind: "person", user: await getProfile(principal.userId) }, { headers });
   } catch (error) {
     return apiErrorResponse(error);
   }
