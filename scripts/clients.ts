@@ -18,8 +18,8 @@ import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { z } from "zod";
 
-import { createAuditLog } from "../server/audit/audit-log";
-import { CLIENT_GRANT_TYPES, type NewClientInput } from "../server/clients/client-input";
+import { createAuditLog, type AuditEntry } from "../server/audit/audit-log";
+import { CLIENT_GRANT_TYPES, rotationOverlapSchema, type NewClientInput } from "../server/clients/client-input";
 import { createClientRegistry, type RegisteredClient } from "../server/clients/client-registry";
 import { createDatabase } from "../server/database";
 import { EnvError } from "../server/env-schema";
@@ -46,11 +46,15 @@ class UsageError extends Error {}
 
 const DEFAULT_OVERLAP_SECONDS = 60 * 60;
 
-/** 90s, 15m, 24h, 7d, or plain seconds. */
-function durationSeconds(value: string): number {
+/** --overlap: 90s, 15m, 24h, 7d, or plain seconds; at most what the registry allows. */
+function overlapSeconds(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_OVERLAP_SECONDS;
   const match = /^(\d{1,9})([smhd]?)$/.exec(value);
-  if (!match) throw new UsageError(`--overlap must be a duration such as 0, 90s, 15m, 24h or 7d, not "${value}"`);
-  return Number(match[1]) * { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as "" | "s" | "m" | "h" | "d"];
+  if (!match) throw new UsageError(`--overlap must be a duration such as 0, 90s, 15m, 24h or 7d, not "${value.slice(0, 40)}"`);
+  const seconds = Number(match[1]) * { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2] as "" | "s" | "m" | "h" | "d"];
+  const checked = rotationOverlapSchema.safeParse(seconds);
+  if (!checked.success) throw new UsageError(`--overlap ${checked.error.issues[0]!.message}`);
+  return seconds;
 }
 
 function parse(command: string, argv: string[]) {
@@ -93,6 +97,34 @@ function usageLine(error: z.ZodError): string {
   return `${flag} ${issue.message}`.trim();
 }
 
+/**
+ * REDIS_URL's Redis, connected (the revocation list writes only to a ready client), or null when it is
+ * unset or unreachable: the revocation is then in PostgreSQL alone, and the app's processes, which trust
+ * their Redis copy, still refuse a revoked client's tokens by its row.
+ */
+async function connectRedis(url: string | undefined): Promise<Redis | null> {
+  if (!url) return null;
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: () => null });
+  redis.on("error", () => {}); // reported below, once
+  try {
+    await redis.connect();
+    return redis;
+  } catch (error) {
+    console.error(`Redis at REDIS_URL is unreachable (${error instanceof Error ? error.message : String(error)}); writing to PostgreSQL only`);
+    redis.disconnect();
+    return null;
+  }
+}
+
+/** An error as one line: Prisma's messages start with a blank line and end with the reason. */
+function reasonOf(error: unknown): string {
+  if (error instanceof z.ZodError) return usageLine(error);
+  if (error instanceof EnvError) return error.problems.join("; ");
+  const lines = (error instanceof Error ? error.message : String(error)).split("\n").map((line) => line.trim()).filter(Boolean);
+  const prisma = error instanceof Error && error.name.startsWith("PrismaClient");
+  return (prisma ? lines.at(-1) : lines[0]) ?? "failed";
+}
+
 function table(clients: RegisteredClient[]): string {
   const rows = clients.map((client) => [
     client.id,
@@ -115,13 +147,13 @@ async function main(command: string | undefined, argv: string[]): Promise<number
     return 0;
   }
   const { values, clientId } = parse(command, argv);
-  const overlap = command === "rotate-secret" ? (values.overlap === undefined ? DEFAULT_OVERLAP_SECONDS : durationSeconds(values.overlap)) : 0;
+  // Checked before any database is opened.
+  const overlap = command === "rotate-secret" ? overlapSeconds(values.overlap) : 0;
 
   const target = await openScriptDatabase();
   const database = createDatabase(target.url, { connectionTimeoutMillis: 5_000 });
   const { db } = database;
-  const redisUrl = process.env.REDIS_URL;
-  const redis = redisUrl ? new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000 }) : null;
+  const redis = await connectRedis(process.env.REDIS_URL);
   // Audit writes are awaited before the command exits.
   const pending: Array<Promise<void>> = [];
   const audit = createAuditLog({ db, schedule: (task) => void pending.push(task()) });
@@ -132,11 +164,13 @@ async function main(command: string | undefined, argv: string[]): Promise<number
       redis,
       maxTokenLifetimeMs: maxTokenLifetimeMs(Number(process.env.ACCESS_TOKEN_TTL_SECONDS) || DEFAULT_TOKEN_TIMINGS.accessTokenTtlSeconds),
       onError: (operation, error) => console.error(`Redis ${operation} failed (${error instanceof Error ? error.message : String(error)}); PostgreSQL has the revocation`),
+      syncOnConnect: false,
     });
+    const auditFromCli = (entry: AuditEntry) => audit.record({ ...entry, details: { ...entry.details, via: "cli" } });
     const registry = createClientRegistry({
       db,
-      audit: (entry) => audit.record({ ...entry, details: { ...entry.details, via: "cli" } }),
-      revokeTokensOfClient: (id, actorId) => revokeAllForClient({ db, revocations, now: () => new Date(), audit: audit.record }, id, actorId),
+      audit: auditFromCli,
+      revokeTokensOfClient: (id, actorId) => revokeAllForClient({ db, revocations, now: () => new Date(), audit: auditFromCli }, id, actorId),
     });
 
     if (command === "create") {
@@ -184,13 +218,8 @@ main(command, argv).then(
   },
   (error: unknown) => {
     const usage = error instanceof UsageError || error instanceof z.ZodError;
-    const line =
-      error instanceof z.ZodError ? usageLine(error)
-      : error instanceof EnvError ? error.problems.join("; ")
-      : error instanceof Error ? error.message
-      : String(error);
     // One line: the reason (`--help` prints the usage).
-    process.stderr.write(`client:${command ?? ""}: ${line.split("\n")[0]}\n`);
+    process.stderr.write(`client:${command ?? ""}: ${reasonOf(error)}\n`);
     process.exitCode = usage ? 2 : 1;
   },
 );

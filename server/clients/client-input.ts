@@ -2,21 +2,29 @@ import { z } from "zod";
 
 import { ALL_SCOPES } from "@/lib/scopes";
 
-/** The grant types a client can be registered for, by their registered names (RFC 6749 §4, RFC 8628 §3.4). */
-export const CLIENT_GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"] as const;
-export type ClientGrantType = (typeof CLIENT_GRANT_TYPES)[number];
-
+/** The device authorization grant's registered name (RFC 8628 §3.4). */
 export const DEVICE_CODE_GRANT_TYPE = "urn:ietf:params:oauth:grant-type:device_code";
 
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
+/** The grant types a client can be registered for, by their registered names (RFC 6749 §4, RFC 8628 §3.4). */
+export const CLIENT_GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials", DEVICE_CODE_GRANT_TYPE] as const;
+export type ClientGrantType = (typeof CLIENT_GRANT_TYPES)[number];
+
+/** Loopback IP literals: `localhost` may resolve elsewhere (RFC 8252 §8.3). */
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]"]);
+/** A private-use scheme in reverse-domain form, at least two labels: com.example.app (RFC 8252 §7.1). */
+const PRIVATE_SCHEME = /^[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)+$/;
+
+/** A value as an error message quotes it: never more than 100 characters. */
+const quoted = (value: string) => (value.length > 100 ? `${value.slice(0, 100)}…` : value);
 
 /**
- * A redirect URI a client may register. It is compared exactly (RFC 9700 §4.1.3), so it must be written
- * in the normal form a URL parser gives it (no "HTTPS://", no missing "/"), or two spellings of one
- * address would be two URIs. Allowed:
- *   - https, on any host;
- *   - http on a loopback address only, for native apps (RFC 8252 §7.3);
- *   - a private-use scheme in reverse-domain form such as `com.example.app:/callback` (RFC 8252 §7.1).
+ * Why a redirect URI cannot be registered, or null when it can. It is compared exactly (RFC 9700
+ * §4.1.3), so it must be written in the normal form a URL parser gives it (no "HTTPS://", no missing
+ * "/"), or two spellings of one address would be two URIs. Allowed:
+ *   - https, on one named host (no wildcard);
+ *   - http on a loopback IP literal only, for native apps (RFC 8252 §7.3);
+ *   - a private-use scheme in reverse-domain form with a one-slash path, such as
+ *     `com.example.app:/callback` (RFC 8252 §7.1).
  * Never a fragment (RFC 6749 §3.1.2) or a user name and password in it.
  */
 export function redirectUriProblem(value: string): string | null {
@@ -26,13 +34,17 @@ export function redirectUriProblem(value: string): string | null {
   } catch {
     return "is not an absolute URI";
   }
-  if (url.href !== value) return `must be written as ${url.href}`;
-  if (url.hash || value.includes("#")) return "must not have a fragment";
+  if (url.href !== value) return `must be written as ${quoted(url.href)}`;
+  if (value.includes("#")) return "must not have a fragment";
   if (url.username || url.password) return "must not carry a user name or password";
-  if (url.protocol === "https:") return null;
-  if (url.protocol === "http:") return LOOPBACK_HOSTS.has(url.hostname) ? null : "must be https (http only on a loopback address, RFC 8252 §7.3)";
+  if (url.protocol === "https:") return url.hostname.includes("*") ? "must name one host: there are no wildcards (URIs are compared exactly)" : null;
+  if (url.protocol === "http:") {
+    if (url.hostname === "localhost") return "must use 127.0.0.1 or [::1], not localhost (RFC 8252 §8.3)";
+    return LOOPBACK_HOSTS.has(url.hostname) ? null : "must be https (http only on a loopback address, RFC 8252 §7.3)";
+  }
   const scheme = url.protocol.slice(0, -1);
-  if (!scheme.includes(".")) return "must be https, http on a loopback address, or a reverse-domain private scheme such as com.example.app:/callback";
+  if (!PRIVATE_SCHEME.test(scheme)) return "must be https, http on a loopback address, or a reverse-domain private scheme such as com.example.app:/callback";
+  if (!value.startsWith(`${scheme}:/`) || value.startsWith(`${scheme}://`)) return `must be ${scheme}:/ and a path, with one slash (RFC 8252 §7.1)`;
   return null;
 }
 
@@ -61,10 +73,10 @@ export const newClientSchema = z
       .array(
         z
           .string()
-          .max(2048, { error: "must be at most 2048 characters" })
+          .max(2048, { error: "must be at most 2048 characters", abort: true })
           .superRefine((value, context) => {
             const problem = redirectUriProblem(value);
-            if (problem) context.addIssue({ code: "custom", message: `${value} ${problem}` });
+            if (problem) context.addIssue({ code: "custom", message: `${quoted(value)} ${problem}` });
           }),
       )
       .max(20, { error: "at most 20" })

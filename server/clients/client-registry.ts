@@ -11,10 +11,8 @@ export type RegisteredClient = Omit<Client, "secretHash" | "previousSecretHash">
 
 export interface ClientRegistryDeps {
   db: PrismaClient;
-  /** Revokes every token family of a client and its unused codes (the token service's revokeAllForClient). */
+  /** Revokes every token family of a client and its unused codes (revokeAllForClient in family-revocation.ts). */
   revokeTokensOfClient: (clientId: string, actorId: string | null) => Promise<number>;
-  /** Told of every change, so this process's client cache drops its copy at once (client-cache.ts). */
-  onClientChanged?: (clientId: string) => void;
   audit?: (entry: AuditEntry) => void;
   now?: () => Date;
 }
@@ -22,13 +20,14 @@ export interface ClientRegistryDeps {
 const OMIT_SECRETS = { secretHash: true, previousSecretHash: true } as const;
 
 /**
- * The client registry: registering, listing, rotating secrets and revoking, for the CLI
- * (scripts/clients.ts) and the admin page alike. Every change is audited with who made it (null: the CLI).
+ * The client registry: registering, listing, rotating secrets and revoking (the CLI, scripts/clients.ts,
+ * is its front end). Every change is audited with who made it (null: the CLI).
  *
  * Secrets are 256-bit random (opaque-token.ts), returned once and stored as SHA-256; a rotation keeps
- * the old one working for a stated overlap.
+ * the old one working for a stated overlap. The app's processes read client rows through a cache kept at
+ * most a second (server/tokens/client-cache.ts), so every change here reaches them within a second.
  */
-export function createClientRegistry({ db, revokeTokensOfClient, onClientChanged = () => {}, audit = () => {}, now = () => new Date() }: ClientRegistryDeps) {
+export function createClientRegistry({ db, revokeTokensOfClient, audit = () => {}, now = () => new Date() }: ClientRegistryDeps) {
   return {
     /**
      * Registers a client; a confidential one gets its secret, shown here and never again.
@@ -50,10 +49,6 @@ export function createClientRegistry({ db, revokeTokensOfClient, onClientChanged
       return db.client.findMany({ orderBy: [{ createdAt: "desc" }, { id: "asc" }], omit: OMIT_SECRETS });
     },
 
-    find(clientId: string): Promise<RegisteredClient | null> {
-      return db.client.findUnique({ where: { id: clientId }, omit: OMIT_SECRETS });
-    },
-
     /**
      * A new secret for a confidential client; the current one keeps working for `overlapSeconds` (0:
      * it stops now, as after a leak). A secret from an earlier rotation stops at once.
@@ -71,14 +66,15 @@ export function createClientRegistry({ db, revokeTokensOfClient, onClientChanged
         data: { secretHash: hashOpaqueToken(clientSecret), previousSecretHash: previousSecretExpiresAt ? client.secretHash : null, previousSecretExpiresAt },
       });
       if (rotated.count === 0) return null;
-      onClientChanged(clientId);
       audit({ event: "client_secret_rotated", actorId, details: { clientId, previousSecretExpiresAt: previousSecretExpiresAt?.toISOString() ?? null } });
       return { clientSecret, previousSecretExpiresAt };
     },
 
     /**
      * Revokes a client: it authenticates no more (its secrets are erased), every family issued to it is
-     * revoked, and its own tokens are refused from now on (within a second on every instance).
+     * revoked, and Gatehouse refuses its own tokens within a second. A resource server that verifies
+     * access tokens itself against the JWKS accepts a client-credentials token until it expires (15
+     * minutes by default), unless it introspects.
      * @returns false when there is no such client or it was already revoked.
      */
     async revoke(clientId: string, actorId: string | null = null): Promise<boolean> {
@@ -86,7 +82,6 @@ export function createClientRegistry({ db, revokeTokensOfClient, onClientChanged
         where: { id: clientId, disabledAt: null },
         data: { disabledAt: now(), secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null },
       });
-      onClientChanged(clientId);
       if (revoked.count === 0) return false;
       const families = await revokeTokensOfClient(clientId, actorId);
       audit({ event: "client_revoked", actorId, details: { clientId, familiesRevoked: families } });

@@ -91,16 +91,18 @@ export function clientsIn(sql: Sql): ClientLookup {
  * The client these credentials prove: a confidential client by its secret (constant-time comparison of
  * hashes), a public client by its id alone (PKCE, not a secret, protects its codes).
  * @throws {OAuthError} invalid_client for an unknown or disabled client, a wrong or missing secret, or
- *   a secret presented for a public client. The message never says which, so ids cannot be probed.
+ *   a secret presented for a public client. The message never says which. (Client ids are not secrets,
+ *   RFC 6749 §2.2: that an unknown id takes a database read where a busy one comes from the cache is no
+ *   leak worth hiding.)
  */
-export async function authenticateClient(clients: ClientLookup | CachedClientLookup, credentials: ClientCredentials, now: Date = new Date()): Promise<OAuthClient> {
+export async function authenticateClient(clients: ClientLookup & Partial<Pick<CachedClientLookup, "forget">>, credentials: ClientCredentials, now: Date = new Date()): Promise<OAuthClient> {
   // Made only when thrown: an Error captures its stack when constructed, which showed in the profile.
   const refused = () => new OAuthError("invalid_client", "Client authentication failed.");
   if (!CLIENT_ID.test(credentials.clientId)) throw refused();
   let client = await clients(credentials.clientId);
-  // Hash anyway when the client is unknown, so the answer takes the same time either way.
+  // Hashed whether or not the client is known: the comparison below takes the same time either way.
   const presentedHash = credentials.clientSecret !== undefined ? hashOpaqueToken(credentials.clientSecret) : undefined;
-  if (client?.type === "confidential" && presentedHash && !matchesASecret(client, presentedHash, now) && "forget" in clients) {
+  if (client?.type === "confidential" && presentedHash && !matchesASecret(client, presentedHash, now) && clients.forget) {
     // A secret rotated on another instance within the cache's second: the new one is checked against
     // the row as it is now, not refused until the copy expires.
     clients.forget(credentials.clientId);

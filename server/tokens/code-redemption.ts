@@ -57,9 +57,11 @@ export type RedemptionOutcome = "redeemed" | "session_ended" | "already_used";
 
 /**
  * Claims the code and starts its family, in one statement: all of it commits or none.
- * - The issuing session's row is held FOR SHARE until the commit, and nothing is written without it:
- *   "sign out everywhere" deletes the sessions before it sweeps the families, so its delete waits for
- *   this statement, and a family started here is always in its sweep, never after it.
+ * - The issuing session's row is held FOR KEY SHARE until the commit, and nothing is written without
+ *   it: "sign out everywhere" deletes the sessions before it sweeps the families, so its delete waits
+ *   for this statement (or this one waits for it, then finds the row gone), and a family started here
+ *   is always in its sweep, never after it. The session's activity write is not held up: KEY SHARE
+ *   conflicts with a delete, not with an update of other columns.
  * - The code is claimed only while unused: of two concurrent exchanges the second waits on the row
  *   lock, then finds it used, writes nothing and answers `already_used`.
  */
@@ -67,7 +69,7 @@ export async function redeemAuthorizationCode(sql: Sql, input: { codeHash: strin
   const { codeHash, issuingSessionId, family, at } = input;
   const [outcome] = await sql.query<{ sessionLive: boolean; redeemed: boolean }>(
     `WITH session AS (
-       SELECT 1 FROM "Session" WHERE "id" = $1 FOR SHARE
+       SELECT 1 FROM "Session" WHERE "id" = $1 FOR KEY SHARE
      ), claimed AS (
        UPDATE "AuthorizationCode" SET "usedAt" = $2::timestamp(3), "familyId" = $3
        WHERE "codeHash" = $4 AND "usedAt" IS NULL AND EXISTS (SELECT 1 FROM session)

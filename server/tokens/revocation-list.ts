@@ -45,6 +45,11 @@ export interface RevocationListOptions {
   maxTokenLifetimeMs: number;
   now?: () => Date;
   onError?: (operation: string, error: unknown) => void;
+  /**
+   * Whether this process copies PostgreSQL's revocations into Redis when it connects (default true). A
+   * short-lived process (the client CLI) only writes its own and leaves the copying to the app's.
+   */
+  syncOnConnect?: boolean;
 }
 
 const JTI_PREFIX = "gatehouse:revoked-jti:";
@@ -56,7 +61,7 @@ const SYNC_RETRY_MS = 2_000;
 /** How long after a failed Redis write its process resyncs (its PostgreSQL write has committed by then). */
 const OWED_SYNC_DELAY_MS = 1_000;
 
-export function createRevocationList({ db, sql, redis, maxTokenLifetimeMs, now = () => new Date(), onError = () => {} }: RevocationListOptions): RevocationList {
+export function createRevocationList({ db, sql, redis, maxTokenLifetimeMs, now = () => new Date(), onError = () => {}, syncOnConnect = true }: RevocationListOptions): RevocationList {
   let syncing: Promise<void> | undefined;
   let syncLater: ReturnType<typeof setTimeout> | undefined;
   let lastSyncStart = 0;
@@ -122,7 +127,7 @@ export function createRevocationList({ db, sql, redis, maxTokenLifetimeMs, now =
     syncing = syncRedis(redis).finally(() => (syncing = undefined));
   }
 
-  if (redis) {
+  if (redis && syncOnConnect) {
     // After a reconnection: what this process could not write meanwhile is copied over (and the mark of
     // a Redis that restarted empty is set again).
     redis.on("ready", () => startSync());

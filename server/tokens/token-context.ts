@@ -37,8 +37,7 @@ export interface TokenServiceDeps {
   isSessionActive?: (session: SessionTimes, now: Date) => boolean;
   /**
    * Client rows by id: a token issued to a client that is gone or revoked is refused. Default: this
-   * database's, cached for a second (client-cache.ts); the app passes the cache it shares with the
-   * endpoints, so that a revocation through it takes effect at once.
+   * database's, cached for a second (client-cache.ts); the app passes the one cache its endpoints use too.
    */
   clients?: ClientLookup;
 }

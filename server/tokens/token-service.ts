@@ -2,7 +2,7 @@ import type { OAuthClient } from "./clients";
 import { verifyAccessToken } from "./access-token-verification";
 import { createAuthorizationCode } from "./create-authorization-code";
 import { describeFamily, listFamilies } from "./family-queries";
-import { revokeAllForClient, revokeAllForUser, revokeFamiliesOfSession, revokeFamily, revokeUserFamily } from "./family-revocation";
+import { revokeAllForUser, revokeFamiliesOfSession, revokeFamily, revokeUserFamily } from "./family-revocation";
 import { exchangeAuthorizationCode } from "./grants/authorization-code";
 import { assertClientMayUse, type TokenGrant } from "./grants/grant";
 import { exchangeRefreshToken } from "./grants/refresh-token";
@@ -67,8 +67,6 @@ export function createTokenService(deps: TokenServiceDeps) {
     revokeFamiliesOfSession: bound(revokeFamiliesOfSession),
     /** @see revokeAllForUser in family-revocation.ts */
     revokeAllForUser: bound(revokeAllForUser),
-    /** @see revokeAllForClient in family-revocation.ts */
-    revokeAllForClient: bound(revokeAllForClient),
     /** @see revokeUserFamily in family-revocation.ts */
     revokeUserFamily: bound(revokeUserFamily),
     /** @see describeFamily in family-queries.ts */

@@ -2,10 +2,12 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 
-import { describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { authenticateClient, clientsIn, type ClientCredentials } from "@/server/tokens/clients";
 import { hashOpaqueToken } from "@/server/tokens/opaque-token";
+import { connectTestRedis, testRedisUrl } from "../support/redis";
 import { useTestDatabase } from "../support/test-database";
 
 /* `npm run client:*` (scripts/clients.ts), run as a person would, against a real PostgreSQL. */
@@ -17,9 +19,16 @@ const execFileAsync = promisify(execFile);
 describe("scripts/clients.ts", () => {
   const database = useTestDatabase("clients_script");
 
-  /** The command's stdout, stderr and exit code; only what it needs of the environment. */
-  async function run(args: string[]) {
-    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test" as const, DATABASE_URL: database.url, REDIS_URL: "" };
+  const redisUrl = testRedisUrl("clientsScript");
+  beforeAll(async () => {
+    const redis = await connectTestRedis(redisUrl);
+    await redis.flushdb();
+    redis.disconnect();
+  });
+
+  /** The command's stdout, stderr and exit code; only what it needs of the environment (Redis too, when asked). */
+  async function run(args: string[], { redis = false, databaseUrl = database.url } = {}) {
+    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test" as const, DATABASE_URL: databaseUrl, REDIS_URL: redis ? redisUrl : "" };
     try {
       const { stdout, stderr } = await execFileAsync(tsx, [path.join(repoRoot, "scripts", "clients.ts"), ...args], { cwd: repoRoot, env, timeout: 60_000 });
       return { stdout, stderr, code: 0 };
@@ -80,6 +89,8 @@ describe("scripts/clients.ts", () => {
       [["create", "--name", "x", "--grant", "client_credentials", "--colour", "red"], /colour/],
       [["rotate-secret"], /CLIENT_ID/],
       [["rotate-secret", "some-id", "--overlap", "forever"], /--overlap/],
+      [["rotate-secret", "some-id", "--overlap", "99999d"], /--overlap must be at most 30 days/],
+      [["create", "--name", "x", "--grant", "authorization_code", "--redirect-uri", `javascript:${"a".repeat(3000)}`], /--redirect-uri/],
       [["launch"], /unknown command/],
     ];
     for (const [args, reason] of cases) {
@@ -89,6 +100,15 @@ describe("scripts/clients.ts", () => {
       expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
     }
     expect(await database.db.client.count()).toBe(before);
+  });
+
+  it("a database it cannot reach: exit code 1 and one line that says so", async () => {
+    const { stdout, stderr, code } = await run(["list"], { databaseUrl: "postgresql://postgres@127.0.0.1:1/nowhere" });
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    const lines = stderr.trimEnd().split("\n");
+    expect(lines.at(-1)).toMatch(/^client:list: \S.{10,}/);
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it("list shows every client as a table, or as JSON without any secret's hash", async () => {
@@ -124,12 +144,26 @@ describe("scripts/clients.ts", () => {
     expect(await authenticates(basic(first.client_id, third.client_secret))).toBe(true);
   });
 
-  it("revoke: the client authenticates no more and its token families are revoked; twice is an error", async () => {
+  it("revoke: the client authenticates no more, its families are revoked and their live access tokens denied in Redis too; twice is an error", async () => {
     const created = JSON.parse((await run(["create", "--name", "Doomed", "--grant", "client_credentials"])).stdout) as { client_id: string; client_secret: string };
     const user = await database.db.user.create({ data: { name: "Family owner" } });
-    const family = await database.db.tokenFamily.create({ data: { kind: "authorization_code", clientId: created.client_id, userId: user.id, scopes: [], expiresAt: new Date(Date.now() + 3600_000) } });
-    const revoked = await run(["revoke", created.client_id]);
+    const family = await database.db.tokenFamily.create({
+      data: {
+        kind: "authorization_code",
+        clientId: created.client_id,
+        userId: user.id,
+        scopes: [],
+        expiresAt: new Date(Date.now() + 3600_000),
+        tokens: { create: { tokenHash: "h-doomed", expiresAt: new Date(Date.now() + 3600_000), accessTokenJti: "doomed-jti", accessTokenExpiresAt: new Date(Date.now() + 600_000) } },
+      },
+    });
+    const revoked = await run(["revoke", created.client_id], { redis: true });
     expect(revoked.code).toBe(0);
+    expect(revoked.stderr).not.toMatch(/Redis .* failed/);
+    const redis = new Redis(redisUrl);
+    expect(await redis.exists("gatehouse:revoked-jti:doomed-jti")).toBe(1);
+    redis.disconnect();
+    expect(await database.db.revokedAccessToken.count({ where: { jti: "doomed-jti" } })).toBe(1);
     expect(JSON.parse(revoked.stdout)).toEqual({ client_id: created.client_id, revoked: true });
     expect(await authenticates(basic(created.client_id, created.client_secret))).toBe(false);
     expect(await database.db.tokenFamily.findUniqueOrThrow({ where: { id: family.id } })).toMatchObject({ revokedReason: "client_revoked" });

@@ -13,7 +13,8 @@ import { Redis } from "ioredis";
  * |        | key prefix per file (TEST_REDIS_URL_TOKENS overrides it)                | own prefix's keys         |
  * | 4      | tests/tokens/revocation-list.test.ts (TEST_REDIS_URL_REVOCATIONS)       | before and during         |
  * | 5      | tests/sign-in-limiter.test.ts                                           | no (random keys)          |
- * | 6..11  | free: a new suite takes the next one and adds it here                   |                           |
+ * | 6      | tests/clients/clients-script.test.ts (the client CLI's revocations)     | before the file           |
+ * | 7..11  | free: a new suite takes the next one and adds it here                   |                           |
  * | 12     | bench/run.ts (`npm run bench`)                                          | no                        |
  * | 13     | bench/profile.ts (`npm run bench:profile`)                              | no                        |
  * | 14, 15 | end-to-end stacks run beside the default one (E2E_REDIS_DATABASE)       | at every start            |
@@ -28,6 +29,7 @@ export const REDIS_DATABASES = {
   tokenService: 3,
   revocationList: 4,
   signInLimiter: 5,
+  clientsScript: 6,
   bench: 12,
   benchProfile: 13,
   e2eSideBySide: 14,

@@ -129,6 +129,22 @@ describe("token service", () => {
       expect((await db.authorizationCode.findUniqueOrThrow({ where: { codeHash: hashOpaqueToken(code) } })).usedAt).toBeNull();
     });
 
+    it("a sign-out whose delete is in flight when the claim runs: the claim waits for it, then writes nothing", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const { code, verifier } = await codeFor(tokens, user.id);
+      let exchange!: Promise<string>;
+      await db.$transaction(async (tx) => {
+        await tx.session.delete({ where: { id: user.sessionId } });
+        // Started before the delete commits: its lookup still sees the session.
+        exchange = oauthError(tokens.exchangeAuthorizationCode(native, { code, redirectUri: REDIRECT, codeVerifier: verifier }));
+        // Without the lock on the session row, the exchange would finish here, writing a family the sweep after this delete never sees.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      });
+      expect(await exchange).toBe("invalid_grant");
+      expect(await db.tokenFamily.count({ where: { userId: user.id } })).toBe(0);
+    });
+
     it("a code whose issuing browser session has expired is refused with invalid_grant", async () => {
       const tokens = service();
       const user = await newUser();

@@ -93,4 +93,19 @@ describe("a client disabled or given a new secret elsewhere", () => {
     clock = 2000;
     await expect(authenticateClient(clients, credentials)).rejects.toMatchObject({ code: "invalid_client" });
   });
+
+  it("accepts a secret rotated elsewhere at once (a refused secret re-reads the row), and then refuses the old one", async () => {
+    let clock = 0;
+    const clients = cachedClientLookup(clientsIn(database.sql), { maxAgeMs: 1000, now: () => clock });
+    const [oldSecret, newSecret] = ["ghs_" + "o".repeat(43), "ghs_" + "w".repeat(43)];
+    await database.db.client.create({
+      data: { id: "rotate-test", name: "Rotate test", type: "confidential", secretHash: hashOpaqueToken(oldSecret), grantTypes: ["client_credentials"], scopes: [], redirectUris: [] },
+    });
+    const as = (clientSecret: string) => authenticateClient(clients, { clientId: "rotate-test", clientSecret, method: "client_secret_post" });
+    await expect(as(oldSecret)).resolves.toMatchObject({ id: "rotate-test" });
+    await database.db.client.update({ where: { id: "rotate-test" }, data: { secretHash: hashOpaqueToken(newSecret) } });
+    clock = 500; // the cached copy still holds the old secret
+    await expect(as(newSecret)).resolves.toMatchObject({ id: "rotate-test" });
+    await expect(as(oldSecret)).rejects.toMatchObject({ code: "invalid_client" });
+  });
 });
