@@ -1,10 +1,11 @@
 /**
  * What the benchmarks present to the server: a person with a browser session, an access token, refresh
- * token families and authorization codes. They are made in this process with the app's own libraries,
+ * token families, authorization codes and a service's client credentials. They are made in this process with the app's own libraries,
  * on the server's database and with its key-encryption key and issuer, so the server takes them as its own.
  */
 import { createHash, randomBytes } from "node:crypto";
 
+import { createClientRegistry } from "../server/clients/client-registry";
 import { createDatabase } from "../server/database";
 import { noSessionCache } from "../server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "../server/sessions/session-policy";
@@ -35,6 +36,8 @@ export interface BenchFixtures {
   mintRefreshTokens(count: number): Promise<string[]>;
   /** Fresh authorization codes (they live a minute, so they are made just before each round). */
   mintCodes(count: number): Promise<string[]>;
+  /** A confidential service registered for client_credentials, as the registry makes one. */
+  service: { clientId: string; clientSecret: string };
   close(): Promise<void>;
 }
 
@@ -55,6 +58,8 @@ export async function createBenchFixtures(options: { databaseUrl: string; issuer
     tokens.issueFamily({ kind: "personal", clientId: PERSONAL_CLIENT_ID, userId, scopes: ["profile", "notes:read"], name, issuingSessionId });
   const { response } = await issue("bench: Bearer route");
   let minted = 0;
+  const registry = createClientRegistry({ db, revokeTokensOfClient: async () => 0 });
+  const registered = await registry.create({ name: "Bench service", grantTypes: ["client_credentials"], scopes: ["notes:read"] });
 
   return {
     sessionCookie: `authjs.session-token=${token}`,
@@ -85,6 +90,7 @@ export async function createBenchFixtures(options: { databaseUrl: string; issuer
       }
       return codes;
     },
+    service: { clientId: registered.client.id, clientSecret: registered.clientSecret! },
     close: () => database.close(),
   };
 }

@@ -63,3 +63,16 @@ export function measureCodeExchange(base: string, codes: string[], duration: num
     return code === undefined ? undefined : codeForm(code);
   });
 }
+
+/** Client-credentials grants: one service asking again and again (nothing is used up). */
+export function measureClientCredentials(base: string, service: { clientId: string; clientSecret: string }, duration: number): Promise<Sample> {
+  const basic = Buffer.from(`${encodeURIComponent(service.clientId)}:${encodeURIComponent(service.clientSecret)}`).toString("base64");
+  return runAutocannon({
+    url: `${base}/oauth/token`,
+    connections: BENCH_CONNECTIONS,
+    duration,
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${basic}` },
+    body: form({ grant_type: "client_credentials" }),
+  });
+}

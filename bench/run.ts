@@ -11,8 +11,9 @@
  *   - GET /api/ping of the stock app (the baseline) and our own GET /api/v1/ping;
  *   - GET /api/v1/me with a Bearer token, and with the session cookie;
  *   - GET /account (a protected page) beside the public page closest to it in size;
- *   - POST /oauth/token: the refresh grant (each worker rotating its own family) and the
- *     authorization-code exchange (codes made just before each round: they live a minute).
+ *   - POST /oauth/token: the refresh grant (each worker rotating its own family), the
+ *     authorization-code exchange (codes made just before each round: they live a minute) and the
+ *     client-credentials grant (one service, HTTP Basic).
  *
  * Beside req/s, each sample records the CPU a request cost (bench/cpu.ts): the server's, and the
  * machine's less the load generator's (so PostgreSQL and Redis count). Reported as the same kind of
@@ -34,7 +35,7 @@ import { sessionCacheKey } from "../server/sessions/session-cache";
 import { hashSessionToken } from "../server/sessions/session-token";
 import { testRedisUrl } from "../tests/support/redis";
 import { createBenchFixtures } from "./fixtures";
-import { measureCodeExchange, measureRefresh } from "./grant-load";
+import { measureClientCredentials, measureCodeExchange, measureRefresh } from "./grant-load";
 import { appEnvironment, appOrigin, BENCH_CONNECTIONS, createBenchDatabase, measure, measureRotating, median, startApp, startBaselineApp, type Sample } from "./support";
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -121,6 +122,7 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
       // Fresh supplies for every run, made before autocannon starts its clock (see grant-load.ts).
       { name: "POST /oauth/token, refresh_token", run: async (s) => measureRefresh(app.base, await fixtures.mintRefreshTokens(REFRESH_CHAINS), s) },
       { name: "POST /oauth/token, authorization_code", run: async (s) => measureCodeExchange(app.base, await fixtures.mintCodes(Math.ceil(s * codesPerSecond)), s) },
+      { name: "POST /oauth/token, client_credentials (Basic)", run: (s) => measureClientCredentials(app.base, fixtures.service, s) },
     ];
 
     const results: LoadResult[] = loads.map((load) => ({ name: load.name, size: load.size, samples: [] }));
@@ -198,7 +200,7 @@ async function main() {
     }
     for (const [label, results] of tables) printTable(label, results);
     console.log("\nTargets with Redis, against Next.js alone: Bearer >= 0.90×, session cookie >= 0.85×, p99 of the protected API routes <= 1.5×,");
-    console.log("refresh grant >= 0.35×. PostgreSQL only: session cookie >= 0.70×.");
+    console.log("refresh grant >= 0.35×, client credentials >= 0.70×. PostgreSQL only: session cookie >= 0.70×.");
   } finally {
     await baseline.stop();
     await database.drop();

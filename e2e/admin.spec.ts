@@ -5,7 +5,7 @@ import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 
 test("a signed-in person who is not an admin gets 403 on the admin pages", async ({ page, signInAs }) => {
   await signInAs("person");
-  for (const path of ["/admin", "/admin/audit", "/admin/users/abc"]) {
+  for (const path of ["/admin", "/admin/audit", "/admin/clients", "/admin/users/abc"]) {
     const response = await page.goto(path);
     expect(response!.status(), path).toBe(403);
     await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();

@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 
 import type { PrismaClient } from "@/generated/prisma/client";
 import { createAuditLog, type AuditLog } from "@/server/audit/audit-log";
+import { createClientRegistry, type ClientRegistry } from "@/server/clients/client-registry";
 import { createRequestAudit, scheduleAfterResponse, type RequestAudit } from "@/server/audit/request-audit";
 import type { Sql } from "@/server/database";
 import { getDb, getSql } from "@/server/db";
@@ -17,6 +18,7 @@ import { isSessionActive } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionService } from "@/server/sessions/session-service";
 import { cachedClientLookup, type CachedClientLookup } from "@/server/tokens/client-cache";
 import { clientsIn } from "@/server/tokens/clients";
+import { revokeAllForClient } from "@/server/tokens/family-revocation";
 import { deriveKeyEncryptionKey } from "@/server/tokens/key-encryption";
 import { createRevocationList, type RevocationList } from "@/server/tokens/revocation-list";
 import { maxTokenLifetimeMs } from "@/server/tokens/key-schedule";
@@ -39,6 +41,8 @@ export interface Services {
   sql: Sql;
   /** Client rows by id, each kept up to a second (server/tokens/client-cache.ts). */
   clients: CachedClientLookup;
+  /** Registering, rotating and revoking clients (/admin/clients). */
+  clientRegistry: ClientRegistry;
   /** Null when REDIS_URL is unset: sessions and the denylist are then read from PostgreSQL. */
   redis: Redis | null;
   sessions: SessionService;
@@ -128,6 +132,12 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null)
     audit: audit.recordWithClient,
     isSessionActive: (session, now) => isSessionActive(session, now, env.sessionLifetimes),
     clients: services.clients,
+  });
+  services.clientRegistry = createClientRegistry({
+    db,
+    audit: audit.recordWithClient,
+    onClientChanged: (clientId) => services.clients.forget(clientId),
+    revokeTokensOfClient: (clientId, actorId) => revokeAllForClient({ db, revocations, now: () => new Date(), audit: audit.recordWithClient }, clientId, actorId),
   });
   services.signInLimiter = createSignInLimiter({ redis, ...env.signInRateLimit });
   services.accountSignInLimiter = createSignInLimiter({ redis, ...env.accountSignInRateLimit, keyPrefix: "gatehouse:signin-account" });

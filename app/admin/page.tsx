@@ -22,9 +22,14 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
     <div className="space-y-6">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-bold tracking-tight">Users</h1>
-        <Link href="/admin/audit" className="text-sm font-medium underline">
-          Audit log
-        </Link>
+        <span className="flex gap-4">
+          <Link href="/admin/clients" className="text-sm font-medium underline">
+            Clients
+          </Link>
+          <Link href="/admin/audit" className="text-sm font-medium underline">
+            Audit log
+          </Link>
+        </span>
       </div>
       <form role="search" className="flex gap-2">
         <label htmlFor="q" className="sr-only">

@@ -13,6 +13,8 @@ export interface ClientRegistryDeps {
   db: PrismaClient;
   /** Revokes every token family of a client and its unused codes (revokeAllForClient in family-revocation.ts). */
   revokeTokensOfClient: (clientId: string, actorId: string | null) => Promise<number>;
+  /** Told of every change, so this process's client cache drops its copy at once (the app passes its cache's `forget`). */
+  onClientChanged?: (clientId: string) => void;
   audit?: (entry: AuditEntry) => void;
   now?: () => Date;
 }
@@ -20,14 +22,15 @@ export interface ClientRegistryDeps {
 const OMIT_SECRETS = { secretHash: true, previousSecretHash: true } as const;
 
 /**
- * The client registry: registering, listing, rotating secrets and revoking (the CLI, scripts/clients.ts,
- * is its front end). Every change is audited with who made it (null: the CLI).
+ * The client registry: registering, listing, rotating secrets and revoking, for the CLI
+ * (scripts/clients.ts) and /admin/clients alike. Every change is audited with who made it (null: the CLI).
  *
  * Secrets are 256-bit random (opaque-token.ts), returned once and stored as SHA-256; a rotation keeps
  * the old one working for a stated overlap. The app's processes read client rows through a cache kept at
- * most a second (server/tokens/client-cache.ts), so every change here reaches them within a second.
+ * most a second (server/tokens/client-cache.ts), so every change here reaches them within a second, and
+ * the process that made it at once (`onClientChanged`).
  */
-export function createClientRegistry({ db, revokeTokensOfClient, audit = () => {}, now = () => new Date() }: ClientRegistryDeps) {
+export function createClientRegistry({ db, revokeTokensOfClient, onClientChanged = () => {}, audit = () => {}, now = () => new Date() }: ClientRegistryDeps) {
   return {
     /**
      * Registers a client; a confidential one gets its secret, shown here and never again.
@@ -66,6 +69,7 @@ export function createClientRegistry({ db, revokeTokensOfClient, audit = () => {
         data: { secretHash: hashOpaqueToken(clientSecret), previousSecretHash: previousSecretExpiresAt ? client.secretHash : null, previousSecretExpiresAt },
       });
       if (rotated.count === 0) return null;
+      onClientChanged(clientId);
       audit({ event: "client_secret_rotated", actorId, details: { clientId, previousSecretExpiresAt: previousSecretExpiresAt?.toISOString() ?? null } });
       return { clientSecret, previousSecretExpiresAt };
     },
@@ -82,6 +86,7 @@ export function createClientRegistry({ db, revokeTokensOfClient, audit = () => {
         where: { id: clientId, disabledAt: null },
         data: { disabledAt: now(), secretHash: null, previousSecretHash: null, previousSecretExpiresAt: null },
       });
+      onClientChanged(clientId);
       if (revoked.count === 0) return false;
       const families = await revokeTokensOfClient(clientId, actorId);
       audit({ event: "client_revoked", actorId, details: { clientId, familiesRevoked: families } });

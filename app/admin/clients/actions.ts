@@ -1,0 +1,64 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+
+import { ROTATION_OVERLAPS, type ClientCreateState, type ClientRotateState } from "@/lib/client-admin-state";
+import { requireAdmin } from "@/server/auth/require-admin";
+import { newClientSchema } from "@/server/clients/client-input";
+import { getServices } from "@/server/services";
+
+const PAGE = "/admin/clients";
+
+const clientIdSchema = z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/);
+const rotateSchema = z.object({
+  clientId: clientIdSchema,
+  overlapSeconds: z.coerce.number().refine((seconds) => ROTATION_OVERLAPS.some((overlap) => overlap.seconds === seconds)),
+});
+
+const strings = (values: FormDataEntryValue[]) => values.filter((value): value is string => typeof value === "string");
+
+/** "Register": the secret goes back in the action's answer only, to be shown once. */
+export async function createClientAction(_previous: ClientCreateState, formData: FormData): Promise<ClientCreateState> {
+  const admin = await requireAdmin(PAGE);
+  const redirectUris = String(formData.get("redirectUris") ?? "")
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const parsed = newClientSchema.safeParse({
+    name: formData.get("name"),
+    type: formData.get("type"),
+    grantTypes: strings(formData.getAll("grantType")),
+    scopes: strings(formData.getAll("scope")),
+    redirectUris,
+    firstParty: formData.get("firstParty") === "on",
+    mayIntrospect: formData.get("mayIntrospect") === "on",
+  });
+  if (!parsed.success) {
+    const { fieldErrors } = z.flattenError(parsed.error);
+    return { status: "error", message: "The client was not registered: check the fields below.", fieldErrors };
+  }
+  const { client, clientSecret } = await getServices().clientRegistry.create(parsed.data, admin.userId);
+  revalidatePath(PAGE);
+  return { status: "created", clientId: client.id, name: client.name, clientSecret: clientSecret ?? null };
+}
+
+/** "Rotate secret": the new secret is shown once; the old one works for the chosen overlap. */
+export async function rotateClientSecretAction(_previous: ClientRotateState, formData: FormData): Promise<ClientRotateState> {
+  const admin = await requireAdmin(PAGE);
+  const parsed = rotateSchema.safeParse({ clientId: formData.get("clientId"), overlapSeconds: formData.get("overlapSeconds") });
+  if (!parsed.success) return { status: "error", message: "Choose one of the overlaps offered." };
+  const rotated = await getServices().clientRegistry.rotateSecret(parsed.data.clientId, parsed.data.overlapSeconds, admin.userId);
+  if (!rotated) return { status: "error", message: "Only an active confidential client has a secret to rotate." };
+  revalidatePath(PAGE);
+  return { status: "rotated", clientId: parsed.data.clientId, clientSecret: rotated.clientSecret, previousSecretExpiresAt: rotated.previousSecretExpiresAt?.toISOString() ?? null };
+}
+
+/** "Revoke": the client authenticates no more and Gatehouse refuses every token issued to it. */
+export async function revokeClientAction(formData: FormData) {
+  const admin = await requireAdmin(PAGE);
+  const parsed = clientIdSchema.safeParse(formData.get("clientId"));
+  if (!parsed.success) return;
+  await getServices().clientRegistry.revoke(parsed.data, admin.userId);
+  revalidatePath(PAGE);
+}
