@@ -33,7 +33,7 @@ import { getServices } from "@/server/services";
  * Next 16 runs `proxy.ts` on Node.js (the deprecated `middleware.ts` ran on the Edge runtime, with no TCP
  * sockets for PostgreSQL or Redis). On Vercel it runs as a Node.js function in front of the routes.
  */
-const PROTECTED_PREFIXES = ["/account", "/admin", "/playground"];
+const PROTECTED_PREFIXES = ["/account", "/admin", "/playground", "/device"];
 
 export async function proxy(request: NextRequest) {
   const env = getEnv();
@@ -103,5 +103,5 @@ function renameCookie(header: string, from: string, to: string): string {
  * tests/proxy-scope.test.ts keeps the two equal and checks every page and route against it.
  */
 export const config = {
-  matcher: [{ source: "/((?!_next/static/|_next/image$|api/(?!auth/)|oauth/(?:token|introspect|revoke)$|\\.well-known/(?:jwks\\.json|oauth-authorization-server)$).*)" }],
+  matcher: [{ source: "/((?!_next/static/|_next/image$|api/(?!auth/)|oauth/(?:token|introspect|revoke|device_authorization)$|\\.well-known/(?:jwks\\.json|oauth-authorization-server)$).*)" }],
 };

@@ -12,8 +12,10 @@ import { authorizeInBrowser, authorizeUrl, createConfidentialClient, nativeClien
 const RFC_ERROR_CODES = {
   /** RFC 6749 §4.1.2.1: the authorization endpoint, sent back to the client's redirect URI. */
   authorize: ["invalid_request", "unauthorized_client", "access_denied", "unsupported_response_type", "invalid_scope", "server_error", "temporarily_unavailable"],
-  /** RFC 6749 §5.2 (and RFC 8628 §3.5's polling errors, once the device grant exists). */
-  token: ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope"],
+  /** RFC 6749 §5.2, and RFC 8628 §3.5's polling errors. */
+  token: ["invalid_request", "invalid_client", "invalid_grant", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "authorization_pending", "slow_down", "access_denied", "expired_token"],
+  /** RFC 8628 §3.2: the device authorization endpoint answers §5.2's codes. */
+  device_authorization: ["invalid_request", "invalid_client", "unauthorized_client", "invalid_scope"],
   /** RFC 6750 §3.1: protected resources. */
   resource: ["invalid_request", "invalid_token", "insufficient_scope"],
   /** RFC 7009 §2.2.1: revocation answers §5.2's codes, plus unsupported_token_type. */
@@ -36,7 +38,12 @@ interface Context {
   refreshOnlyClientId: string;
   /** A confidential service registered for client_credentials with notes:read only. */
   service: { id: string; secret: string; basic: string };
+  /** A pending device code of the built-in CLI client, never polled before the table's rows. */
+  deviceCode: string;
 }
+
+const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+const CLI_CLIENT_ID = "gatehouse-cli";
 
 interface Row {
   endpoint: Endpoint;
@@ -74,7 +81,16 @@ const ROWS: Row[] = [
   { endpoint: "token", name: "client credentials beyond the client's scopes", send: (c) => tokenRequest(c.request, { grant_type: "client_credentials", scope: "notes:write" }, { authorization: c.service.basic }), status: 400, error: "invalid_scope" },
   { endpoint: "token", name: "client credentials with a wrong secret in the body", send: (c) => tokenRequest(c.request, { grant_type: "client_credentials", client_id: c.service.id, client_secret: "wrong" }), status: 401, error: "invalid_client" },
   { endpoint: "token", name: "a refresh widening the granted scopes", send: (c) => tokenRequest(c.request, { grant_type: "refresh_token", client_id: nativeClient.id, refresh_token: c.refreshToken, scope: "notes:write" }), status: 400, error: "invalid_scope" },
-  { endpoint: "token", name: "the device grant (not offered yet)", send: (c) => tokenRequest(c.request, { grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: "x", client_id: nativeClient.id }), status: 400, error: "unsupported_grant_type" },
+  { endpoint: "token", name: "the device grant for a client not registered for it", send: (c) => tokenRequest(c.request, { grant_type: DEVICE_GRANT, device_code: c.deviceCode, client_id: nativeClient.id }), status: 400, error: "unauthorized_client" },
+  { endpoint: "token", name: "an unknown device code", send: (c) => tokenRequest(c.request, { grant_type: DEVICE_GRANT, device_code: "ghd_unknown", client_id: CLI_CLIENT_ID }), status: 400, error: "invalid_grant" },
+  { endpoint: "token", name: "a device code nobody has approved yet", send: (c) => tokenRequest(c.request, { grant_type: DEVICE_GRANT, device_code: c.deviceCode, client_id: CLI_CLIENT_ID }), status: 400, error: "authorization_pending" },
+  { endpoint: "token", name: "the same device code polled again at once", send: (c) => tokenRequest(c.request, { grant_type: DEVICE_GRANT, device_code: c.deviceCode, client_id: CLI_CLIENT_ID }), status: 400, error: "slow_down" },
+
+  // RFC 8628 §3.2
+  { endpoint: "device_authorization", name: "a client not registered for the device grant", send: (c) => c.request.post("/oauth/device_authorization", { form: { client_id: nativeClient.id } }), status: 400, error: "unauthorized_client" },
+  { endpoint: "device_authorization", name: "an unknown scope", send: (c) => c.request.post("/oauth/device_authorization", { form: { client_id: CLI_CLIENT_ID, scope: "profile admin" } }), status: 400, error: "invalid_scope" },
+  { endpoint: "device_authorization", name: "an unknown client", send: (c) => c.request.post("/oauth/device_authorization", { form: { client_id: "no-such-client" } }), status: 401, error: "invalid_client" },
+  { endpoint: "device_authorization", name: "a JSON body", send: (c) => c.request.post("/oauth/device_authorization", { data: { client_id: CLI_CLIENT_ID } }), status: 400, error: "invalid_request" },
 
   // RFC 6750 §3.1
   { endpoint: "resource", name: "a malformed Authorization header", send: (c) => c.request.get("/api/v1/me", { headers: { authorization: "Bearer two words" } }), status: 400, error: "invalid_request" },
@@ -114,7 +130,8 @@ test("every OAuth error code is the one its RFC prescribes", async ({ page, requ
     [refreshOnlyClientId, `{${nativeClient.redirectUri}}`],
   );
   const service = await createConfidentialClient(`error-codes-service-${Date.now()}`, { mayIntrospect: false, grantTypes: ["client_credentials"], scopes: ["notes:read"] });
-  const context: Context = { request, refreshToken: refresh_token, notesOnlyAccessToken: notesOnly.access_token, resourceServer, refreshOnlyClientId, service };
+  const { device_code: deviceCode } = await (await request.post("/oauth/device_authorization", { form: { client_id: CLI_CLIENT_ID } })).json();
+  const context: Context = { request, refreshToken: refresh_token, notesOnlyAccessToken: notesOnly.access_token, resourceServer, refreshOnlyClientId, service, deviceCode };
 
   const outcomes = [];
   for (const row of ROWS) {
@@ -124,8 +141,15 @@ test("every OAuth error code is the one its RFC prescribes", async ({ page, requ
   expect(outcomes).toEqual(ROWS.map((row) => ({ row: `${row.endpoint}: ${row.name}`, status: row.status, error: row.error })));
   for (const row of ROWS) expect(RFC_ERROR_CODES[row.endpoint] as readonly string[]).toContain(row.error);
 
-  // access_denied needs a person to say no on the consent screen.
+  // access_denied needs a person to say no on the consent screen, or on /device.
   const denied = await authorizeInBrowser(page, { code_challenge: pkcePair().challenge }, "Deny");
   expect(denied.searchParams.get("error")).toBe("access_denied");
+  const device = await (await request.post("/oauth/device_authorization", { form: { client_id: CLI_CLIENT_ID } })).json();
+  await page.goto(device.verification_uri_complete);
+  await page.getByRole("button", { name: "Deny" }).click();
+  await expect(page.getByRole("status")).toContainText("Denied");
+  const refused = await tokenRequest(request, { grant_type: DEVICE_GRANT, device_code: device.device_code, client_id: CLI_CLIENT_ID });
+  expect(refused.status()).toBe(400);
+  expect((await refused.json()).error).toBe("access_denied");
   expect(person.userId).toBeTruthy();
 });

@@ -23,7 +23,8 @@ test.describe("discovery", () => {
       revocation_endpoint: `${e2eConfig.baseURL}/oauth/revoke`,
       introspection_endpoint: `${e2eConfig.baseURL}/oauth/introspect`,
       code_challenge_methods_supported: ["S256"],
-      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
+      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"],
+      device_authorization_endpoint: `${e2eConfig.baseURL}/oauth/device_authorization`,
       scopes_supported: ["profile", "notes:read", "notes:write"],
     });
   });

@@ -13,5 +13,7 @@ export const AUDIT_EVENTS = [
   "client_created",
   "client_secret_rotated",
   "client_revoked",
+  "device_code_approved",
+  "device_code_denied",
 ] as const;
 export type AuditEventName = (typeof AUDIT_EVENTS)[number];

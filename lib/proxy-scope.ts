@@ -5,4 +5,4 @@
  * tests/proxy-scope.test.ts keeps the two equal and checks every page and route handler against it.
  */
 export const PROXY_SCOPE_SOURCE =
-  "/((?!_next/static/|_next/image$|api/(?!auth/)|oauth/(?:token|introspect|revoke)$|\\.well-known/(?:jwks\\.json|oauth-authorization-server)$).*)";
+  "/((?!_next/static/|_next/image$|api/(?!auth/)|oauth/(?:token|introspect|revoke|device_authorization)$|\\.well-known/(?:jwks\\.json|oauth-authorization-server)$).*)";

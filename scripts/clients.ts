@@ -19,7 +19,8 @@ import { Redis } from "ioredis";
 import { z } from "zod";
 
 import { createAuditLog, type AuditEntry } from "../server/audit/audit-log";
-import { CLIENT_GRANT_TYPES, rotationOverlapSchema, type NewClientInput } from "../server/clients/client-input";
+import { CLIENT_GRANT_TYPES } from "../lib/grant-types";
+import { rotationOverlapSchema, type NewClientInput } from "../server/clients/client-input";
 import { createClientRegistry, type RegisteredClient } from "../server/clients/client-registry";
 import { createDatabase } from "../server/database";
 import { EnvError } from "../server/env-schema";

@@ -57,7 +57,13 @@ export interface Services {
   signInLimiter: SignInLimiter;
   /** Sign-in attempts per provider account (checked in Auth.js's signIn callback). */
   accountSignInLimiter: SignInLimiter;
+  /** Wrong user codes typed on /device, per browser session and per client IP (server/device/device-approval.ts). */
+  deviceCodeSessionLimiter: SignInLimiter;
+  deviceCodeIpLimiter: SignInLimiter;
 }
+
+/** Wrong user codes allowed on /device per window: few per session, a household's worth per IP. */
+const DEVICE_CODE_ATTEMPTS = { perSession: 5, perIp: 20, windowSeconds: 10 * 60 };
 
 const globalForServices = globalThis as unknown as { gatehouseServices?: Services };
 
@@ -141,6 +147,8 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null)
   });
   services.signInLimiter = createSignInLimiter({ redis, ...env.signInRateLimit });
   services.accountSignInLimiter = createSignInLimiter({ redis, ...env.accountSignInRateLimit, keyPrefix: "gatehouse:signin-account" });
+  services.deviceCodeSessionLimiter = createSignInLimiter({ redis, points: DEVICE_CODE_ATTEMPTS.perSession, durationSeconds: DEVICE_CODE_ATTEMPTS.windowSeconds, keyPrefix: "gatehouse:device-code-session" });
+  services.deviceCodeIpLimiter = createSignInLimiter({ redis, points: DEVICE_CODE_ATTEMPTS.perIp, durationSeconds: DEVICE_CODE_ATTEMPTS.windowSeconds, keyPrefix: "gatehouse:device-code-ip" });
   return services;
 }
 

@@ -21,7 +21,7 @@ export type AccessEntry =
   | {
       kind: "token-family";
       id: string;
-      familyKind: "personal" | "playground" | "authorization_code";
+      familyKind: "personal" | "playground" | "authorization_code" | "device_code";
       /** The personal token's name (other kinds have none). */
       name: string | null;
       client: { id: string; name: string };
@@ -37,6 +37,7 @@ function titleOf(entry: AccessEntry) {
   if (entry.kind === "token-family") {
     if (entry.familyKind === "personal") return `Personal API token “${entry.name ?? "unnamed"}”`;
     if (entry.familyKind === "playground") return "Token playground";
+    if (entry.familyKind === "device_code") return `${entry.client.name} (a device you signed in)`;
     return `${entry.client.name} (app you authorized)`;
   }
   const browser = entry.browser ?? "Unknown browser";

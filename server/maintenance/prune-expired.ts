@@ -6,7 +6,7 @@ const REVOKED_FAMILY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Deletes what can no longer be used: ended sessions (absolute or idle end passed), expired authorization
- * codes, token families past their absolute end or revoked a day ago (their refresh tokens go with them),
+ * and device codes, token families past their absolute end or revoked a day ago (their refresh tokens go with them),
  * and denylist entries for tokens that have expired anyway. Nothing live is touched, so it is safe to run
  * at any time and as often as wanted; it only keeps the tables (and the lookups on them) small.
  * @returns how many rows of each kind were removed.
@@ -20,9 +20,10 @@ export async function pruneExpired(db: PrismaClient, lifetimes: SessionLifetimes
     where: { sessionId: { in: ended.map((session) => session.id) }, revokedAt: null },
     data: { revokedAt: now, revokedReason: "session_ended" },
   });
-  const [sessions, authorizationCodes, tokenFamilies, revokedAccessTokens] = await Promise.all([
+  const [sessions, authorizationCodes, deviceCodes, tokenFamilies, revokedAccessTokens] = await Promise.all([
     db.session.deleteMany({ where: { id: { in: ended.map((session) => session.id) } } }),
     db.authorizationCode.deleteMany({ where: { expiresAt: { lte: now } } }),
+    db.deviceCode.deleteMany({ where: { expiresAt: { lte: now } } }),
     db.tokenFamily.deleteMany({
       where: { OR: [{ expiresAt: { lte: now } }, { revokedAt: { lte: new Date(now.getTime() - REVOKED_FAMILY_RETENTION_MS) } }] },
     }),
@@ -31,6 +32,7 @@ export async function pruneExpired(db: PrismaClient, lifetimes: SessionLifetimes
   return {
     sessions: sessions.count,
     authorizationCodes: authorizationCodes.count,
+    deviceCodes: deviceCodes.count,
     tokenFamilies: tokenFamilies.count,
     revokedAccessTokens: revokedAccessTokens.count,
   };

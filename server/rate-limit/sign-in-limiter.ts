@@ -4,7 +4,8 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
- * Sign-in attempts allowed per key (an IP address, or a provider account) per window. On Redis when there is one, so every app
+ * Attempts allowed per key (an IP address, a provider account, a session) per window: sign-ins, and
+ * wrong device codes typed on /device. On Redis when there is one, so every app
  * process counts together; in memory otherwise, and as Redis's stand-in while Redis is unreachable
  * (`insuranceLimiter`), so an outage neither blocks sign-in nor lifts the limit.
  */
@@ -25,6 +26,13 @@ export function createSignInLimiter({
     : memory;
 
   return {
+    /** Whether `key` has used up its attempts (without counting one). */
+    async isBlocked(key: string): Promise<RateLimitDecision> {
+      const state = await limiter.get(key).catch(() => null);
+      if (state && state.consumedPoints >= points) return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(state.msBeforeNext / 1000)) };
+      return { allowed: true };
+    },
+
     async consume(key: string): Promise<RateLimitDecision> {
       try {
         await limiter.consume(key);

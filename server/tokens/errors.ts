@@ -30,7 +30,7 @@ export class TokenVerificationError extends AppError<TokenVerificationFailure> {
   }
 }
 
-/** RFC 6749 §5.2 error codes, and RFC 7009 §2.2.1's `unsupported_token_type`. */
+/** RFC 6749 §5.2 error codes, RFC 7009 §2.2.1's `unsupported_token_type`, and RFC 8628 §3.5's polling answers. */
 export type OAuthErrorCode =
   | "invalid_request"
   | "invalid_client"
@@ -40,7 +40,10 @@ export type OAuthErrorCode =
   | "invalid_scope"
   | "access_denied"
   | "unsupported_response_type"
-  | "unsupported_token_type";
+  | "unsupported_token_type"
+  | "authorization_pending"
+  | "slow_down"
+  | "expired_token";
 
 /**
  * The OAuth endpoints' table: RFC 6749 §5.2 answers every error with 400, but a failed client
@@ -56,6 +59,9 @@ export const OAUTH_ERROR_STATUS: Record<OAuthErrorCode, 400 | 401> = {
   access_denied: 400,
   unsupported_response_type: 400,
   unsupported_token_type: 400,
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
 };
 
 /**

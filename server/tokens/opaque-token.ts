@@ -3,11 +3,11 @@ import { randomBytes } from "node:crypto";
 import { sha256Hex } from "@/server/crypto/secret-hash";
 
 /**
- * Opaque secrets: refresh tokens, authorization codes, client secrets. 256 random bits, prefixed so a
+ * Opaque secrets: refresh tokens, authorization codes, client secrets, device codes. 256 random bits, prefixed so a
  * leaked one is recognisable (secret scanners, logs) and cannot be mistaken for another kind. Only the
  * SHA-256 is stored: a hash of a high-entropy secret needs no salt or slow KDF (see server/crypto/secret-hash.ts).
  */
-export const TOKEN_PREFIXES = { refreshToken: "ghr_", authorizationCode: "ghc_", clientSecret: "ghs_" } as const;
+export const TOKEN_PREFIXES = { refreshToken: "ghr_", authorizationCode: "ghc_", clientSecret: "ghs_", deviceCode: "ghd_" } as const;
 
 export type OpaqueTokenKind = keyof typeof TOKEN_PREFIXES;
 

@@ -9,6 +9,10 @@ export interface TokenServiceConfig {
   /** The absolute lifetime of a family: no refresh token outlives it, however often it rotates. */
   familyMaxAgeSeconds: number;
   authorizationCodeTtlSeconds: number;
+  /** How long a device code waits for a person on /device (RFC 8628 §3.2 `expires_in`). */
+  deviceCodeTtlSeconds: number;
+  /** The least a device waits between polls at first (RFC 8628 §3.2 `interval`); slow_down adds 5 s. */
+  devicePollIntervalSeconds: number;
   /** How long a rotated refresh token presented again gets the same successor instead of tripping reuse detection. */
   reuseGraceSeconds: number;
   /** How far clocks may disagree when checking exp, nbf and iat. */
@@ -20,6 +24,8 @@ export const DEFAULT_TOKEN_TIMINGS = {
   refreshTokenTtlSeconds: 7 * 24 * 60 * 60,
   familyMaxAgeSeconds: 90 * 24 * 60 * 60,
   authorizationCodeTtlSeconds: 60,
+  deviceCodeTtlSeconds: 10 * 60,
+  devicePollIntervalSeconds: 5,
   reuseGraceSeconds: 10,
   clockSkewSeconds: 10,
 } as const;

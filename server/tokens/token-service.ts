@@ -1,6 +1,7 @@
 import type { OAuthClient } from "./clients";
 import { verifyAccessToken } from "./access-token-verification";
 import { createAuthorizationCode } from "./create-authorization-code";
+import { decideDeviceCode, findPendingDeviceCode, startDeviceAuthorization } from "./device-authorization";
 import { describeFamily, listFamilies } from "./family-queries";
 import { revokeAllForUser, revokeFamiliesOfSession, revokeFamily, revokeUserFamily } from "./family-revocation";
 import { exchangeAuthorizationCode } from "./grants/authorization-code";
@@ -59,6 +60,12 @@ export function createTokenService(deps: TokenServiceDeps) {
      * looked at (the endpoint calls this before it parses the token; `introspect` checks again).
      */
     assertMayIntrospect,
+    /** @see startDeviceAuthorization in device-authorization.ts */
+    startDeviceAuthorization: bound(startDeviceAuthorization),
+    /** @see findPendingDeviceCode in device-authorization.ts */
+    findPendingDeviceCode: bound(findPendingDeviceCode),
+    /** @see decideDeviceCode in device-authorization.ts */
+    decideDeviceCode: bound(decideDeviceCode),
     /** @see revokeToken in revocation.ts */
     revokeToken: bound(revokeToken),
     /** @see introspect in introspection.ts */

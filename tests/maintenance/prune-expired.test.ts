@@ -21,6 +21,8 @@ describe("pruneExpired", () => {
     });
     const code = (codeHash: string, expiresAt: Date) => ({ codeHash, clientId: "gatehouse-example-native", userId: user.id, redirectUri: "x", scopes: [], codeChallenge: "c", expiresAt });
     await database.db.authorizationCode.createMany({ data: [code("fresh", later(60_000)), code("stale", ago(1))] });
+    const deviceCode = (id: string, expiresAt: Date) => ({ id, deviceCodeHash: `d-${id}`, userCodeHash: `u-${id}`, clientId: "gatehouse-example-native", scopes: [], interval: 5, expiresAt });
+    await database.db.deviceCode.createMany({ data: [deviceCode("waiting", later(60_000)), deviceCode("lapsed", ago(1))] });
     const family = (id: string, extra: { expiresAt: Date; revokedAt?: Date }) => ({ id, kind: "personal" as const, clientId: "gatehouse-personal", userId: user.id, scopes: [], ...extra });
     await database.db.tokenFamily.createMany({
       data: [
@@ -35,9 +37,10 @@ describe("pruneExpired", () => {
     await database.db.refreshToken.create({ data: { tokenHash: "rt-expired", familyId: "expired", expiresAt: ago(1), accessTokenJti: "j", accessTokenExpiresAt: ago(1) } });
     await database.db.revokedAccessToken.createMany({ data: [{ jti: "still-denied", expiresAt: later(60_000) }, { jti: "expired-anyway", expiresAt: ago(1) }] });
 
-    expect(await pruneExpired(database.db, DEFAULT_LIFETIMES, now)).toEqual({ sessions: 2, authorizationCodes: 1, tokenFamilies: 2, revokedAccessTokens: 1 });
+    expect(await pruneExpired(database.db, DEFAULT_LIFETIMES, now)).toEqual({ sessions: 2, authorizationCodes: 1, deviceCodes: 1, tokenFamilies: 2, revokedAccessTokens: 1 });
     expect((await database.db.session.findMany()).map((row) => row.id)).toEqual(["live"]);
     expect((await database.db.authorizationCode.findMany()).map((row) => row.codeHash)).toEqual(["fresh"]);
+    expect((await database.db.deviceCode.findMany()).map((row) => row.id)).toEqual(["waiting"]);
     expect((await database.db.tokenFamily.findMany({ orderBy: { id: "asc" } })).map((row) => row.id)).toEqual(["bound-to-idle-session", "bound-to-live-session", "live", "recently-revoked"]);
     expect(await database.db.tokenFamily.findUniqueOrThrow({ where: { id: "bound-to-idle-session" } })).toMatchObject({ revokedReason: "session_ended" });
     expect(await database.db.tokenFamily.findUniqueOrThrow({ where: { id: "bound-to-live-session" } })).toMatchObject({ revokedAt: null });

@@ -2,17 +2,19 @@ import { describe, expect, it } from "vitest";
 
 import { authorizationCodeGrant } from "@/server/tokens/grants/authorization-code";
 import { clientCredentialsGrant } from "@/server/tokens/grants/client-credentials";
+import { deviceCodeGrant } from "@/server/tokens/grants/device-code";
 import { findGrant, SUPPORTED_GRANT_TYPES } from "@/server/tokens/grants";
 import { refreshTokenGrant } from "@/server/tokens/grants/refresh-token";
 
 /* The token endpoint's grants (server/tokens/grants/index.ts): what it serves, and what it refuses. */
 
 describe("the grant registry", () => {
-  it("serves authorization_code, refresh_token and client_credentials, and advertises exactly those", () => {
-    expect(SUPPORTED_GRANT_TYPES).toEqual(["authorization_code", "refresh_token", "client_credentials"]);
+  it("serves authorization_code, refresh_token, client_credentials and the device grant, and advertises exactly those", () => {
+    expect(SUPPORTED_GRANT_TYPES).toEqual(["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code"]);
     expect(findGrant("authorization_code")).toBe(authorizationCodeGrant);
     expect(findGrant("refresh_token")).toBe(refreshTokenGrant);
     expect(findGrant("client_credentials")).toBe(clientCredentialsGrant);
+    expect(findGrant("urn:ietf:params:oauth:grant-type:device_code")).toBe(deviceCodeGrant);
   });
 
   it("has no grant for any other grant_type, including the names every object inherits", () => {

@@ -17,6 +17,7 @@ export const GET = apiRoute(() => {
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
       introspection_endpoint: `${issuer}/oauth/introspect`,
+      device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
       scopes_supported: ALL_SCOPES,
       response_types_supported: ["code"],
       response_modes_supported: ["query"],

@@ -1,5 +1,8 @@
+import { DEVICE_CODE_GRANT_TYPE } from "@/lib/grant-types";
+
 import { authorizationCodeGrant } from "./authorization-code";
 import { clientCredentialsGrant } from "./client-credentials";
+import { deviceCodeGrant } from "./device-code";
 import type { TokenGrant } from "./grant";
 import { refreshTokenGrant } from "./refresh-token";
 
@@ -12,6 +15,7 @@ export const tokenGrants = {
   authorization_code: authorizationCodeGrant,
   refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
+  [DEVICE_CODE_GRANT_TYPE]: deviceCodeGrant,
 } satisfies Record<string, TokenGrant>;
 
 export type GrantType = keyof typeof tokenGrants;
