@@ -97,6 +97,17 @@ const eslintConfig = [
     rules: { "no-restricted-imports": restricted([NO_SERVER("The local identity provider (a process of its own)")]) },
   },
   {
+    // The CLI is its own package that talks HTTP only: nothing of the app's, by any path.
+    files: ["cli/**"],
+    rules: {
+      "no-restricted-imports": restricted([
+        { regex: "^@/", message: "The CLI (a package of its own) imports nothing of the app: it talks HTTP only." },
+        // Its files sit one folder deep (cli/bin, cli/src): two levels up is outside the package.
+        { regex: "^(\\.\\./){2,}", message: "The CLI imports only its own files: it talks HTTP only." },
+      ]),
+    },
+  },
+  {
     // Playwright fixtures call their argument `use`, which the React hooks rule mistakes for React's.
     files: ["e2e/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },

@@ -2,7 +2,7 @@
  * `npm run bench:profile -- <route>`: where a route's time goes. Starts the production build with
  * `node --cpu-prof` (Redis on, as in production), loads one route for BENCH_SECONDS (10) after a
  * warm-up, stops the server (which writes the profile) and prints the functions with the most self
- * time. Routes: ping, bearer, cookie, account, refresh, code.
+ * time. Routes: ping, bearer, cookie, account, refresh, code, client-credentials.
  *
  * The .cpuprofile files stay in bench/profiles/ (ignored by git): open them in Chrome DevTools
  * (Performance → Load profile) or VS Code for the flame chart, or print one again with
@@ -17,11 +17,11 @@ import path from "node:path";
 import { repoRoot } from "../scripts/lib/local-state";
 import { testRedisUrl } from "../tests/support/redis";
 import { createBenchFixtures } from "./fixtures";
-import { measureCodeExchange, measureRefresh } from "./grant-load";
+import { measureClientCredentials, measureCodeExchange, measureRefresh } from "./grant-load";
 import { appEnvironment, appOrigin, BENCH_CONNECTIONS, createBenchDatabase, measure, startApp, type Sample } from "./support";
 
 const route = process.argv[2] ?? "";
-const ROUTES = ["ping", "bearer", "cookie", "account", "refresh", "code"];
+const ROUTES = ["ping", "bearer", "cookie", "account", "refresh", "code", "client-credentials"];
 if (!ROUTES.includes(route)) {
   console.error(`usage: npm run bench:profile -- <${ROUTES.join("|")}>`);
   process.exit(2);
@@ -140,8 +140,10 @@ async function main() {
             return measure(`${app.base}/account`, { cookie: fixtures.sessionCookie }, duration);
           case "refresh":
             return measureRefresh(app.base, await fixtures.mintRefreshTokens(BENCH_CONNECTIONS * 3), duration);
+          case "client-credentials":
+            return measureClientCredentials(app.base, fixtures.service, duration);
           default:
-            return measureCodeExchange(app.base, await fixtures.mintCodes(Math.ceil(duration * 400)), duration);
+            return measureCodeExchange(app.base, await fixtures.mintCodes(Math.ceil(duration * 1200)), duration);
         }
       };
       await load(3);

@@ -76,6 +76,9 @@ export const envSchema = z
     SIGN_IN_RATE_LIMIT: z.coerce.number({ error: "must be a number of attempts" }).int().min(1).max(100_000).default(30),
     SIGN_IN_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(86_400).default(600),
     SIGN_IN_RATE_LIMIT_PER_ACCOUNT: z.coerce.number({ error: "must be a number of attempts" }).int().min(1).max(100_000).default(10),
+    OAUTH_RATE_LIMIT_PER_IP: z.coerce.number({ error: "must be a number of requests" }).int().min(1).max(10_000_000).default(600),
+    OAUTH_RATE_LIMIT_PER_CLIENT: z.coerce.number({ error: "must be a number of requests" }).int().min(1).max(10_000_000).default(1200),
+    OAUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(86_400).default(60),
     OAUTH_ISSUER: z.url({ protocol: /^https?$/, error: "must be the app's public origin, e.g. https://gatehouse.example.com" }).optional(),
     PORT: z.coerce.number({ error: "must be a port number" }).int().min(1).max(65_535).default(3000),
     VERCEL_PROJECT_PRODUCTION_URL: optionalText,
@@ -127,6 +130,7 @@ export const envSchema = z
       adminEmails: raw.ADMIN_EMAILS,
       signInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },
       accountSignInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT_PER_ACCOUNT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },
+      oauthRateLimits: { perIp: raw.OAUTH_RATE_LIMIT_PER_IP, perClient: raw.OAUTH_RATE_LIMIT_PER_CLIENT, windowSeconds: raw.OAUTH_RATE_LIMIT_WINDOW_SECONDS },
       // Vercel Cron sends it as a Bearer token to /api/cron/*; unset = those routes answer 404.
       cronSecret: raw.CRON_SECRET,
       oauth: {

@@ -11,6 +11,7 @@ import { getDb, getSql } from "@/server/db";
 import { getEnv } from "@/server/env";
 import type { Env } from "@/server/env-schema";
 import { createNotesService, type NotesService } from "@/server/notes/notes-service";
+import { createOAuthRateLimiter, type OAuthRateLimiter } from "@/server/rate-limit/oauth-rate-limit";
 import { createSignInLimiter, type SignInLimiter } from "@/server/rate-limit/sign-in-limiter";
 import { createRedis } from "@/server/redis";
 import { noSessionCache, RedisSessionCache } from "@/server/sessions/session-cache";
@@ -60,6 +61,8 @@ export interface Services {
   /** Wrong user codes typed on /device, per browser session and per client IP (server/device/device-approval.ts). */
   deviceCodeSessionLimiter: SignInLimiter;
   deviceCodeIpLimiter: SignInLimiter;
+  /** The OAuth endpoints' limits per IP and per client (server/oauth/oauth-rate-limit.ts). */
+  oauthRateLimiter: OAuthRateLimiter;
 }
 
 /** Wrong user codes allowed on /device per window: few per session, a household's worth per IP. */
@@ -147,6 +150,7 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null)
   });
   services.signInLimiter = createSignInLimiter({ redis, ...env.signInRateLimit });
   services.accountSignInLimiter = createSignInLimiter({ redis, ...env.accountSignInRateLimit, keyPrefix: "gatehouse:signin-account" });
+  services.oauthRateLimiter = createOAuthRateLimiter({ redis, limits: env.oauthRateLimits });
   services.deviceCodeSessionLimiter = createSignInLimiter({ redis, points: DEVICE_CODE_ATTEMPTS.perSession, durationSeconds: DEVICE_CODE_ATTEMPTS.windowSeconds, keyPrefix: "gatehouse:device-code-session" });
   services.deviceCodeIpLimiter = createSignInLimiter({ redis, points: DEVICE_CODE_ATTEMPTS.perIp, durationSeconds: DEVICE_CODE_ATTEMPTS.windowSeconds, keyPrefix: "gatehouse:device-code-ip" });
   return services;

@@ -58,3 +58,17 @@ function canonicalIpv6(value: string): string | null {
 function isPort(port: string | undefined): boolean {
   return port === undefined || Number(port) <= 65_535;
 }
+
+/**
+ * The rate-limit bucket of a canonical address (from {@link clientIpFrom}): an IPv4 address itself, an
+ * IPv6 address its /64. One subscriber usually holds a whole /64 (RFC 6177), so counting single IPv6
+ * addresses would let one attacker rotate through 2^64 of them.
+ */
+export function rateLimitBucket(ip: string): string {
+  if (!ip.includes(":")) return ip;
+  const [head = "", tail = ""] = ip.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((group) => group.padStart(4, "0")).join(":")}::/64`;
+}

@@ -17,6 +17,12 @@ export function oauthJson(body: unknown, status = 200): Response {
  * `invalid_request`; anything unexpected is logged and answered without internals.
  */
 export function oauthErrorResponse(error: unknown): Response {
+  if (error instanceof OAuthRateLimitedError) {
+    const body = error.polling
+      ? { error: "slow_down", error_description: `Too many requests: poll again in ${error.retryAfterSeconds} seconds.` }
+      : { error: "temporarily_unavailable", error_description: `Too many requests: try again in ${error.retryAfterSeconds} seconds.` };
+    return Response.json(body, { status: 429, headers: { ...NO_STORE_HEADERS, "Retry-After": String(error.retryAfterSeconds) } });
+  }
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const name = issue?.path.join(".") || "request";
@@ -33,4 +39,19 @@ export function oauthErrorResponse(error: unknown): Response {
   }
   console.error("[oauth] unexpected error:", error);
   return oauthJson({ error: "server_error", error_description: "Something went wrong on our side." }, 500);
+}
+
+/**
+ * Too many requests from one IP or one client (server/oauth/oauth-rate-limit.ts): 429 with Retry-After,
+ * and an OAuth error body, `slow_down` to a device polling the token endpoint (RFC 8628 §3.5), else
+ * `temporarily_unavailable` (RFC 6749 §4.1.2.1: the server cannot take the request now).
+ */
+export class OAuthRateLimitedError extends Error {
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly polling: boolean,
+  ) {
+    super("rate limited");
+    this.name = "OAuthRateLimitedError";
+  }
 }

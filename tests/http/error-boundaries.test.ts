@@ -4,7 +4,7 @@ import { AppError } from "@/lib/app-error";
 import { InsufficientScopeError, InvalidTokenError, ResourceAccessError } from "@/server/auth/principal";
 import { API_ERROR_STATUS, ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { pageErrorRedirect } from "@/server/http/page-error";
-import { oauthErrorResponse } from "@/server/oauth/oauth-response";
+import { OAuthRateLimitedError, oauthErrorResponse } from "@/server/oauth/oauth-response";
 import { IssuingSessionEndedError, OAUTH_ERROR_STATUS, OAuthError, TokenVerificationError } from "@/server/tokens/errors";
 
 /* One table per boundary, one function per boundary that turns errors into responses. */
@@ -66,5 +66,18 @@ describe("the page boundary", () => {
       expect(error).toBeInstanceOf(AppError);
       expect(typeof error.code).toBe("string");
     }
+  });
+});
+
+describe("the OAuth boundary's rate-limit answer", () => {
+  it("is 429 with Retry-After, slow_down to a polling device and temporarily_unavailable to anyone else", async () => {
+    const polling = oauthErrorResponse(new OAuthRateLimitedError(7, true));
+    expect(polling.status).toBe(429);
+    expect(polling.headers.get("retry-after")).toBe("7");
+    expect((await polling.json()).error).toBe("slow_down");
+    const other = oauthErrorResponse(new OAuthRateLimitedError(30, false));
+    expect(other.status).toBe(429);
+    expect(other.headers.get("retry-after")).toBe("30");
+    expect((await other.json()).error).toBe("temporarily_unavailable");
   });
 });
