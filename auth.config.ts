@@ -10,7 +10,7 @@ import type { SessionService } from "@/server/sessions/session-service";
 import { generateSessionToken } from "@/server/sessions/session-token";
 import { providerVouchesForEmails, type ProviderProfile } from "@/server/auth/provider-profile";
 import type { AuditEntry } from "@/server/audit/audit-log";
-import type { SignInLimiter } from "@/server/rate-limit/sign-in-limiter";
+import type { RateLimiter } from "@/server/rate-limit/rate-limiter";
 import type { Env } from "@/server/env-schema";
 import { syncRole } from "@/server/roles/sync-role";
 
@@ -27,7 +27,7 @@ export interface AuthDependencies {
   sessions: SessionService;
   audit?: (entry: AuditEntry) => void;
   /** Sign-in attempts per provider account; none in tests that do not need it. */
-  accountLimiter?: SignInLimiter;
+  accountLimiter?: RateLimiter;
   /** The app is reached over HTTPS (lib/session-cookie.ts `isHttpsRequest`): Secure, prefixed cookies. */
   https?: boolean;
 }

@@ -7,7 +7,7 @@ import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCoo
 import { getEnv } from "@/server/env";
 import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { crossSiteRefusal } from "@/server/http/api-route";
-import { clientIpFrom } from "@/server/http/client-ip";
+import { clientIpFrom, rateLimitBucket } from "@/server/http/client-ip";
 import { isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
 import { getServices } from "@/server/services";
 
@@ -46,7 +46,7 @@ export async function proxy(request: NextRequest) {
 
   const ip = isSignInAttempt(request.method, pathname) ? clientIpFrom(request.headers, env.trustedProxyHops) : null;
   if (ip) {
-    const decision = await getServices().signInLimiter.consume(`ip:${ip}`);
+    const decision = await getServices().signInLimiter.consume(`ip:${rateLimitBucket(ip)}`);
     if (!decision.allowed) {
       return apiErrorResponse(new ApiError("too_many_requests", "Too many sign-in attempts. Please wait and try again.", decision.retryAfterSeconds));
     }

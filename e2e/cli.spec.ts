@@ -38,11 +38,13 @@ test.describe("the gatehouse CLI", () => {
     const { identity } = await signInNewPerson();
     const configDir = mkdtempSync(path.join(tmpdir(), "gatehouse-cli-"));
     const login = start(["login", "--url", e2eConfig.baseURL], configDir);
-    await expect.poll(() => login.output.stdout, { timeout: 15_000 }).toMatch(/go straight to (\S+)/);
+    // Printed once the code, the link and the QR code are out.
+    await expect.poll(() => login.output.stderr, { timeout: 15_000 }).toContain("Waiting for approval");
     const link = /go straight to (\S+)/.exec(login.output.stdout)![1]!;
     expect(login.output.stdout).toMatch(/enter the code [BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}/);
     expect(login.output.stdout).toContain("▄"); // the QR code, drawn with half blocks
     await page.goto(link);
+    await page.getByRole("button", { name: "Continue" }).click();
     await expect(page.getByRole("heading", { name: "Gatehouse CLI wants to use your account" })).toBeVisible();
     await page.getByRole("button", { name: "Approve" }).click();
     const loggedIn = await login.done;
@@ -87,8 +89,9 @@ test.describe("the gatehouse CLI", () => {
     await signInNewPerson();
     const configDir = mkdtempSync(path.join(tmpdir(), "gatehouse-cli-"));
     const login = start(["login", "--url", e2eConfig.baseURL], configDir);
-    await expect.poll(() => login.output.stdout, { timeout: 15_000 }).toMatch(/go straight to (\S+)/);
+    await expect.poll(() => login.output.stderr, { timeout: 15_000 }).toContain("Waiting for approval");
     await page.goto(/go straight to (\S+)/.exec(login.output.stdout)![1]!);
+    await page.getByRole("button", { name: "Continue" }).click();
     await page.getByRole("button", { name: "Deny" }).click();
     const denied = await login.done;
     expect(denied.code).toBe(1);
@@ -98,6 +101,12 @@ test.describe("the gatehouse CLI", () => {
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toBe("gatehouse: Cannot reach Gatehouse at http://127.0.0.1:59999 (ECONNREFUSED).\n");
     expect(await run(["login", "--url", "http://gatehouse.example"], configDir)).toMatchObject({ code: 2, stderr: "gatehouse: --url must be https (plain http only for localhost)\n" });
+
+    // A logout that cannot reach the server keeps the tokens, so they can still be revoked later.
+    const file = path.join(configDir, "credentials.json");
+    writeFileSync(file, JSON.stringify({ url: "http://127.0.0.1:59999", accessToken: "a", refreshToken: "r", expiresAt: Date.now() + 600_000, scope: "" }), { mode: 0o600 });
+    expect(await run(["logout"], configDir)).toMatchObject({ code: 1, stderr: "gatehouse: Cannot reach Gatehouse at http://127.0.0.1:59999 (ECONNREFUSED).\n" });
+    expect(statSync(file).isFile()).toBe(true);
 
     expect(await run(["launch"], configDir)).toMatchObject({ code: 2, stderr: 'gatehouse: Unknown command "launch" (see gatehouse --help)\n' });
     expect((await run(["login", "--url", "not a url"], configDir)).code).toBe(2);

@@ -1,3 +1,5 @@
+import type { Page } from "@playwright/test";
+
 import { expect, test } from "./support/fixtures";
 import { signInWithLocalId, uniqueIdentity } from "./support/local-idp";
 import { tokenRequest } from "./support/oauth";
@@ -9,6 +11,12 @@ import { tokenRequest } from "./support/oauth";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 const CLI_CLIENT_ID = "gatehouse-cli";
+
+/** On /device: the code in the field (typed, or filled in from the link), then "Continue". */
+async function continueWith(page: Page, code?: string) {
+  if (code !== undefined) await page.getByLabel("The code your device shows").fill(code);
+  await page.getByRole("button", { name: "Continue" }).click();
+}
 
 interface DeviceAuthorization {
   device_code: string;
@@ -39,8 +47,11 @@ test.describe("the device authorization grant", () => {
     const identity = uniqueIdentity();
     await signInWithLocalId(page, identity);
     await expect(page).toHaveURL(`/device?user_code=${device.user_code}`);
+    // The link only fills the code in: nothing is looked up (nor counted) until the person continues.
+    await expect(page.getByLabel("The code your device shows")).toHaveValue(device.user_code);
+    await continueWith(page);
     await expect(page.getByRole("heading", { name: "Gatehouse CLI wants to use your account" })).toBeVisible();
-    await expect(page.getByText("Verified")).toBeVisible();
+    await expect(page.getByText("Verified app")).toBeVisible();
     await expect(page.getByText("Read your notes")).toBeVisible();
     await expect(page.getByText("Create, change and delete your notes")).toHaveCount(0);
     await page.getByRole("button", { name: "Approve" }).click();
@@ -58,6 +69,7 @@ test.describe("the device authorization grant", () => {
     expect((await (await poll()).json()).error).toBe("invalid_grant");
     // Decided: the link leads nowhere now, for anyone.
     await page.goto(device.verification_uri_complete);
+    await continueWith(page);
     await expect(page.getByText("No request has this code")).toBeVisible();
     await context.close();
   });
@@ -66,8 +78,7 @@ test.describe("the device authorization grant", () => {
     await signInNewPerson();
     const device = (await (await request.post("/oauth/device_authorization", { form: { client_id: CLI_CLIENT_ID } })).json()) as DeviceAuthorization;
     await page.goto("/device");
-    await page.getByLabel("The code your device shows").fill(device.user_code.replace("-", "").toLowerCase());
-    await page.getByRole("button", { name: "Continue" }).click();
+    await continueWith(page, device.user_code.replace("-", "").toLowerCase());
     await expect(page.getByRole("heading", { name: "Gatehouse CLI wants to use your account" })).toBeVisible();
     await page.getByRole("button", { name: "Deny" }).click();
     await expect(page.getByRole("status")).toContainText("Denied");
@@ -75,13 +86,28 @@ test.describe("the device authorization grant", () => {
 
   test("wrong codes are limited per session: after five, even the right one is not looked up", async ({ page, request, signInNewPerson }) => {
     await signInNewPerson();
+    // An address of its own, so the per-IP count (20) of the test run's other /device tests stays apart.
+    await page.context().setExtraHTTPHeaders({ "X-Forwarded-For": `198.18.0.${Math.floor(Math.random() * 250) + 1}` });
     const device = (await (await request.post("/oauth/device_authorization", { form: { client_id: CLI_CLIENT_ID } })).json()) as DeviceAuthorization;
+    await page.goto("/device");
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      await page.goto(`/device?user_code=BCDF-${"BCDFGHJKLM"[attempt]}GHJ`);
+      await continueWith(page, `BCDF-${"BCDFGHJKLM"[attempt]}GHJ`);
       await expect(page.getByText("No request has this code")).toBeVisible();
     }
-    await page.goto(device.verification_uri_complete);
+    await continueWith(page, device.user_code);
     await expect(page.getByText("Too many wrong codes")).toBeVisible();
     await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  });
+
+  test("parallel guesses are all counted: the limit cannot be outrun", async ({ page, signInNewPerson }) => {
+    await signInNewPerson();
+    const address = `198.18.1.${Math.floor(Math.random() * 250) + 1}`;
+    // Ten tabs of one session send a wrong code at the same moment; at most five can be looked up.
+    const tabs = await Promise.all(Array.from({ length: 10 }, () => page.context().newPage()));
+    await Promise.all(tabs.map((tab) => tab.setExtraHTTPHeaders({ "X-Forwarded-For": address }).then(() => tab.goto("/device"))));
+    await Promise.all(tabs.map((tab, index) => continueWith(tab, `BCDF-GH${"BCDFGHJKLM"[index]}K`)));
+    const answers = await Promise.all(tabs.map(async (tab) => (await tab.getByRole("alert").filter({ hasText: /No request|Too many/ }).textContent()) ?? ""));
+    expect(answers.filter((answer) => answer.includes("No request"))).toHaveLength(5);
+    expect(answers.filter((answer) => answer.includes("Too many"))).toHaveLength(5);
   });
 });

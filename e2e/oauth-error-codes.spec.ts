@@ -146,6 +146,7 @@ test("every OAuth error code is the one its RFC prescribes", async ({ page, requ
   expect(denied.searchParams.get("error")).toBe("access_denied");
   const device = await (await request.post("/oauth/device_authorization", { form: { client_id: CLI_CLIENT_ID } })).json();
   await page.goto(device.verification_uri_complete);
+  await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("button", { name: "Deny" }).click();
   await expect(page.getByRole("status")).toContainText("Denied");
   const refused = await tokenRequest(request, { grant_type: DEVICE_GRANT, device_code: device.device_code, client_id: CLI_CLIENT_ID });

@@ -12,7 +12,7 @@ import { getEnv } from "@/server/env";
 import type { Env } from "@/server/env-schema";
 import { createNotesService, type NotesService } from "@/server/notes/notes-service";
 import { createOAuthRateLimiter, type OAuthRateLimiter } from "@/server/rate-limit/oauth-rate-limit";
-import { createSignInLimiter, type SignInLimiter } from "@/server/rate-limit/sign-in-limiter";
+import { createRateLimiter, type RateLimiter } from "@/server/rate-limit/rate-limiter";
 import { createRedis } from "@/server/redis";
 import { noSessionCache, RedisSessionCache } from "@/server/sessions/session-cache";
 import { isSessionActive } from "@/server/sessions/session-policy";
@@ -55,18 +55,19 @@ export interface Services {
   auditLog: AuditLog;
   audit: RequestAudit;
   /** Sign-in attempts per client IP (checked in the proxy, answered with 429). */
-  signInLimiter: SignInLimiter;
+  signInLimiter: RateLimiter;
   /** Sign-in attempts per provider account (checked in Auth.js's signIn callback). */
-  accountSignInLimiter: SignInLimiter;
-  /** Wrong user codes typed on /device, per browser session and per client IP (server/device/device-approval.ts). */
-  deviceCodeSessionLimiter: SignInLimiter;
-  deviceCodeIpLimiter: SignInLimiter;
+  accountSignInLimiter: RateLimiter;
+  /** Wrong user codes typed on /device, per browser session, per person and per client IP (server/device/device-approval.ts). */
+  deviceCodeSessionLimiter: RateLimiter;
+  deviceCodeUserLimiter: RateLimiter;
+  deviceCodeIpLimiter: RateLimiter;
   /** The OAuth endpoints' limits per IP and per client (server/oauth/oauth-rate-limit.ts). */
   oauthRateLimiter: OAuthRateLimiter;
 }
 
-/** Wrong user codes allowed on /device per window: few per session, a household's worth per IP. */
-const DEVICE_CODE_ATTEMPTS = { perSession: 5, perIp: 20, windowSeconds: 10 * 60 };
+/** Wrong user codes allowed on /device per window: few per session and per person, a household's worth per IP. */
+const DEVICE_CODE_ATTEMPTS = { perSession: 5, perUser: 10, perIp: 20, windowSeconds: 10 * 60 };
 
 const globalForServices = globalThis as unknown as { gatehouseServices?: Services };
 
@@ -148,11 +149,12 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null)
     onClientChanged: (clientId) => services.clients.forget(clientId),
     revokeTokensOfClient: (clientId, actorId) => revokeAllForClient({ db, revocations, now: () => new Date(), audit: audit.recordWithClient }, clientId, actorId),
   });
-  services.signInLimiter = createSignInLimiter({ redis, ...env.signInRateLimit });
-  services.accountSignInLimiter = createSignInLimiter({ redis, ...env.accountSignInRateLimit, keyPrefix: "gatehouse:signin-account" });
+  services.signInLimiter = createRateLimiter({ redis, ...env.signInRateLimit, keyPrefix: "gatehouse:signin" });
+  services.accountSignInLimiter = createRateLimiter({ redis, ...env.accountSignInRateLimit, keyPrefix: "gatehouse:signin-account" });
   services.oauthRateLimiter = createOAuthRateLimiter({ redis, limits: env.oauthRateLimits });
-  services.deviceCodeSessionLimiter = createSignInLimiter({ redis, points: DEVICE_CODE_ATTEMPTS.perSession, durationSeconds: DEVICE_CODE_ATTEMPTS.windowSeconds, keyPrefix: "gatehouse:device-code-session" });
-  services.deviceCodeIpLimiter = createSignInLimiter({ redis, points: DEVICE_CODE_ATTEMPTS.perIp, durationSeconds: DEVICE_CODE_ATTEMPTS.windowSeconds, keyPrefix: "gatehouse:device-code-ip" });
+  services.deviceCodeSessionLimiter = createRateLimiter({ redis, points: DEVICE_CODE_ATTEMPTS.perSession, durationSeconds: DEVICE_CODE_ATTEMPTS.windowSeconds, keyPrefix: "gatehouse:device-code-session" });
+  services.deviceCodeUserLimiter = createRateLimiter({ redis, points: DEVICE_CODE_ATTEMPTS.perUser, durationSeconds: DEVICE_CODE_ATTEMPTS.windowSeconds, keyPrefix: "gatehouse:device-code-user" });
+  services.deviceCodeIpLimiter = createRateLimiter({ redis, points: DEVICE_CODE_ATTEMPTS.perIp, durationSeconds: DEVICE_CODE_ATTEMPTS.windowSeconds, keyPrefix: "gatehouse:device-code-ip" });
   return services;
 }
 

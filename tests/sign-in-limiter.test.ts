@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createSignInLimiter, isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
+import { createRateLimiter } from "@/server/rate-limit/rate-limiter";
+import { isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
 import { connectTestRedis, testRedisUrl } from "./support/redis";
 import { startTcpProxy } from "./support/tcp-proxy";
 
@@ -21,7 +22,7 @@ describe("sign-in rate limit", () => {
     ["Redis", () => redis],
     ["memory", () => null],
   ])("allows the limit, then refuses with a Retry-After (%s)", async (_label, store) => {
-    const limiter = createSignInLimiter({ redis: store(), points: 3, durationSeconds: 60 });
+    const limiter = createRateLimiter({ redis: store(), points: 3, durationSeconds: 60, keyPrefix: "gatehouse-test:limiter" });
     const key = `ip:test-${randomBytes(4).toString("hex")}`;
     for (let index = 0; index < 3; index += 1) expect(await limiter.consume(key)).toEqual({ allowed: true });
     const refused = await limiter.consume(key);
@@ -32,8 +33,8 @@ describe("sign-in rate limit", () => {
 
   it("counts across app processes through Redis", async () => {
     const key = `ip:shared-${randomBytes(4).toString("hex")}`;
-    const first = createSignInLimiter({ redis, points: 2, durationSeconds: 60 });
-    const second = createSignInLimiter({ redis, points: 2, durationSeconds: 60 });
+    const first = createRateLimiter({ redis, points: 2, durationSeconds: 60, keyPrefix: "gatehouse-test:limiter" });
+    const second = createRateLimiter({ redis, points: 2, durationSeconds: 60, keyPrefix: "gatehouse-test:limiter" });
     await first.consume(key);
     await second.consume(key);
     expect((await first.consume(key)).allowed).toBe(false);
@@ -42,7 +43,7 @@ describe("sign-in rate limit", () => {
   it("still limits, in memory, while Redis is unreachable", async () => {
     const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
     const viaProxy = await connectTestRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
-    const limiter = createSignInLimiter({ redis: viaProxy, points: 2, durationSeconds: 60 });
+    const limiter = createRateLimiter({ redis: viaProxy, points: 2, durationSeconds: 60, keyPrefix: "gatehouse-test:limiter" });
     await proxy.cut();
     const key = `ip:outage-${randomBytes(4).toString("hex")}`;
     expect(await limiter.consume(key)).toEqual({ allowed: true });

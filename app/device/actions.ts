@@ -2,15 +2,36 @@
 
 import { redirect } from "next/navigation";
 
+import type { DeviceLookupState } from "@/lib/device-lookup-state";
 import { requireSession } from "@/server/auth/current-session";
+import { lookUpDeviceCode } from "@/server/device/device-approval";
 import { getServices } from "@/server/services";
-import { normalizeUserCode } from "@/server/tokens/device-authorization";
 
-/** "Approve" or "Deny" on /device: decided once, by the signed-in person, then back to /device to say so. */
+/**
+ * "Continue": the typed code is looked up (a POST: a link or another site cannot make a person's
+ * browser spend their attempts), counted against the session, the person and the IP.
+ */
+export async function lookUpDeviceCodeAction(_previous: DeviceLookupState, formData: FormData): Promise<DeviceLookupState> {
+  const session = await requireSession("/device");
+  const lookup = await lookUpDeviceCode(session, String(formData.get("userCode") ?? "").slice(0, 64));
+  if (lookup.outcome !== "found") return lookup;
+  const { id, client, scopes, createdAt } = lookup.request;
+  const minutesAgo = Math.max(0, Math.round((Date.now() - createdAt.getTime()) / 60_000));
+  return { outcome: "found", userCode: lookup.userCode, request: { id, client: { name: client.name, verified: client.verified }, scopes, minutesAgo } };
+}
+
+/**
+ * "Approve" or "Deny": decided once, by the signed-in person, on the request they were shown. The code is
+ * looked up again through the same limits (a decision is never a free guess) and must name that request.
+ */
 async function decide(formData: FormData, approve: boolean) {
   const session = await requireSession("/device");
-  const userCode = normalizeUserCode(String(formData.get("userCode") ?? ""));
-  const decided = userCode ? await getServices().tokens.decideDeviceCode({ userCode, userId: session.userId, approve }) : false;
+  const lookup = await lookUpDeviceCode(session, String(formData.get("userCode") ?? "").slice(0, 64));
+  const shownId = String(formData.get("deviceCodeId") ?? "");
+  const decided =
+    lookup.outcome === "found" && lookup.request.id === shownId
+      ? await getServices().tokens.decideDeviceCode({ deviceCodeId: shownId, userCode: lookup.userCode, userId: session.userId, approve })
+      : false;
   redirect(`/device?decided=${decided ? (approve ? "approved" : "denied") : "gone"}`);
 }
 

@@ -1,6 +1,7 @@
 // Where `gatehouse login` keeps its tokens: one file, readable by this user only (0600, in a 0700
 // directory), under the user's config directory. Only this module touches it.
-import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import path from "node:path";
 
@@ -31,19 +32,34 @@ export async function readCredentials() {
     if (/** @type {NodeJS.ErrnoException} */ (error).code === "ENOENT") return null;
     throw error;
   }
-  const parsed = JSON.parse(text);
+  let parsed;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null; // not ours, or torn: as good as signed out
+  }
   const fields = ["url", "accessToken", "refreshToken", "scope"];
   if (!parsed || fields.some((field) => typeof parsed[field] !== "string") || typeof parsed.expiresAt !== "number") return null;
   return parsed;
 }
 
-/** @param {Credentials} credentials */
+/**
+ * Replaces the file at once (a new file, user-only from its creation, renamed over the old one), so a
+ * crash or a second `gatehouse` at the same moment never leaves half a file.
+ * @param {Credentials} credentials
+ */
 export async function writeCredentials(credentials) {
   await mkdir(configDir(), { recursive: true, mode: 0o700 });
+  await chmod(configDir(), 0o700);
   const file = credentialsFile();
-  // Written with its mode, and set again in case the file existed with a wider one.
-  await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
-  await chmod(file, 0o600);
+  const next = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    await writeFile(next, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+    await rename(next, file);
+  } catch (error) {
+    await rm(next, { force: true });
+    throw error;
+  }
 }
 
 export async function deleteCredentials() {

@@ -167,11 +167,13 @@ async function freshCredentials() {
 }
 
 /** A call to the Gatehouse API as the signed-in person; its JSON, or a one-line error. */
-async function api(method, path, body) {
-  const credentials = await freshCredentials();
+async function api(method, path, body, credentials) {
+  credentials ??= await freshCredentials();
   const response = await reachable(credentials.url, () =>
     fetch(`${credentials.url}${path}`, {
       method,
+      // The token goes to this server only, never to wherever a redirect points.
+      redirect: "error",
       headers: { Authorization: `Bearer ${credentials.accessToken}`, ...(body ? { "Content-Type": "application/json" } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     }),
@@ -184,8 +186,9 @@ async function api(method, path, body) {
 }
 
 async function whoami() {
-  const { url } = await freshCredentials();
-  const me = await api("GET", "/api/v1/me");
+  const credentials = await freshCredentials();
+  const { url } = credentials;
+  const me = await api("GET", "/api/v1/me", undefined, credentials);
   const who = me.kind === "person" ? `${me.user.name ?? "(no name)"} <${me.user.email ?? "no email"}>` : me.name;
   process.stdout.write(`${who} on ${url}\n`);
   return EXIT.ok;
@@ -222,13 +225,11 @@ async function logout() {
     process.stderr.write("Not signed in.\n");
     return EXIT.ok;
   }
-  try {
-    // RFC 7009: revoking the refresh token ends the whole family, its access tokens included.
-    const config = await discover(saved.url);
-    await reachable(saved.url, () => oauth.tokenRevocation(config, saved.refreshToken));
-  } finally {
-    await deleteCredentials();
-  }
+  // RFC 7009: revoking the refresh token ends the whole family, its access tokens included. If that
+  // fails (the server is unreachable), the file stays, so the tokens can still be revoked later.
+  const config = await discover(saved.url);
+  await reachable(saved.url, () => oauth.tokenRevocation(config, saved.refreshToken));
+  await deleteCredentials();
   process.stdout.write(`Signed out of ${saved.url}.\n`);
   return EXIT.ok;
 }

@@ -5,14 +5,15 @@ import { useActionState, useState } from "react";
 import { CopyableText } from "@/components/tokens/copyable-text";
 import { Button } from "@/components/ui/button";
 import type { ClientCreateState } from "@/lib/client-admin-state";
+import { CLIENT_GRANT_TYPES, DEVICE_CODE_GRANT_TYPE, type ClientGrantType } from "@/lib/grant-types";
 import { SCOPES, type Scope } from "@/lib/scopes";
 
-const GRANT_TYPES = [
-  { value: "client_credentials", label: "client_credentials: a service acting for itself (confidential only)" },
-  { value: "authorization_code", label: "authorization_code: people sign in through it, with PKCE" },
-  { value: "refresh_token", label: "refresh_token: with one of the grants that issue them" },
-  { value: "urn:ietf:params:oauth:grant-type:device_code", label: "device_code: CLIs and TVs (RFC 8628)" },
-] as const;
+const GRANT_LABELS: Record<ClientGrantType, string> = {
+  client_credentials: "client_credentials: a service acting for itself (confidential only)",
+  authorization_code: "authorization_code: people sign in through it, with PKCE",
+  refresh_token: "refresh_token: with one of the grants that issue them",
+  [DEVICE_CODE_GRANT_TYPE]: "device_code: CLIs and TVs (RFC 8628)",
+};
 
 const initialState: ClientCreateState = { status: "idle" };
 const inputClass = "w-full max-w-xl rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900";
@@ -74,9 +75,9 @@ export function ClientCreateForm({ action }: { action: (state: ClientCreateState
         </fieldset>
         <fieldset className="space-y-1" aria-describedby="client-grants-error">
           <legend className="text-sm font-medium">Grant types</legend>
-          {GRANT_TYPES.map((grant) => (
-            <label key={grant.value} className="flex items-start gap-2 text-sm">
-              <input type="checkbox" name="grantType" value={grant.value} className="mt-1 size-4" /> <span>{grant.label}</span>
+          {CLIENT_GRANT_TYPES.map((grantType) => (
+            <label key={grantType} className="flex items-start gap-2 text-sm">
+              <input type="checkbox" name="grantType" value={grantType} className="mt-1 size-4" /> <span>{GRANT_LABELS[grantType]}</span>
             </label>
           ))}
           <FieldError id="client-grants-error" errors={errors.grantTypes} />

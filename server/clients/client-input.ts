@@ -3,7 +3,6 @@ import { z } from "zod";
 import { CLIENT_GRANT_TYPES, DEVICE_CODE_GRANT_TYPE, type ClientGrantType } from "@/lib/grant-types";
 import { ALL_SCOPES } from "@/lib/scopes";
 
-
 /** Loopback IP literals: `localhost` may resolve elsewhere (RFC 8252 §8.3). */
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]"]);
 /** A private-use scheme in reverse-domain form, at least two labels: com.example.app (RFC 8252 §7.1). */

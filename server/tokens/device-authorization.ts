@@ -32,7 +32,7 @@ export function formatUserCode(code: string): string {
 
 /**
  * A code as a person typed it: any case, with or without the dash and spaces. Null when it cannot be one
- * of ours (so it never reaches the database or counts against anyone but the typist's limit).
+ * of ours: it never reaches the database.
  */
 export function normalizeUserCode(input: string): string | null {
   if (input.length > 32) return null;
@@ -86,6 +86,7 @@ export interface PendingDeviceCode {
   id: string;
   client: { id: string; name: string; verified: boolean };
   scopes: string[];
+  createdAt: Date;
   expiresAt: Date;
 }
 
@@ -96,22 +97,23 @@ export interface PendingDeviceCode {
 export async function findPendingDeviceCode({ db, now }: TokenContext, userCode: string): Promise<PendingDeviceCode | null> {
   const row = await db.deviceCode.findUnique({
     where: { userCodeHash: userCodeHash(userCode) },
-    select: { id: true, status: true, scopes: true, expiresAt: true, client: { select: { id: true, name: true, firstParty: true, disabledAt: true } } },
+    select: { id: true, status: true, scopes: true, createdAt: true, expiresAt: true, client: { select: { id: true, name: true, firstParty: true, disabledAt: true } } },
   });
   if (!row || row.status !== "pending" || row.expiresAt <= now() || row.client.disabledAt) return null;
-  // Verified: a first-party client, registered by the operator as their own.
-  return { id: row.id, client: { id: row.client.id, name: row.client.name, verified: row.client.firstParty }, scopes: row.scopes, expiresAt: row.expiresAt };
+  // Verified: a first-party client, registered by the operator as their own (the app, not the request).
+  return { id: row.id, client: { id: row.client.id, name: row.client.name, verified: row.client.firstParty }, scopes: row.scopes, createdAt: row.createdAt, expiresAt: row.expiresAt };
 }
 
 /**
- * A person's decision on a pending request. Only a pending, unexpired request can be decided, once:
- * a second decision (by anyone) finds nothing to decide.
+ * A person's decision on the pending request they were shown (`deviceCodeId`, as found by its user code).
+ * Only a pending, unexpired request of a live client can be decided, once: a second decision (by anyone)
+ * finds nothing to decide.
  * @returns false when there was nothing to decide.
  */
-export async function decideDeviceCode(context: TokenContext, input: { userCode: string; userId: string; approve: boolean }): Promise<boolean> {
+export async function decideDeviceCode(context: TokenContext, input: { deviceCodeId: string; userCode: string; userId: string; approve: boolean }): Promise<boolean> {
   const { db, now, audit } = context;
   const decided = await db.deviceCode.updateManyAndReturn({
-    where: { userCodeHash: userCodeHash(input.userCode), status: "pending", expiresAt: { gt: now() } },
+    where: { id: input.deviceCodeId, userCodeHash: userCodeHash(input.userCode), status: "pending", expiresAt: { gt: now() }, client: { disabledAt: null } },
     data: { status: input.approve ? "approved" : "denied", userId: input.userId, decidedAt: now() },
     select: { id: true, clientId: true, scopes: true },
   });

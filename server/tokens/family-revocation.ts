@@ -54,12 +54,16 @@ export function revokeFamiliesOfSession(context: TokenContext, sessionId: string
 
 /**
  * "Sign out everywhere" for tokens: every family is revoked and every access token issued until now
- * refused (the per-user epoch), whether or not its jti was known.
+ * refused (the per-user epoch), whether or not its jti was known; unused codes (authorization and
+ * approved device codes) go too.
  * @returns how many families were revoked.
  */
 export async function revokeAllForUser(context: TokenContext, userId: string, actorId: string | null = userId): Promise<number> {
   await context.revocations.setTokensValidAfter(userId, context.now());
   await context.db.authorizationCode.deleteMany({ where: { userId, usedAt: null } });
+  // A device approved but not yet polled would start a family after the sweep below. Its claim holds
+  // the row until it commits, so this waits for one in flight, whose family the sweep then finds.
+  await context.db.deviceCode.updateMany({ where: { userId, status: "approved" }, data: { status: "denied" } });
   return revokeFamiliesWhere(context, { userId }, "sign_out_everywhere", actorId);
 }
 

@@ -20,6 +20,11 @@ describe("token service", () => {
     ({ db, native } = harness.state);
     cli = await db.client.findUniqueOrThrow({ where: { id: "gatehouse-cli" }, omit: { secretHash: true, previousSecretHash: true, previousSecretExpiresAt: true } });
   });
+  /** A person's decision on /device: the request their code names, as the page shows it. */
+  const decide = async (tokens: ReturnType<typeof service>, userCode: string, userId: string, approve: boolean) => {
+    const pending = await tokens.findPendingDeviceCode(userCode);
+    return tokens.decideDeviceCode({ deviceCodeId: pending?.id ?? "none", userCode, userId, approve });
+  };
   const poll = (tokens: ReturnType<typeof service>, client: OAuthClient, deviceCode: string) =>
     tokens.handleGrant(grant, client, grant.schema.parse({ grant_type: DEVICE_CODE_GRANT_TYPE, device_code: deviceCode }));
 
@@ -62,7 +67,7 @@ describe("token service", () => {
       expect((await db.deviceCode.findFirstOrThrow({ where: { deviceCodeHash: { not: "" }, clientId: cli.id }, orderBy: { createdAt: "desc" } })).interval).toBe(15);
 
       expect(await tokens.findPendingDeviceCode(userCode)).toMatchObject({ client: { id: cli.id, name: "Gatehouse CLI", verified: true }, scopes: ["profile"] });
-      expect(await tokens.decideDeviceCode({ userCode, userId: user.id, approve: true })).toBe(true);
+      expect(await decide(tokens, userCode, user.id, true)).toBe(true);
       const pair = await poll(tokens, cli, deviceCode);
       expect(pair.refresh_token).toMatch(/^ghr_/);
       await expect(tokens.verifyAccessToken(pair.access_token)).resolves.toMatchObject({ userId: user.id, clientId: cli.id, scopes: ["profile"] });
@@ -72,12 +77,23 @@ describe("token service", () => {
       expect((await tokens.refresh(cli, { refreshToken: pair.refresh_token! })).refresh_token).toMatch(/^ghr_/);
     });
 
+    it("a decision names the request that was shown: another request's id with this code decides nothing", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const { userCode } = await tokens.startDeviceAuthorization(cli, {});
+      const other = await tokens.startDeviceAuthorization(cli, {});
+      const otherId = (await tokens.findPendingDeviceCode(other.userCode))!.id;
+      expect(await tokens.decideDeviceCode({ deviceCodeId: otherId, userCode, userId: user.id, approve: true })).toBe(false);
+      expect(await tokens.findPendingDeviceCode(userCode)).not.toBeNull();
+      expect(await tokens.findPendingDeviceCode(other.userCode)).not.toBeNull();
+    });
+
     it("denied is access_denied; a decided code cannot be decided again, by anyone", async () => {
       const tokens = service();
       const [person, other] = [await newUser(), await newUser()];
       const { deviceCode, userCode } = await tokens.startDeviceAuthorization(cli, {});
-      expect(await tokens.decideDeviceCode({ userCode, userId: person.id, approve: false })).toBe(true);
-      expect(await tokens.decideDeviceCode({ userCode, userId: other.id, approve: true })).toBe(false);
+      expect(await decide(tokens, userCode, person.id, false)).toBe(true);
+      expect(await decide(tokens, userCode, other.id, true)).toBe(false);
       expect(await tokens.findPendingDeviceCode(userCode)).toBeNull();
       expect(await oauthError(poll(tokens, cli, deviceCode))).toBe("access_denied");
       expect(await db.tokenFamily.count({ where: { userId: { in: [person.id, other.id] } } })).toBe(0);
@@ -88,7 +104,7 @@ describe("token service", () => {
       const user = await newUser();
       const { deviceCode, userCode } = await tokens.startDeviceAuthorization(cli, {});
       advance(601_000);
-      expect(await tokens.decideDeviceCode({ userCode, userId: user.id, approve: true })).toBe(false);
+      expect(await decide(tokens, userCode, user.id, true)).toBe(false);
       expect(await oauthError(poll(tokens, cli, deviceCode))).toBe("expired_token");
     });
 
@@ -96,7 +112,7 @@ describe("token service", () => {
       const tokens = service();
       const user = await newUser();
       const { deviceCode, userCode } = await tokens.startDeviceAuthorization(cli, {});
-      await tokens.decideDeviceCode({ userCode, userId: user.id, approve: true });
+      await decide(tokens, userCode, user.id, true);
       const impostor = { ...cli, id: "gatehouse-playground" };
       expect(await oauthError(poll(tokens, impostor, deviceCode))).toBe("invalid_grant");
       expect((await poll(tokens, cli, deviceCode)).token_type).toBe("Bearer");
@@ -106,8 +122,8 @@ describe("token service", () => {
       const tokens = service();
       const user = await newUser();
       const { deviceCode, userCode } = await tokens.startDeviceAuthorization(cli, {});
-      await tokens.decideDeviceCode({ userCode, userId: user.id, approve: true });
-      advance(1_000);
+      await decide(tokens, userCode, user.id, true);
+      // In the same second as the approval: the "valid after" time, in whole seconds, cannot tell them apart.
       await tokens.revokeAllForUser(user.id);
       expect(await oauthError(poll(tokens, cli, deviceCode))).toBe("access_denied");
       expect(await db.tokenFamily.count({ where: { userId: user.id } })).toBe(0);
@@ -117,7 +133,7 @@ describe("token service", () => {
       const tokens = service();
       const user = await newUser();
       const { deviceCode, userCode } = await tokens.startDeviceAuthorization(cli, {});
-      await tokens.decideDeviceCode({ userCode, userId: user.id, approve: true });
+      await decide(tokens, userCode, user.id, true);
       const results = await Promise.allSettled(Array.from({ length: 5 }, () => poll(tokens, cli, deviceCode)));
       expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
       expect(await db.tokenFamily.count({ where: { userId: user.id } })).toBe(1);

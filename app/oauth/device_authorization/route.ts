@@ -4,8 +4,7 @@
 import { z } from "zod";
 
 import { formatUserCode } from "@/server/tokens/device-authorization";
-import { readOAuthForm } from "@/server/oauth/oauth-form";
-import { limitRequestsFromClient, limitRequestsFromIp } from "@/server/oauth/oauth-rate-limit";
+import { limitRequestsFromClient, readOAuthFormWithinLimits } from "@/server/oauth/oauth-rate-limit";
 import { oauthErrorResponse, oauthJson } from "@/server/oauth/oauth-response";
 import { apiRoute } from "@/server/http/api-route";
 import { withRequestContext } from "@/server/http/with-request-context";
@@ -19,10 +18,9 @@ const deviceAuthorizationSchema = z.object({ scope: scopeParameterSchema.optiona
 
 export const POST = apiRoute(withRequestContext(async (request: Request) => {
   try {
-    const form = await readOAuthForm(request);
-    await limitRequestsFromIp(request);
+    const form = await readOAuthFormWithinLimits(request);
     const client = await authenticateClient(getServices().clients, clientCredentialsFrom(request.headers.get("authorization"), form));
-    await limitRequestsFromClient(client.id);
+    await limitRequestsFromClient(client);
     const { scope } = deviceAuthorizationSchema.parse(form);
     const started = await getServices().tokens.startDeviceAuthorization(client, { scopes: scope });
     const userCode = formatUserCode(started.userCode);

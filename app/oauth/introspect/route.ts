@@ -2,8 +2,7 @@
 // ask (§2.1; a public one is refused with invalid_client): about its own tokens, or about any token if it
 // is a resource server marked `mayIntrospect` (§4). Anything expired, revoked, retired, foreign or
 // another client's (to a client without the permission) is `{ "active": false }`.
-import { readOAuthForm } from "@/server/oauth/oauth-form";
-import { limitRequestsFromClient, limitRequestsFromIp } from "@/server/oauth/oauth-rate-limit";
+import { limitRequestsFromClient, readOAuthFormWithinLimits } from "@/server/oauth/oauth-rate-limit";
 import { oauthErrorResponse, oauthJson } from "@/server/oauth/oauth-response";
 import { tokenParameterSchema } from "@/server/oauth/token-request";
 import { getServices } from "@/server/services";
@@ -15,10 +14,9 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute(async (request: Request) => {
   const authorization = request.headers.get("authorization");
   try {
-    const form = await readOAuthForm(request);
-    await limitRequestsFromIp(request);
+    const form = await readOAuthFormWithinLimits(request);
     const client = await authenticateClient(getServices().clients, clientCredentialsFrom(authorization, form));
-    await limitRequestsFromClient(client.id);
+    await limitRequestsFromClient(client);
     const { tokens } = getServices();
     tokens.assertMayIntrospect(client); // before the request is looked at, as the RFC's §2.1 reads
     const { token } = tokenParameterSchema.parse(form);

@@ -1,8 +1,7 @@
 // POST /oauth/revoke — token revocation (RFC 7009). 200 whether or not the token was known or the
 // client's: the answer reveals nothing (§2.2). A refresh token takes its whole family with it.
 import { withRequestContext } from "@/server/http/with-request-context";
-import { readOAuthForm } from "@/server/oauth/oauth-form";
-import { limitRequestsFromClient, limitRequestsFromIp } from "@/server/oauth/oauth-rate-limit";
+import { limitRequestsFromClient, readOAuthFormWithinLimits } from "@/server/oauth/oauth-rate-limit";
 import { oauthErrorResponse, oauthJson } from "@/server/oauth/oauth-response";
 import { tokenParameterSchema } from "@/server/oauth/token-request";
 import { getServices } from "@/server/services";
@@ -14,10 +13,9 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute(withRequestContext(async (request: Request) => {
   const authorization = request.headers.get("authorization");
   try {
-    const form = await readOAuthForm(request);
-    await limitRequestsFromIp(request);
+    const form = await readOAuthFormWithinLimits(request);
     const client = await authenticateClient(getServices().clients, clientCredentialsFrom(authorization, form));
-    await limitRequestsFromClient(client.id);
+    await limitRequestsFromClient(client);
     const { token } = tokenParameterSchema.parse(form);
     await getServices().tokens.revokeToken(client, token);
     return oauthJson({});

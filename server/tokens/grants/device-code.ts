@@ -39,10 +39,7 @@ export async function exchangeDeviceCode(context: TokenContext, client: OAuthCli
   assertClientMayUse(client, DEVICE_CODE_GRANT_TYPE);
   const unknown = () => invalidGrant("The device code is invalid or was already used.");
   if (!isOpaqueToken("deviceCode", input.deviceCode)) throw unknown();
-  const row = await db.deviceCode.findUnique({
-    where: { deviceCodeHash: hashOpaqueToken(input.deviceCode) },
-    include: { user: { select: { tokensValidAfter: true } } },
-  });
+  const row = await db.deviceCode.findUnique({ where: { deviceCodeHash: hashOpaqueToken(input.deviceCode) } });
   // Another client's code: refused as unknown (RFC 8628 §3.4: the code is bound to its client).
   if (!row || row.clientId !== client.id || row.status === "redeemed") throw unknown();
   const at = now();
@@ -50,18 +47,21 @@ export async function exchangeDeviceCode(context: TokenContext, client: OAuthCli
   if (row.status === "denied") throw new OAuthError("access_denied", "The request was denied.");
 
   if (row.status === "pending") {
-    const tooSoon = row.lastPolledAt !== null && at.getTime() - row.lastPolledAt.getTime() < row.interval * 1000;
-    await db.deviceCode.update({ where: { id: row.id }, data: { lastPolledAt: at, ...(tooSoon ? { interval: { increment: SLOW_DOWN_SECONDS } } : {}) } });
-    if (tooSoon) throw new OAuthError("slow_down", `Poll at most every ${row.interval + SLOW_DOWN_SECONDS} seconds.`);
+    // Conditional, so of two polls at once only one can be on time.
+    const onTime = await db.deviceCode.updateMany({
+      where: { id: row.id, OR: [{ lastPolledAt: null }, { lastPolledAt: { lte: new Date(at.getTime() - row.interval * 1000) } }] },
+      data: { lastPolledAt: at },
+    });
+    if (onTime.count === 0) {
+      const slowed = await db.deviceCode.update({ where: { id: row.id }, data: { lastPolledAt: at, interval: { increment: SLOW_DOWN_SECONDS } }, select: { interval: true } });
+      throw new OAuthError("slow_down", `Poll at most every ${slowed.interval} seconds.`);
+    }
     throw new OAuthError("authorization_pending", "Waiting for a person to approve the request.");
   }
 
-  // Approved. The approver may have signed out everywhere since: then nothing is issued.
-  const userId = row.userId!;
-  if (row.user?.tokensValidAfter && row.decidedAt && row.decidedAt < row.user.tokensValidAfter) {
-    await db.deviceCode.updateMany({ where: { id: row.id, status: "approved" }, data: { status: "denied" } });
-    throw new OAuthError("access_denied", "The person who approved this request has since signed out everywhere.");
-  }
+  // Approved ("sign out everywhere" since would have turned it to denied: family-revocation.ts).
+  const { userId } = row;
+  if (!userId) throw unknown();
   // Minted before the transaction (see start-family.ts); if the claim below loses, it is never handed out.
   const access = await mintAccessToken(context, userId, client.id, row.scopes);
   const issued = await db.$transaction(async (tx) => {
