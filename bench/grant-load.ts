@@ -76,3 +76,15 @@ export function measureClientCredentials(base: string, service: { clientId: stri
     body: form({ grant_type: "client_credentials" }),
   });
 }
+
+/** The stock app's POST baseline: the same form body as a client-credentials grant, to a bare route. */
+export function measureFormPost(url: string, duration: number): Promise<Sample> {
+  return runAutocannon({
+    url,
+    connections: BENCH_CONNECTIONS,
+    duration,
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: form({ grant_type: "client_credentials" }),
+  });
+}

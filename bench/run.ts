@@ -13,7 +13,8 @@
  *   - GET /account (a protected page) beside the public page closest to it in size;
  *   - POST /oauth/token: the refresh grant (each worker rotating its own family), the
  *     authorization-code exchange (codes made just before each round: they live a minute) and the
- *     client-credentials grant (one service, HTTP Basic).
+ *     client-credentials grant (one service, HTTP Basic), beside the stock app's POST /api/form (the
+ *     same form body to a bare route: what Next.js alone charges for a POST).
  *
  * Beside req/s, each sample records the CPU a request cost (bench/cpu.ts): the server's, and the
  * machine's less the load generator's (so PostgreSQL and Redis count). Reported as the same kind of
@@ -35,7 +36,7 @@ import { sessionCacheKey } from "../server/sessions/session-cache";
 import { hashSessionToken } from "../server/sessions/session-token";
 import { testRedisUrl } from "../tests/support/redis";
 import { createBenchFixtures } from "./fixtures";
-import { measureClientCredentials, measureCodeExchange, measureRefresh } from "./grant-load";
+import { measureClientCredentials, measureCodeExchange, measureFormPost, measureRefresh } from "./grant-load";
 import { appEnvironment, appOrigin, BENCH_CONNECTIONS, createBenchDatabase, measure, measureRotating, median, startApp, startBaselineApp, type Sample } from "./support";
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -123,6 +124,7 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
       { name: "POST /oauth/token, refresh_token", run: async (s) => measureRefresh(app.base, await fixtures.mintRefreshTokens(REFRESH_CHAINS), s) },
       { name: "POST /oauth/token, authorization_code", run: async (s) => measureCodeExchange(app.base, await fixtures.mintCodes(Math.ceil(s * codesPerSecond)), s) },
       { name: "POST /oauth/token, client_credentials (Basic)", run: (s) => measureClientCredentials(app.base, fixtures.service, s) },
+      { name: "Next.js alone: stock app, POST /api/form (a form body)", run: (s) => measureFormPost(`${baselineBase}/api/form`, s) },
     ];
 
     const results: LoadResult[] = loads.map((load) => ({ name: load.name, size: load.size, samples: [] }));
@@ -182,6 +184,10 @@ function printTable(label: string, results: LoadResult[]) {
       `| ${result.name}${size} | ${fixed(median(rps), 0)} (${fixed(Math.min(...rps), 0)}–${fixed(Math.max(...rps), 0)}) | ${fixed(median(ratios))}× (${ratios.map((ratio) => fixed(ratio)).join(", ")}) | ${fixed(median(ratiosOf(result.samples, ping!.samples)))}× | ${p99} ms | ${fixed(p99 / baseP99)}× | ${cpuColumns} |`,
     );
   }
+  const postBase = results.find((result) => result.name.includes("POST /api/form"))!;
+  const clientCredentials = results.find((result) => result.name.includes("client_credentials"))!;
+  const grantRatios = ratiosOf(clientCredentials.samples, postBase.samples);
+  console.log(`\nClient credentials against Next.js alone's POST route: ${fixed(median(grantRatios))}× (rounds: ${grantRatios.map((ratio) => fixed(ratio)).join(", ")})`);
   const account = results.find((result) => result.name.startsWith("GET /account"))!;
   console.log(`\nProtected page against the public page of about its size: ${fixed(median(ratiosOf(account.samples, pageBase.samples)))}× (rounds: ${ratiosOf(account.samples, pageBase.samples).map((ratio) => fixed(ratio)).join(", ")})`);
 }

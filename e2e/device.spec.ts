@@ -14,7 +14,11 @@ const CLI_CLIENT_ID = "gatehouse-cli";
 
 /** On /device: the code in the field (typed, or filled in from the link), then "Continue". */
 async function continueWith(page: Page, code?: string) {
-  if (code !== undefined) await page.getByLabel("The code your device shows").fill(code);
+  const field = page.getByLabel("The code your device shows");
+  if (code !== undefined) {
+    await field.fill(code);
+    await expect(field).toHaveValue(code);
+  }
   await page.getByRole("button", { name: "Continue" }).click();
 }
 
@@ -70,7 +74,7 @@ test.describe("the device authorization grant", () => {
     // Decided: the link leads nowhere now, for anyone.
     await page.goto(device.verification_uri_complete);
     await continueWith(page);
-    await expect(page.getByText("No request has this code")).toBeVisible();
+    await expect(page.getByText(`No request has the code ${device.user_code}`)).toBeVisible();
     await context.close();
   });
 
@@ -91,8 +95,9 @@ test.describe("the device authorization grant", () => {
     const device = (await (await request.post("/oauth/device_authorization", { form: { client_id: CLI_CLIENT_ID } })).json()) as DeviceAuthorization;
     await page.goto("/device");
     for (let attempt = 0; attempt < 5; attempt += 1) {
-      await continueWith(page, `BCDF-${"BCDFGHJKLM"[attempt]}GHJ`);
-      await expect(page.getByText("No request has this code")).toBeVisible();
+      const code = `BCDF-${"BCDFGHJKLM"[attempt]}GHJ`;
+      await continueWith(page, code);
+      await expect(page.getByText(`No request has the code ${code}`)).toBeVisible();
     }
     await continueWith(page, device.user_code);
     await expect(page.getByText("Too many wrong codes")).toBeVisible();

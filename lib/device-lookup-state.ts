@@ -1,9 +1,9 @@
 /** What /device's "Continue" answers (server/device/device-approval.ts decides; the page shows it). */
 export type DeviceLookupState =
   | { outcome: "idle" }
-  | { outcome: "malformed" }
-  | { outcome: "limited"; retryAfterSeconds: number }
-  | { outcome: "not_found" }
+  | { outcome: "malformed"; typed: string }
+  | { outcome: "limited"; retryAfterSeconds: number; typed: string }
+  | { outcome: "not_found"; typed: string }
   | {
       outcome: "found";
       userCode: string;

@@ -13,8 +13,10 @@ import { getServices } from "@/server/services";
  */
 export async function lookUpDeviceCodeAction(_previous: DeviceLookupState, formData: FormData): Promise<DeviceLookupState> {
   const session = await requireSession("/device");
-  const lookup = await lookUpDeviceCode(session, String(formData.get("userCode") ?? "").slice(0, 64));
-  if (lookup.outcome !== "found") return lookup;
+  // Given back with the answer, so the field keeps what was typed (React resets a form after its action).
+  const typed = String(formData.get("userCode") ?? "").slice(0, 32);
+  const lookup = await lookUpDeviceCode(session, typed);
+  if (lookup.outcome !== "found") return { ...lookup, typed };
   const { id, client, scopes, createdAt } = lookup.request;
   const minutesAgo = Math.max(0, Math.round((Date.now() - createdAt.getTime()) / 60_000));
   return { outcome: "found", userCode: lookup.userCode, request: { id, client: { name: client.name, verified: client.verified }, scopes, minutesAgo } };

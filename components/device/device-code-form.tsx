@@ -63,10 +63,11 @@ export function DeviceCodeForm({
     );
   }
 
+  const typed = state.outcome === "idle" ? "" : state.typed;
   const problem = {
     idle: null,
-    malformed: "A code is 8 letters, like BCDF-GHJK. Check what your device shows.",
-    not_found: "No request has this code: it may have expired or been decided already. Check your device, or start again there.",
+    malformed: `“${typed}” is not a code: a code is 8 letters, like BCDF-GHJK. Check what your device shows.`,
+    not_found: `No request has the code ${typed}: it may have expired or been decided already. Check your device, or start again there.`,
     limited: state.outcome === "limited" ? `Too many wrong codes. Try again in ${Math.ceil(state.retryAfterSeconds / 60)} minutes.` : null,
   }[state.outcome];
   return (
@@ -86,7 +87,7 @@ export function DeviceCodeForm({
         autoCapitalize="characters"
         spellCheck={false}
         maxLength={32}
-        defaultValue={initialCode}
+        defaultValue={state.outcome === "idle" ? initialCode : state.typed}
         placeholder="BCDF-GHJK"
         className="w-48 rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-lg tracking-widest dark:border-slate-700 dark:bg-slate-900"
       />
