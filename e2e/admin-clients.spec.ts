@@ -1,13 +1,12 @@
 import { query } from "./support/database";
 import { expect, test } from "./support/fixtures";
+import { basicAuthorization } from "./support/oauth";
 
 /*
  * /admin/clients: the client registry in the browser. An admin registers a service, sees its secret
  * once, and the running app takes it at once; rotating and revoking take effect at once on this
  * instance (its client cache is told), and every change is audited with the admin's id.
  */
-
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
 
 test("an admin registers a service, rotates its secret and revokes it, each taking effect at once and audited", async ({ page, request, signInAs }) => {
   const { userId: adminId } = await signInAs("admin");
@@ -25,7 +24,7 @@ test("an admin registers a service, rotates its secret and revokes it, each taki
   const secret = await registered.getByLabel("Client secret").inputValue();
   expect(secret).toMatch(/^ghs_[A-Za-z0-9_-]{43}$/);
   const grant = (clientSecret: string) =>
-    request.post("/oauth/token", { form: { grant_type: "client_credentials" }, headers: { Authorization: basic(clientId, clientSecret) }, failOnStatusCode: false });
+    request.post("/oauth/token", { form: { grant_type: "client_credentials" }, headers: { Authorization: basicAuthorization(clientId, clientSecret) }, failOnStatusCode: false });
   const first = await grant(secret);
   expect(first.status()).toBe(200);
   expect((await first.json()).scope).toBe("notes:read");

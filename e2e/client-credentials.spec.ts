@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 
 import { clientsCli } from "./support/clients-cli";
+import { basicAuthorization } from "./support/oauth";
 
 /*
  * The client credentials grant (RFC 6749 §4.4) end to end: a service registered with the real
@@ -13,8 +14,6 @@ interface Registered {
   client_secret: string;
 }
 
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
-
 async function registerService(name: string, scope = "notes:read notes:write") {
   return clientsCli<Registered>("create", ["--name", name, "--grant", "client_credentials", "--scope", scope]);
 }
@@ -22,7 +21,7 @@ async function registerService(name: string, scope = "notes:read notes:write") {
 test.describe("the client credentials grant", () => {
   test("a service gets its own token with Basic or with the body, and /api/v1/me describes it as a client", async ({ request }) => {
     const service = await registerService("Billing service");
-    const byBasic = await request.post("/oauth/token", { form: { grant_type: "client_credentials" }, headers: { Authorization: basic(service.client_id, service.client_secret) } });
+    const byBasic = await request.post("/oauth/token", { form: { grant_type: "client_credentials" }, headers: { Authorization: basicAuthorization(service.client_id, service.client_secret) } });
     expect(byBasic.status()).toBe(200);
     expect(byBasic.headers()["cache-control"]).toContain("no-store");
     const token = await byBasic.json();
@@ -46,7 +45,7 @@ test.describe("the client credentials grant", () => {
   test("a bad client is invalid_client (401, WWW-Authenticate: Basic) either way; a scope beyond its own is invalid_scope", async ({ request }) => {
     const service = await registerService("Scoped service", "notes:read");
     const attempts: Array<{ form: Record<string, string>; headers?: Record<string, string> }> = [
-      { form: { grant_type: "client_credentials" }, headers: { Authorization: basic(service.client_id, "ghs_wrong") } },
+      { form: { grant_type: "client_credentials" }, headers: { Authorization: basicAuthorization(service.client_id, "ghs_wrong") } },
       { form: { grant_type: "client_credentials", client_id: service.client_id, client_secret: "ghs_wrong" } },
       { form: { grant_type: "client_credentials", client_id: "nobody-000000000000", client_secret: service.client_secret } },
       // A confidential client that sends no secret at all.
@@ -58,7 +57,7 @@ test.describe("the client credentials grant", () => {
       expect(response.headers()["www-authenticate"]).toMatch(/^Basic /);
       expect((await response.json()).error).toBe("invalid_client");
     }
-    const tooMuch = await request.post("/oauth/token", { form: { grant_type: "client_credentials", scope: "notes:write" }, headers: { Authorization: basic(service.client_id, service.client_secret) }, failOnStatusCode: false });
+    const tooMuch = await request.post("/oauth/token", { form: { grant_type: "client_credentials", scope: "notes:write" }, headers: { Authorization: basicAuthorization(service.client_id, service.client_secret) }, failOnStatusCode: false });
     expect(tooMuch.status()).toBe(400);
     expect((await tooMuch.json()).error).toBe("invalid_scope");
     // A public client may not use it at all.
@@ -71,7 +70,7 @@ test.describe("the client credentials grant", () => {
     const metadata = await (await request.get("/.well-known/oauth-authorization-server")).json();
     expect(metadata.grant_types_supported).toContain("client_credentials");
     const service = await registerService("Self-aware service");
-    const authorization = basic(service.client_id, service.client_secret);
+    const authorization = basicAuthorization(service.client_id, service.client_secret);
     const { access_token } = await (await request.post("/oauth/token", { form: { grant_type: "client_credentials" }, headers: { Authorization: authorization } })).json();
     const introspected = await (await request.post("/oauth/introspect", { form: { token: access_token }, headers: { Authorization: authorization } })).json();
     expect(introspected).toMatchObject({ active: true, sub: service.client_id, client_id: service.client_id, gty: "client_credentials" });
@@ -83,7 +82,7 @@ test.describe("the client credentials grant", () => {
   test("revoking or rotating a client with the CLI takes effect within a second", async ({ request }) => {
     const service = await registerService("Short-lived service");
     const grant = (secret: string) =>
-      request.post("/oauth/token", { form: { grant_type: "client_credentials" }, headers: { Authorization: basic(service.client_id, secret) }, failOnStatusCode: false });
+      request.post("/oauth/token", { form: { grant_type: "client_credentials" }, headers: { Authorization: basicAuthorization(service.client_id, secret) }, failOnStatusCode: false });
     const first = await grant(service.client_secret);
     expect(first.status()).toBe(200);
     const { access_token } = await first.json();

@@ -2,7 +2,7 @@ import type { APIRequestContext, APIResponse } from "@playwright/test";
 
 import { query } from "./support/database";
 import { expect, test } from "./support/fixtures";
-import { authorizeInBrowser, authorizeUrl, createConfidentialClient, nativeClient, pkcePair, tokenPairFor, tokenRequest } from "./support/oauth";
+import { authorizeInBrowser, authorizeUrl, basicAuthorization, createConfidentialClient, nativeClient, pkcePair, tokenPairFor, tokenRequest } from "./support/oauth";
 
 /*
  * Every OAuth error the endpoints answer, checked against the RFCs' own tables in one place: each row is
@@ -54,7 +54,6 @@ interface Row {
 }
 
 const form = { "content-type": "application/x-www-form-urlencoded" };
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}`;
 const authorize = (context: Context, params: Record<string, string>) => context.request.get(authorizeUrl({ code_challenge: pkcePair().challenge, ...params }), { maxRedirects: 0 });
 
 const ROWS: Row[] = [
@@ -72,7 +71,7 @@ const ROWS: Row[] = [
   { endpoint: "token", name: "a missing code_verifier", send: (c) => tokenRequest(c.request, { grant_type: "authorization_code", client_id: nativeClient.id, code: "ghc_x", redirect_uri: nativeClient.redirectUri }), status: 400, error: "invalid_request" },
   { endpoint: "token", name: "the password grant", send: (c) => tokenRequest(c.request, { grant_type: "password", username: "a", password: "b", client_id: nativeClient.id }), status: 400, error: "unsupported_grant_type" },
   { endpoint: "token", name: "an unknown client", send: (c) => tokenRequest(c.request, { grant_type: "refresh_token", refresh_token: c.refreshToken, client_id: "no-such-client" }), status: 401, error: "invalid_client" },
-  { endpoint: "token", name: "a wrong client secret over Basic", send: (c) => tokenRequest(c.request, { grant_type: "refresh_token", refresh_token: c.refreshToken }, { authorization: basic(c.resourceServer.id, "wrong") }), status: 401, error: "invalid_client" },
+  { endpoint: "token", name: "a wrong client secret over Basic", send: (c) => tokenRequest(c.request, { grant_type: "refresh_token", refresh_token: c.refreshToken }, { authorization: basicAuthorization(c.resourceServer.id, "wrong") }), status: 401, error: "invalid_client" },
   { endpoint: "token", name: "an unknown authorization code", send: (c) => tokenRequest(c.request, { grant_type: "authorization_code", client_id: nativeClient.id, code: "ghc_unknown", redirect_uri: nativeClient.redirectUri, code_verifier: pkcePair().verifier }), status: 400, error: "invalid_grant" },
   { endpoint: "token", name: "an unknown refresh token", send: (c) => tokenRequest(c.request, { grant_type: "refresh_token", client_id: nativeClient.id, refresh_token: "ghr_unknown" }), status: 400, error: "invalid_grant" },
   { endpoint: "token", name: "a client not registered for the grant", send: (c) => tokenRequest(c.request, { grant_type: "refresh_token", refresh_token: c.refreshToken }, { authorization: c.resourceServer.basic }), status: 400, error: "unauthorized_client" },

@@ -70,6 +70,11 @@ export async function tokenPairFor(page: Page, request: APIRequestContext, scope
   return (await response.json()) as { access_token: string; refresh_token: string; expires_in: number; scope: string };
 }
 
+/** HTTP Basic client credentials, each half form-encoded first (RFC 6749 §2.3.1). */
+export function basicAuthorization(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`;
+}
+
 /** A confidential client with a known secret: a resource server that may introspect, unless told otherwise. */
 export async function createConfidentialClient(id: string, { mayIntrospect = true, grantTypes = [] as string[], scopes = ["profile"] } = {}) {
   const secret = `ghs_${randomBytes(32).toString("base64url")}`;
@@ -78,7 +83,7 @@ export async function createConfidentialClient(id: string, { mayIntrospect = tru
      VALUES ($1, 'Resource server (test)', 'confidential', $2, '{}', $3, $4, $5, now())`,
     [id, hashOpaqueToken(secret), grantTypes, scopes, mayIntrospect],
   );
-  return { id, secret, basic: `Basic ${Buffer.from(`${id}:${secret}`).toString("base64")}` };
+  return { id, secret, basic: basicAuthorization(id, secret) };
 }
 
 /**

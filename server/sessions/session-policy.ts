@@ -25,6 +25,14 @@ export interface SessionTimes {
   lastUsedAt: Date;
 }
 
+/**
+ * A session's times as a query that LEFT JOINs "Session" returns them (`sessionExpiresAt`,
+ * `sessionLastUsedAt`): null when there was no row (signed out, or none to join).
+ */
+export function joinedSessionTimes(row: { sessionExpiresAt: Date | null; sessionLastUsedAt: Date | null }): SessionTimes | null {
+  return row.sessionExpiresAt && row.sessionLastUsedAt ? { expiresAt: row.sessionExpiresAt, lastUsedAt: row.sessionLastUsedAt } : null;
+}
+
 /** When the session ends if nobody uses it again: the idle deadline, capped by the absolute one. */
 export function effectiveExpiry(session: SessionTimes, lifetimes: SessionLifetimes): Date {
   const idleDeadline = session.lastUsedAt.getTime() + lifetimes.idleTimeoutMs;

@@ -118,6 +118,18 @@ export async function authenticateClient(clients: ClientLookup & Partial<Pick<Ca
   return rest;
 }
 
+/**
+ * The scopes a client asks for on its own behalf (client credentials, device authorization): a subset of
+ * its registered ones; none asked for means all of them.
+ * @throws {OAuthError} invalid_scope for any other.
+ */
+export function scopesWithinClient(client: Pick<OAuthClient, "scopes">, requested: string[] | undefined): string[] {
+  const scopes = requested && requested.length > 0 ? requested : client.scopes;
+  const refused = scopes.filter((scope) => !client.scopes.includes(scope));
+  if (refused.length > 0) throw new OAuthError("invalid_scope", `This client may not ask for ${refused.join(" ")}.`);
+  return scopes;
+}
+
 /** The current secret, or the one before it during its rotation overlap; both compared, in constant time. */
 function matchesASecret(client: Client, presentedHash: string, now: Date): boolean {
   const current = client.secretHash !== null && constantTimeEqual(presentedHash, client.secretHash);

@@ -1,5 +1,5 @@
 import type { Sql } from "@/server/database";
-import type { SessionTimes } from "@/server/sessions/session-policy";
+import { joinedSessionTimes, type SessionTimes } from "@/server/sessions/session-policy";
 
 /**
  * The authorization-code exchange's two statements, in plain SQL (server/database.ts says why): through
@@ -35,8 +35,8 @@ export async function findAuthorizationCode(sql: Sql, codeHash: string): Promise
     [codeHash],
   );
   if (!row) return null;
-  const { sessionExpiresAt, sessionLastUsedAt, ...code } = row;
-  return { ...code, session: sessionExpiresAt && sessionLastUsedAt ? { expiresAt: sessionExpiresAt, lastUsedAt: sessionLastUsedAt } : null };
+  const { sessionExpiresAt: _expiresAt, sessionLastUsedAt: _lastUsedAt, ...code } = row;
+  return { ...code, session: joinedSessionTimes(row) };
 }
 
 /** The family and first refresh token an exchange writes. */

@@ -3,7 +3,7 @@ import { randomInt } from "node:crypto";
 import { DEVICE_CODE_GRANT_TYPE } from "@/lib/grant-types";
 import { sha256Hex } from "@/server/crypto/secret-hash";
 
-import type { OAuthClient } from "./clients";
+import { scopesWithinClient, type OAuthClient } from "./clients";
 import { OAuthError } from "./errors";
 import { generateOpaqueToken, hashOpaqueToken } from "./opaque-token";
 import type { TokenContext } from "./token-context";
@@ -57,9 +57,7 @@ export interface DeviceAuthorization {
  */
 export async function startDeviceAuthorization({ db, config, now }: TokenContext, client: OAuthClient, input: { scopes?: string[] }): Promise<DeviceAuthorization> {
   if (!client.grantTypes.includes(DEVICE_CODE_GRANT_TYPE)) throw new OAuthError("unauthorized_client", "This client may not use the device authorization grant.");
-  const scopes = input.scopes && input.scopes.length > 0 ? input.scopes : client.scopes;
-  const refused = scopes.filter((scope) => !client.scopes.includes(scope));
-  if (refused.length > 0) throw new OAuthError("invalid_scope", `This client may not ask for ${refused.join(" ")}.`);
+  const scopes = scopesWithinClient(client, input.scopes);
   const deviceCode = generateOpaqueToken("deviceCode");
   // A user code still held by a live (or not yet pruned) row is drawn again; with 2.6 × 10^10 codes that is rare.
   for (let attempt = 0; attempt < 5; attempt += 1) {

@@ -1,5 +1,5 @@
 import type { Sql } from "@/server/database";
-import type { SessionTimes } from "@/server/sessions/session-policy";
+import { joinedSessionTimes, type SessionTimes } from "@/server/sessions/session-policy";
 
 /**
  * The refresh grant's two statements, in plain SQL (server/database.ts says why): it runs on every
@@ -34,8 +34,8 @@ export async function findRefreshToken(sql: Sql, tokenHash: string): Promise<Pre
     [tokenHash],
   );
   if (!row) return null;
-  const { sessionExpiresAt, sessionLastUsedAt, ...token } = row;
-  return { ...token, session: sessionExpiresAt && sessionLastUsedAt ? { expiresAt: sessionExpiresAt, lastUsedAt: sessionLastUsedAt } : null };
+  const { sessionExpiresAt: _expiresAt, sessionLastUsedAt: _lastUsedAt, ...token } = row;
+  return { ...token, session: joinedSessionTimes(row) };
 }
 
 export interface Successor {

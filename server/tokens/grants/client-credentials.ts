@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import type { TokenResponse } from "@/lib/token-response";
 
-import type { OAuthClient } from "../clients";
+import { scopesWithinClient, type OAuthClient } from "../clients";
 import { OAuthError } from "../errors";
 import { mintAccessToken } from "../mint";
 import type { TokenContext } from "../token-context";
@@ -36,9 +36,7 @@ export async function issueClientToken(context: TokenContext, client: OAuthClien
   assertClientMayUse(client, "client_credentials");
   // RFC 6749 §4.4: confidential clients only (a public one has proved nothing).
   if (client.type !== "confidential") throw new OAuthError("unauthorized_client", "The client credentials grant is for confidential clients.");
-  const requested = input.scopes && input.scopes.length > 0 ? input.scopes : client.scopes;
-  const refused = requested.filter((scope) => !client.scopes.includes(scope));
-  if (refused.length > 0) throw new OAuthError("invalid_scope", `This client may not ask for ${refused.join(" ")}.`);
-  const access = await mintAccessToken(context, client.id, client.id, requested, { clientToken: true });
+  const scopes = scopesWithinClient(client, input.scopes);
+  const access = await mintAccessToken(context, client.id, client.id, scopes, { clientToken: true });
   return { access_token: access.token, token_type: "Bearer", expires_in: access.exp - access.iat, scope: access.scope };
 }
