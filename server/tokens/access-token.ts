@@ -1,4 +1,6 @@
-import { errors as joseErrors, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from "jose";
+import { KeyObject, sign } from "node:crypto";
+
+import { errors as joseErrors, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
 
 import { TokenVerificationError } from "./errors";
 
@@ -38,19 +40,48 @@ export interface SigningKey {
   privateKey: CryptoKey;
 }
 
-export async function signAccessToken(
+/**
+ * Signs an access token as a compact JWS (RFC 7515 §3.1) with Node's own synchronous ECDSA. jose signs
+ * through WebCrypto, whose every signature is a job on libuv's thread pool: measured here, 170 µs of CPU
+ * per token against 80 µs for `crypto.sign`, which is what the grants spend most on after Next.js itself.
+ * Verification stays with jose (its claim checks are the part worth not rewriting); the tests verify
+ * what this signs with jose, and sign with jose what the verifier reads.
+ */
+export function signAccessToken(
   key: SigningKey,
   claims: { iss: string; sub: string; aud: string; client_id: string; scope: string; jti: string; iat: number; exp: number; gty?: typeof CLIENT_TOKEN_GRANT },
-): Promise<string> {
-  return new SignJWT({ client_id: claims.client_id, scope: claims.scope, ...(claims.gty ? { gty: claims.gty } : {}) })
-    .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: key.kid })
-    .setIssuer(claims.iss)
-    .setSubject(claims.sub)
-    .setAudience(claims.aud)
-    .setIssuedAt(claims.iat)
-    .setExpirationTime(claims.exp)
-    .setJti(claims.jti)
-    .sign(key.privateKey);
+): string {
+  const header = { alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: key.kid };
+  const payload = {
+    client_id: claims.client_id,
+    scope: claims.scope,
+    ...(claims.gty ? { gty: claims.gty } : {}),
+    iss: claims.iss,
+    sub: claims.sub,
+    aud: claims.aud,
+    iat: claims.iat,
+    exp: claims.exp,
+    jti: claims.jti,
+  };
+  const signingInput = `${base64urlJson(header)}.${base64urlJson(payload)}`;
+  // ES256 is ECDSA P-256 with SHA-256, its signature the two 32-byte integers side by side (RFC 7518 §3.4).
+  const signature = sign("sha256", Buffer.from(signingInput), { key: nodeKeyOf(key.privateKey), dsaEncoding: "ieee-p1363" });
+  return `${signingInput}.${signature.toString("base64url")}`;
+}
+
+const base64urlJson = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+/** Each signing key as Node's KeyObject, converted once (the key stores hold WebCrypto keys, for jose). */
+const nodeKeys = new WeakMap<CryptoKey, KeyObject>();
+
+function nodeKeyOf(privateKey: CryptoKey): KeyObject {
+  let keyObject = nodeKeys.get(privateKey);
+  if (!keyObject) {
+    keyObject = KeyObject.from(privateKey);
+    if (keyObject.asymmetricKeyType !== "ec" || keyObject.asymmetricKeyDetails?.namedCurve !== "prime256v1") throw new Error("signAccessToken: the signing key is not an ES256 (P-256) key");
+    nodeKeys.set(privateKey, keyObject);
+  }
+  return keyObject;
 }
 
 export interface VerifyOptions {

@@ -34,7 +34,7 @@ export async function mintAccessToken(
   const exp = iat + config.accessTokenTtlSeconds;
   const jti = randomBytes(16).toString("base64url");
   const scope = scopes.join(" ");
-  const token = await signAccessToken(key, { iss: config.issuer, aud: config.audience, sub, client_id: clientId, scope, jti, iat, exp, ...(clientToken ? { gty: CLIENT_TOKEN_GRANT } : {}) });
+  const token = signAccessToken(key, { iss: config.issuer, aud: config.audience, sub, client_id: clientId, scope, jti, iat, exp, ...(clientToken ? { gty: CLIENT_TOKEN_GRANT } : {}) });
   return { token, jti, scope, iat, exp, expiresAt: new Date(exp * 1000) };
 }
 

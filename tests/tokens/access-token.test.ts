@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 
-import { base64url, SignJWT, UnsecuredJWT } from "jose";
+import { base64url, createLocalJWKSet, jwtVerify, SignJWT, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { signAccessToken, verifyAccessToken, type VerifyOptions } from "@/server/tokens/access-token";
@@ -52,11 +52,26 @@ beforeAll(async () => {
 
 describe("access tokens (RFC 9068)", () => {
   it("are JWTs typed at+jwt with the RFC 9068 claims, and nothing else", async () => {
-    const token = await signAccessToken({ kid: keys.kid, privateKey: keys.privateKey }, claims());
+    const token = signAccessToken({ kid: keys.kid, privateKey: keys.privateKey }, claims());
     const [header, payload] = token.split(".").slice(0, 2).map((part) => JSON.parse(new TextDecoder().decode(base64url.decode(part!))));
     expect(header).toEqual({ alg: "ES256", typ: "at+jwt", kid: keys.kid });
     expect(Object.keys(payload).sort()).toEqual(["aud", "client_id", "exp", "iat", "iss", "jti", "scope", "sub"]);
     await expect(verifyAccessToken(token, options)).resolves.toMatchObject({ sub: "user-1", scope: "profile notes:read" });
+  });
+
+  it("are signed as any JOSE library reads them: jose alone, from the published JWK, accepts one (ES256, a 64-byte signature)", async () => {
+    const token = signAccessToken({ kid: keys.kid, privateKey: keys.privateKey }, claims());
+    expect(base64url.decode(token.split(".")[2]!)).toHaveLength(64); // r and s side by side (RFC 7518 §3.4), not DER
+    const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet({ keys: [keys.publicJwk] }), { issuer, audience, algorithms: ["ES256"], typ: "at+jwt", currentDate: NOW });
+    expect(protectedHeader.kid).toBe(keys.kid);
+    expect(payload).toMatchObject({ sub: "user-1", client_id: claims().client_id, scope: "profile notes:read", iat: claims().iat, exp: claims().exp, jti: claims().jti });
+  });
+
+  it("are refused by jose once a byte of the signed part changes", async () => {
+    const token = signAccessToken({ kid: keys.kid, privateKey: keys.privateKey }, claims());
+    const [header, payload, signature] = token.split(".");
+    const tampered = `${header}.${base64url.encode(JSON.stringify({ ...JSON.parse(new TextDecoder().decode(base64url.decode(payload!))), scope: "admin" }))}.${signature}`;
+    await expect(jwtVerify(tampered, createLocalJWKSet({ keys: [keys.publicJwk] }), { currentDate: NOW })).rejects.toThrow(/signature verification failed/);
   });
 
   it("refuses alg none", async () => {
@@ -100,7 +115,7 @@ describe("access tokens (RFC 9068)", () => {
   });
 
   it("refuses a tampered payload or signature", async () => {
-    const token = await signAccessToken({ kid: keys.kid, privateKey: keys.privateKey }, claims());
+    const token = signAccessToken({ kid: keys.kid, privateKey: keys.privateKey }, claims());
     const [header, payload, signature] = token.split(".") as [string, string, string];
     const elevated = base64url.encode(JSON.stringify({ ...claims(), scope: "profile notes:read notes:write" }));
     expect(await failure(`${header}.${elevated}.${signature}`)).toBe("bad_signature");
@@ -110,7 +125,7 @@ describe("access tokens (RFC 9068)", () => {
 
   it("refuses tokens signed by a key that is not ours, even with our kid", async () => {
     const stranger = await testKeys(keys.kid);
-    const forged = await signAccessToken({ kid: keys.kid, privateKey: stranger.privateKey }, claims());
+    const forged = signAccessToken({ kid: keys.kid, privateKey: stranger.privateKey }, claims());
     expect(await failure(forged)).toBe("bad_signature");
   });
 

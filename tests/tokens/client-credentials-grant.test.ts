@@ -64,10 +64,10 @@ describe("token service", () => {
       const user = await newUser();
       const { keys } = harness.state;
       const base = { iss: config.issuer, aud: config.audience, client_id: "billing", scope: "notes:read", jti: "forged-1", iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 };
-      const forged = await signAccessToken({ kid: keys.kid, privateKey: keys.privateKey }, { ...base, sub: user.id, gty: "client_credentials" });
+      const forged = signAccessToken({ kid: keys.kid, privateKey: keys.privateKey }, { ...base, sub: user.id, gty: "client_credentials" });
       expect(await verifyFailure(tokens.verifyAccessToken(forged))).toBe("malformed");
       // And a person's token (no gty) whose sub happens to equal its client_id still acts for that person.
-      const personLike = await signAccessToken({ kid: keys.kid, privateKey: keys.privateKey }, { ...base, jti: "person-1", sub: "billing" });
+      const personLike = signAccessToken({ kid: keys.kid, privateKey: keys.privateKey }, { ...base, jti: "person-1", sub: "billing" });
       await expect(tokens.verifyAccessToken(personLike)).resolves.toMatchObject({ userId: "billing" });
     });
 
