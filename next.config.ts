@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 
+import { HEADER_RULE_SOURCE } from "./lib/proxy-scope";
 import { staticSecurityHeaders } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
@@ -7,14 +8,17 @@ const nextConfig: NextConfig = {
   // Another build directory when asked (NEXT_DIST_DIR), so two end-to-end stacks can run side by side.
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // `forbidden()` (403 with app/forbidden.tsx) for signed-in people who are not allowed somewhere.
-  experimental: { authInterrupts: true },
+  // caseSensitiveRoutes: the header rule's paths compare as Next.js's routes and the proxy's matcher
+  // do, so `/API/v1/me` (a page: the 404) is not taken for the route handler that sets its own headers.
+  experimental: { authInterrupts: true, caseSensitiveRoutes: true },
   // Packages that must stay in Node's own module system (native `pg`, Prisma's Wasm query compiler).
   serverExternalPackages: ["pg", "@prisma/adapter-pg"],
-  // On every answer, Next.js's own included (405, the trailing-slash redirect, /_next/image): measured,
-  // this rule costs nothing a benchmark can see (the proxy was the cost). The CSP, which needs a nonce
-  // per page, is set by proxy.ts; route handlers add the headers JSON needs (server/http/api-route.ts).
+  // On every answer but the route handlers' (lib/proxy-scope.ts), Next.js's own included (a 404, the
+  // trailing-slash redirect, /_next/*). The CSP, which needs a nonce per page, is set by proxy.ts; the
+  // route handlers set the headers JSON needs themselves (server/http/api-route.ts), which measured
+  // cheaper than matching this rule and then overriding it on every API call.
   async headers() {
-    return [{ source: "/:path*", headers: staticSecurityHeaders({ production: process.env.NODE_ENV === "production" }) }];
+    return [{ source: HEADER_RULE_SOURCE, headers: staticSecurityHeaders({ production: process.env.NODE_ENV === "production" }) }];
   },
 };
 

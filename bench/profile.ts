@@ -77,7 +77,7 @@ const PARTS: Array<[string, RegExp]> = [
 ];
 
 function sourceOf(url: string, lineNumber: number, columnNumber: number, maps: Map<string, SourceMap | null>): string {
-  if (!url.includes("/.next/server/")) return url;
+  if (!/\/\.next[^/]*\/server\//.test(url)) return url; // .next, or the NEXT_DIST_DIR of another build
   const file = url.replace(/^file:\/\//, "");
   if (!maps.has(file)) {
     try {

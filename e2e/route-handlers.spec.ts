@@ -46,10 +46,22 @@ test.describe("JSON answers", () => {
       expect(headers["x-content-type-options"]).toBe("nosniff");
       // Opened as a document, a JSON answer runs nothing and cannot be framed.
       expect(headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
-      expect(headers["x-frame-options"]).toBe("DENY");
       expect(headers["strict-transport-security"]).toMatch(/^max-age=\d{8,}/);
       expect(headers["cache-control"]).toBeTruthy();
-      expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+      // A page's headers, which mean nothing to JSON, are not sent (nor matched and replaced) on every call.
+      expect(headers["referrer-policy"]).toBeUndefined();
+      expect(headers["permissions-policy"]).toBeUndefined();
+    });
+  }
+
+  for (const path of ["/API/v1/me", "/api", "/oauth/token/x", "/.well-known/JWKS.json"]) {
+    test(`${path}, a near spelling of a route handler's path, is a page with a page's headers`, async ({ request }) => {
+      const response = await request.get(path, { failOnStatusCode: false, maxRedirects: 0 });
+      expect(response.status()).toBe(404);
+      expect(response.headers()["content-type"]).toContain("text/html");
+      expect(response.headers()["x-frame-options"]).toBe("DENY");
+      expect(response.headers()["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+      expect(response.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-/);
     });
   }
 

@@ -19,14 +19,34 @@ export function contentSecurityPolicy({ nonce, development }: { nonce: string; d
   ].join("; ");
 }
 
-/** Headers every response carries besides the CSP (set in next.config.ts). */
+/** HTTPS only from here on, for two years (browsers ignore it over plain http). */
+const HSTS = { key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" };
+
+/**
+ * Headers every page and every answer of Next.js's own carries besides the CSP (set in next.config.ts;
+ * lib/proxy-scope.ts says where). The route handlers' JSON answers carry `jsonSecurityHeaders` instead.
+ */
 export function staticSecurityHeaders({ production }: { production: boolean }) {
   return [
     { key: "X-Content-Type-Options", value: "nosniff" },
     { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
     { key: "X-Frame-Options", value: "DENY" },
     { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()" },
-    // HTTPS only from here on, for two years (browsers ignore it over plain http).
-    ...(production ? [{ key: "Strict-Transport-Security", value: "max-age=63072000; includeSubDomains" }] : []),
+    ...(production ? [HSTS] : []),
+  ];
+}
+
+/**
+ * What a JSON answer needs, and no more (OWASP's REST Security cheat sheet): `nosniff`, so it is never
+ * run as a script or a page; a CSP that allows nothing, so opened as a document it runs nothing, loads
+ * nothing and cannot be framed (`frame-ancestors` is what X-Frame-Options was, in every browser that
+ * runs today); HSTS in production. No Referrer-Policy or Permissions-Policy: a JSON document follows no
+ * link and, with `default-src 'none'`, can use no feature. Each header is work on every API call.
+ */
+export function jsonSecurityHeaders({ production }: { production: boolean }): ReadonlyArray<readonly [string, string]> {
+  return [
+    ["X-Content-Type-Options", "nosniff"],
+    ["Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"],
+    ...(production ? [[HSTS.key, HSTS.value] as const] : []),
   ];
 }

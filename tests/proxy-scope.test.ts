@@ -4,7 +4,7 @@ import path from "node:path";
 import { tryToParsePath } from "next/dist/lib/try-to-parse-path";
 import { describe, expect, it } from "vitest";
 
-import { PROXY_SCOPE_SOURCE } from "@/lib/proxy-scope";
+import { HEADER_RULE_SOURCE, PROXY_SCOPE_SOURCE } from "@/lib/proxy-scope";
 
 /*
  * What runs without the proxy must guard itself. The proxy's matcher leaves out the static assets and
@@ -20,6 +20,9 @@ const appDir = path.join(root, "app");
  */
 const matcher = new RegExp(tryToParsePath(PROXY_SCOPE_SOURCE).regexStr!);
 const inScope = (pathname: string) => matcher.test(pathname);
+/** The header rule compiled the same way (next.config.ts sets caseSensitiveRoutes, so no `i` flag). */
+const headerRule = new RegExp(tryToParsePath(HEADER_RULE_SOURCE).regexStr!);
+const hasPageHeaders = (pathname: string) => headerRule.test(pathname);
 
 function filesNamed(directory: string, name: RegExp): string[] {
   return readdirSync(directory, { withFileTypes: true, recursive: true })
@@ -42,15 +45,26 @@ describe("the proxy's scope", () => {
     expect(JSON.parse(literal!)).toBe(PROXY_SCOPE_SOURCE);
   });
 
-  it("next.config.ts's header rule covers every answer, Next.js's own included", () => {
+  it("next.config.ts's header rule is HEADER_RULE_SOURCE, compared case-sensitively as the routes are", () => {
     const config = readFileSync(path.join(root, "next.config.ts"), "utf8");
-    expect(config).toContain('{ source: "/:path*", headers: staticSecurityHeaders(');
+    expect(config).toContain("{ source: HEADER_RULE_SOURCE, headers: staticSecurityHeaders(");
+    expect(config).toMatch(/experimental: \{[^}]*caseSensitiveRoutes: true/);
+  });
+
+  it("the header rule leaves out exactly what the proxy leaves out, the build's assets aside", () => {
+    const pages = ["/", "/account", "/api", "/api/auth/signin/local", "/oauth/token/x", "/oauth/tokenx", "/.well-known/other", "/API/v1/me", "/OAUTH/token", "/favicon.ico"];
+    for (const pathname of pages) expect(hasPageHeaders(pathname), pathname).toBe(true);
+    // Next.js's own answers under /_next/ keep the rule, though the proxy never runs there.
+    for (const pathname of ["/_next/static/chunks/x.js", "/_next/image", "/_next/static/missing.js"]) expect(hasPageHeaders(pathname), pathname).toBe(true);
+    const handlers = ["/api/v1/me", "/api/v1/notes/x", "/api/health", "/api/no-such-route", "/oauth/token", "/oauth/introspect", "/oauth/revoke", "/oauth/device_authorization", "/.well-known/jwks.json", "/.well-known/oauth-authorization-server"];
+    for (const pathname of handlers) expect(hasPageHeaders(pathname), pathname).toBe(false);
   });
 
   it("covers every page", () => {
     const pages = filesNamed(appDir, /^page\.tsx?$/);
     expect(pages.length).toBeGreaterThan(5);
     for (const page of pages) expect(inScope(samplePath(page)), `${path.relative(root, page)} (${samplePath(page)})`).toBe(true);
+    for (const page of pages) expect(hasPageHeaders(samplePath(page)), `${path.relative(root, page)} gets the page headers`).toBe(true);
   });
 
   it("leaves out every route handler but Auth.js's, and each of those is wrapped in apiRoute", () => {
@@ -64,6 +78,7 @@ describe("the proxy's scope", () => {
         continue;
       }
       expect(inScope(samplePath(route)), name).toBe(false);
+      expect(hasPageHeaders(samplePath(route)), `${name} sets its own headers`).toBe(false);
       // Every HTTP method it exports is apiRoute(...) or a constant made with it.
       expect(source, `${name} exports a handler as a function`).not.toMatch(/export (async )?function (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/);
       const methods = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) = ([^\n]+)/g)];

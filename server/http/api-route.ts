@@ -3,17 +3,10 @@ import "server-only";
 import type { NextRequest } from "next/server";
 
 import { isForgedRequest } from "@/lib/cross-site-request";
+import { jsonSecurityHeaders } from "@/lib/security-headers";
 import { getEnv } from "@/server/env";
 
 import { ApiError, apiErrorResponse } from "./api-error";
-
-/**
- * What a JSON answer needs beyond the headers next.config.ts puts on every answer (nosniff,
- * X-Frame-Options, Referrer-Policy, HSTS in production): a CSP that allows nothing, so an answer opened
- * as a document runs nothing and cannot be framed (OWASP's REST Security cheat sheet). Each header set
- * here is a WebIDL conversion on the hot path, so only what the rule does not already give.
- */
-const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 
 /** The answer to a forged request, from the proxy (pages) and from apiRoute (route handlers) alike. */
 export function crossSiteRefusal(): Response {
@@ -29,8 +22,9 @@ type RouteHandler<Context> = (request: NextRequest, context: Context) => Respons
  *
  * 1. CSRF, for a state-changing request a cookie could authenticate: the same decision as the proxy's
  *    (`isForgedRequest`). A GET leaves at its first line.
- * 2. The JSON answer's CSP above, and `Cache-Control: no-store` when the route set no policy of its own
- *    (nothing here is meant for a shared cache unless the route says so).
+ * 2. The headers JSON needs (`jsonSecurityHeaders`: next.config.ts's header rule leaves these routes
+ *    out), and `Cache-Control: no-store` when the route set no policy of its own (nothing here is meant
+ *    for a shared cache unless the route says so).
  * 3. An error its handler did not catch is answered as the API's 500 (logged, no internals), with
  *    these headers, rather than as Next.js's bare one.
  *
@@ -48,16 +42,19 @@ export function apiRoute<Context = unknown>(handler: RouteHandler<Context>): Rou
       // Handlers answer their own errors in their boundary's shape; this is for what none expected.
       response = apiErrorResponse(error);
     }
-    return withJsonHeaders(response);
+    return withJsonHeaders(response, env.isProduction ? PRODUCTION_HEADERS : DEVELOPMENT_HEADERS);
   };
 }
 
-function withJsonHeaders(response: Response): Response {
+const PRODUCTION_HEADERS = jsonSecurityHeaders({ production: true });
+const DEVELOPMENT_HEADERS = jsonSecurityHeaders({ production: false });
+
+function withJsonHeaders(response: Response, headers: typeof PRODUCTION_HEADERS): Response {
   try {
-    response.headers.set("Content-Security-Policy", JSON_CSP);
+    for (const [name, value] of headers) response.headers.set(name, value);
   } catch {
     // A Response.redirect() or a fetched one has immutable headers: answer with a copy.
-    return withJsonHeaders(new Response(response.body, response));
+    return withJsonHeaders(new Response(response.body, response), headers);
   }
   if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", "no-store");
   return response;
