@@ -65,4 +65,20 @@ test.describe("rate limits on the OAuth endpoints", () => {
     expect(over.status()).toBe(429);
     expect(over.headers()["retry-after"]).toMatch(/^\d+$/);
   });
+
+  test("a public client is limited per IP only: anyone can send its id, so its id is nobody's budget", async ({ request }) => {
+    test.setTimeout(90_000);
+    // Three addresses of their own, each under its per-IP limit, together past the per-client one.
+    const base = Math.floor(Math.random() * 80) * 3 + 1;
+    const poll = (index: number) =>
+      request.post("/oauth/token", {
+        form: { grant_type: "urn:ietf:params:oauth:grant-type:device_code", device_code: "no-such-device-code", client_id: "gatehouse-cli" },
+        headers: { "X-Forwarded-For": `203.0.113.${base + (index % 3)}` },
+        failOnStatusCode: false,
+      });
+    const answers = await burst(PER_CLIENT + 1, poll);
+    // Every one reached the grant (its client known) and was refused there, none for the client's count.
+    expect(answers.filter((answer) => answer.status() === 400)).toHaveLength(PER_CLIENT + 1);
+    expect((await answers[PER_CLIENT]!.json()).error).toBe("invalid_grant");
+  });
 });

@@ -30,7 +30,10 @@ export function clientIpFrom(headers: Headers, hops: number): string | null {
 /**
  * One spelling per address, so that a client cannot become several rate-limit buckets by writing its
  * address differently: IPv4 in strict dotted decimal (Node's `isIPv4` refuses `0x7f.1`, `127.1` and
- * leading zeros), IPv6 lowercased and compressed as RFC 5952 says, IPv4-mapped IPv6 as the IPv4 address.
+ * leading zeros), IPv6 lowercased and compressed as RFC 5952 says, and an IPv6 address that only carries
+ * an IPv4 one as that IPv4 address: IPv4-mapped (`::ffff:a.b.c.d`, RFC 4291 §2.5.5.2), IPv4-translated
+ * (`::ffff:0:a.b.c.d`, RFC 2765 §2.1) and the NAT64 well-known prefix (`64:ff9b::a.b.c.d`, RFC 6052
+ * §2.1). Otherwise every IPv4 client behind a translator would share the translator's one /64 bucket.
  * A port (`1.2.3.4:5678`, `[::1]:1234`, as some proxies write) and brackets are dropped. Anything
  * else (`unknown`, `_hidden`, zone IDs, empty) is `null`.
  */
@@ -49,7 +52,7 @@ function canonicalIpv6(value: string): string | null {
   if (!isIPv6(value) || value.includes("%")) return null;
   // The WHATWG URL serialiser lowercases and compresses IPv6 canonically (RFC 5952 §4).
   const canonical = new URL(`http://[${value}]/`).hostname.slice(1, -1);
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  const mapped = /^(?:::ffff:(?:0:)?|64:ff9b::)([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
   if (!mapped) return canonical;
   const [high, low] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
   return [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
