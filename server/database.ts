@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -13,8 +13,15 @@ import { PrismaClient } from "@/generated/prisma/client";
  * statement here is one round trip (a rotation is one statement with data-modifying CTEs, atomic on its
  * own), on the same connection pool as Prisma.
  *
- * Statements are unnamed (not server-side prepared): the embedded development database serves every
- * connection from one backend, where two connections preparing the same name would collide.
+ * Each statement is prepared on the server once per connection (a named statement, its name a hash of
+ * its text), so PostgreSQL parses and plans it once, not on every request: measured here, the session
+ * lookup's join costs PostgreSQL 227 µs of CPU unprepared against 71 µs prepared, and this process 20%
+ * less. `DATABASE_PREPARED_STATEMENTS=off` sends them unnamed, for what cannot keep a statement between
+ * two requests on one connection: the embedded development database (one backend for every connection,
+ * where two connections preparing one name collide; the dev runner turns them off) and a pooler in
+ * transaction mode that does not track them (PgBouncer before 1.21). Should the database refuse a
+ * prepared statement anyway, this process logs it once and goes on unprepared: the refused statement
+ * never ran (the refusal comes at Parse or Bind), so it is sent again as it is.
  */
 export interface Sql {
   /**
@@ -31,13 +38,39 @@ const types = {
   getTypeParser: ((oid: number, format?: string) => (oid === TIMESTAMP_OID ? parseUtcTimestamp : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser,
 };
 
-export function sqlOver(pool: pg.Pool): Sql {
+/** PostgreSQL's answers to a named statement it cannot keep: already exists, or does not exist (SQLSTATE). */
+const PREPARED_STATEMENT_REFUSALS = new Set(["42P05", "26000"]);
+
+const isPreparedStatementRefusal = (error: unknown) =>
+  typeof error === "object" && error !== null && PREPARED_STATEMENT_REFUSALS.has((error as { code?: unknown }).code as string);
+
+export function sqlOver(pool: pg.Pool, { preparedStatements = false }: { preparedStatements?: boolean } = {}): Sql {
+  let prepare = preparedStatements;
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name) {
+      // One name per text, whichever statement asks: two texts never share one.
+      name = `gatehouse_${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
   return {
     async query<Row>(text: string, values: readonly unknown[] = []) {
       // An ISO string with its Z: PostgreSQL drops the zone for a `timestamp` column, which is UTC.
       const params = values.map((value) => (value instanceof Date ? value.toISOString() : value));
-      const result = await pool.query({ text, values: params, types });
-      return result.rows as Row[];
+      if (prepare) {
+        try {
+          return (await pool.query({ name: nameOf(text), text, values: params, types })).rows as Row[];
+        } catch (error) {
+          if (!isPreparedStatementRefusal(error)) throw error;
+          // Once, though several statements in flight may be refused together.
+          if (prepare) console.warn(`[db] the database refused a prepared statement (${(error as Error).message}): sending plain statements from now on. Set DATABASE_PREPARED_STATEMENTS=off for this database.`);
+          prepare = false;
+        }
+      }
+      return (await pool.query({ text, values: params, types })).rows as Row[];
     },
   };
 }
@@ -49,15 +82,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Prisma and plain SQL on one connection pool. */
-export function createDatabase(connectionString: string, poolOptions: Omit<pg.PoolConfig, "connectionString"> = {}): Database {
+/** Prisma and plain SQL on one connection pool; plain SQL prepared only when asked (`sqlOver`). */
+export function createDatabase(
+  connectionString: string,
+  { preparedStatements = false, ...poolOptions }: Omit<pg.PoolConfig, "connectionString"> & { preparedStatements?: boolean } = {},
+): Database {
   const pool = new pg.Pool({ connectionString, ...poolOptions });
   // An idle connection that drops (a database restart) is replaced on next use; unheard, it would crash the process.
   pool.on("error", (error) => console.error("[db] idle connection lost:", error.message));
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     db,
-    sql: sqlOver(pool),
+    sql: sqlOver(pool, { preparedStatements }),
     async close() {
       await db.$disconnect();
       await pool.end();

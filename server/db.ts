@@ -16,7 +16,7 @@ import { createDatabase, type Database, type Sql } from "./database";
 const globalForDb = globalThis as unknown as { gatehouseDatabase?: Database };
 
 function database(): Database {
-  globalForDb.gatehouseDatabase ??= createDatabase(getEnv().databaseUrl, { connectionTimeoutMillis: 5_000 });
+  globalForDb.gatehouseDatabase ??= createDatabase(getEnv().databaseUrl, { connectionTimeoutMillis: 5_000, preparedStatements: getEnv().databasePreparedStatements });
   return globalForDb.gatehouseDatabase;
 }
 

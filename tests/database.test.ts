@@ -1,9 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
-import { newRowId } from "@/server/database";
+import pg from "pg";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+import { newRowId, sqlOver } from "@/server/database";
+import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres";
 import { RECORD_ID_PATTERN } from "@/lib/record-id";
 
-import { useTestDatabase } from "./support/test-database";
+import { createTestDatabase, useTestDatabase } from "./support/test-database";
 
 /*
  * Plain SQL beside Prisma (server/database.ts): the same instants both ways, whatever the process's time
@@ -36,5 +42,72 @@ describe("plain SQL on Prisma's pool", () => {
     const ids = new Set(Array.from({ length: 1000 }, newRowId));
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(id).toMatch(RECORD_ID_PATTERN);
+  });
+});
+
+describe("prepared statements (DATABASE_PREPARED_STATEMENTS)", () => {
+  const statement = `SELECT $1::int + 1 AS "next"`;
+  const prepared = async (client: pg.Pool) => (await client.query<{ name: string; statement: string }>(`SELECT name, statement FROM pg_prepared_statements`)).rows;
+
+  it("prepares each statement once per connection, under a name of its text, and runs it again by that name", async () => {
+    const database = await createTestDatabase("prepared");
+    const [pool, plainPool] = [new pg.Pool({ connectionString: database.url, max: 1 }), new pg.Pool({ connectionString: database.url, max: 1 })];
+    try {
+      const sql = sqlOver(pool, { preparedStatements: true });
+      for (const value of [1, 2, 3]) expect(await sql.query(statement, [value])).toEqual([{ next: value + 1 }]);
+      const names = await prepared(pool);
+      expect(names).toHaveLength(1);
+      expect(names[0]!.name).toMatch(/^gatehouse_[0-9a-f]{32}$/);
+      expect(names[0]!.statement).toBe(statement);
+      // Off (the default), nothing is kept on the server.
+      expect(await sqlOver(plainPool).query(statement, [1])).toEqual([{ next: 2 }]);
+      expect(await prepared(plainPool)).toEqual([]);
+    } finally {
+      await Promise.all([pool.end(), plainPool.end()]);
+      await database.drop();
+    }
+  });
+
+  it("goes on unprepared, once warned, when the database refuses a prepared statement: nothing lost, nothing run twice", async () => {
+    const database = await createTestDatabase("prepared_refused");
+    const [first, second] = [new pg.Pool({ connectionString: database.url, max: 1 }), new pg.Pool({ connectionString: database.url, max: 1 })];
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      await first.query(`CREATE TABLE "counted" ("n" int)`);
+      const insert = `INSERT INTO "counted" VALUES ($1) RETURNING "n"`;
+      expect(await sqlOver(first, { preparedStatements: true }).query(insert, [1])).toEqual([{ n: 1 }]);
+      const [{ name }] = (await prepared(first)) as [{ name: string }];
+      // The same name already taken on the other connection (as on a pooler's backend that another
+      // client prepared on, or the embedded database's one backend): PostgreSQL answers 42P05.
+      await second.query(`PREPARE "${name}" AS SELECT 1`);
+      const refused = sqlOver(second, { preparedStatements: true });
+      expect(await refused.query(insert, [2])).toEqual([{ n: 2 }]);
+      expect(await refused.query(insert, [3])).toEqual([{ n: 3 }]);
+      expect((await first.query(`SELECT "n" FROM "counted" ORDER BY "n"`)).rows).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain(`prepared statement "${name}" already exists`);
+    } finally {
+      warn.mockRestore();
+      await Promise.all([first.end(), second.end()]);
+      await database.drop();
+    }
+  });
+
+  it("on the embedded database, where every connection shares one backend, falls back rather than fail", { timeout: 60_000 }, async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "gatehouse-pglite-"));
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port: 40_000 + Math.floor(Math.random() * 10_000) });
+    const pool = new pg.Pool({ connectionString: embedded.url, max: 3 });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const sql = sqlOver(pool, { preparedStatements: true });
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, index) => sql.query<{ next: number }>(statement, [index])));
+      expect(answers.map(([row]) => row!.next)).toEqual(Array.from({ length: 12 }, (_, index) => index + 1));
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+      await pool.end();
+      await embedded.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });

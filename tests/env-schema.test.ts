@@ -30,6 +30,12 @@ describe("parseEnv", () => {
     expect(problemsOf({ ...base, REDIS_URL: "http://127.0.0.1:6379" })).toEqual([expect.stringMatching(/^REDIS_URL must be a Redis URL/)]);
   });
 
+  it("prepares the hot paths' statements unless DATABASE_PREPARED_STATEMENTS=off, and names a wrong value", () => {
+    expect(parseEnv(base).databasePreparedStatements).toBe(true);
+    expect(parseEnv({ ...base, DATABASE_PREPARED_STATEMENTS: "off" }).databasePreparedStatements).toBe(false);
+    expect(problemsOf({ ...base, DATABASE_PREPARED_STATEMENTS: "false" })).toEqual(['DATABASE_PREPARED_STATEMENTS must be "on" or "off"']);
+  });
+
   it("reports every problem, one line per variable", () => {
     const problems = problemsOf({ NODE_ENV: "production", DATABASE_URL: "mysql://db", AUTH_GOOGLE_ID: "id" });
     expect(problems).toEqual([

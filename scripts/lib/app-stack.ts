@@ -64,6 +64,8 @@ export async function runStack(options: StackOptions): Promise<number> {
       });
       cleanups.push(embedded.stop);
       env.DATABASE_URL = embedded.url;
+      // PGlite serves every connection from one backend: two connections preparing one name would collide.
+      env.DATABASE_PREPARED_STATEMENTS = "off";
       console.log(`[gatehouse] embedded PostgreSQL (PGlite) at ${embedded.url}, data in .gatehouse/pglite`);
     }
     // Development keeps a generated secret in .gatehouse/; production must be given one.

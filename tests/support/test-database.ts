@@ -48,7 +48,8 @@ export function useTestDatabase(label: string) {
   beforeAll(async () => {
     database = await createTestDatabase(label);
     state.url = database.url;
-    connection = createDatabase(database.url);
+    // As the app runs on a real PostgreSQL: the hot paths' plain SQL prepared (server/database.ts).
+    connection = createDatabase(database.url, { preparedStatements: true });
     state.db = connection.db;
     state.sql = connection.sql;
   });

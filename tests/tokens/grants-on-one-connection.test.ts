@@ -109,7 +109,7 @@ function grantSuite(label: string, open: () => Promise<{ db: PrismaClient; sql: 
 grantSuite("grants on a PostgreSQL pool of exactly one connection", async () => {
   const database = await createTestDatabase("one_connection");
   // Prisma and the plain SQL of the hot paths share that one connection, as they share the app's pool.
-  const { db, sql, close } = createDatabase(database.url, { max: 1 });
+  const { db, sql, close } = createDatabase(database.url, { max: 1, preparedStatements: true });
   return {
     db,
     sql,
