@@ -76,7 +76,7 @@ describe("prepared statements (DATABASE_PREPARED_STATEMENTS)", () => {
       await first.query(`CREATE TABLE "counted" ("n" int)`);
       const insert = `INSERT INTO "counted" VALUES ($1) RETURNING "n"`;
       expect(await sqlOver(first, { preparedStatements: true }).query(insert, [1])).toEqual([{ n: 1 }]);
-      const [{ name }] = (await prepared(first)) as [{ name: string }];
+      const name = (await prepared(first))[0]!.name;
       // The same name already taken on the other connection (as on a pooler's backend that another
       // client prepared on, or the embedded database's one backend): PostgreSQL answers 42P05.
       await second.query(`PREPARE "${name}" AS SELECT 1`);
