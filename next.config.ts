@@ -13,8 +13,8 @@ const nextConfig: NextConfig = {
   experimental: { authInterrupts: true, caseSensitiveRoutes: true },
   // Packages that must stay in Node's own module system (native `pg`, Prisma's Wasm query compiler).
   serverExternalPackages: ["pg", "@prisma/adapter-pg"],
-  // On every answer but the route handlers' (lib/proxy-scope.ts), Next.js's own included (a 404, the
-  // trailing-slash redirect, /_next/*). The CSP, which needs a nonce per page, is set by proxy.ts; the
+  // On every answer but the route handlers' (lib/proxy-scope.ts), Next.js's own 404s and /_next/*
+  // included (Next drops these from its redirects). The CSP, which needs a nonce per page, is set by proxy.ts; the
   // route handlers set the headers JSON needs themselves (server/http/api-route.ts), which measured
   // cheaper than matching this rule and then overriding it on every API call.
   async headers() {

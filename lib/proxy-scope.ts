@@ -4,7 +4,8 @@
  * own, so no page is ever under /api/), the four OAuth endpoints programs call and the two /.well-known
  * documents, by exact path. Any other spelling (`/oauth/token/x`, `/.well-known/other`, `/api`) is a page.
  */
-const SELF_GUARDED_ROUTES = "api/(?!auth/)|oauth/(?:token|introspect|revoke|device_authorization)$|\\.well-known/(?:jwks\\.json|oauth-authorization-server)$";
+const SELF_GUARDED_API = "api/(?!auth/)";
+const SELF_GUARDED_ENDPOINTS = "oauth/(?:token|introspect|revoke|device_authorization)$|\\.well-known/(?:jwks\\.json|oauth-authorization-server)$";
 
 /**
  * Which paths the proxy runs in front of, as one path-to-regexp source: everything but the static
@@ -12,11 +13,13 @@ const SELF_GUARDED_ROUTES = "api/(?!auth/)|oauth/(?:token|introspect|revoke|devi
  * proxy's matcher from its source text, so proxy.ts repeats this literal; tests/proxy-scope.test.ts
  * keeps the two equal and checks every page and route handler against it.
  */
-export const PROXY_SCOPE_SOURCE = `/((?!_next/static/|_next/image$|${SELF_GUARDED_ROUTES}).*)`;
+export const PROXY_SCOPE_SOURCE = `/((?!_next/static/|_next/image$|${SELF_GUARDED_API}|${SELF_GUARDED_ENDPOINTS}).*)`;
 
 /**
  * Where next.config.ts's security-header rule applies: every answer but the self-guarded route handlers',
  * which set the headers JSON needs themselves (server/http/api-route.ts). Pages, the build's assets and
- * Next.js's own answers (a 404, the trailing-slash redirect) keep the rule.
+ * Next.js's own 404 pages keep the rule. (Next.js drops a rule's headers from its own redirects, the
+ * trailing-slash one included, whatever the path: a 308 with no body. The route handlers' automatic 405
+ * and OPTIONS answers go without it too: no body, nothing to sniff or frame.)
  */
-export const HEADER_RULE_SOURCE = `/((?!${SELF_GUARDED_ROUTES}).*)`;
+export const HEADER_RULE_SOURCE = `/((?!${SELF_GUARDED_API}|${SELF_GUARDED_ENDPOINTS}).*)`;

@@ -19,7 +19,8 @@ import { PrismaClient } from "@/generated/prisma/client";
  * less. `DATABASE_PREPARED_STATEMENTS=off` sends them unnamed, for what cannot keep a statement between
  * two requests on one connection: the embedded development database (one backend for every connection,
  * where two connections preparing one name collide; the dev runner turns them off) and a pooler in
- * transaction mode that does not track them (PgBouncer before 1.21). Should the database refuse a
+ * transaction mode that does not track them (PgBouncer before 1.21; RDS Proxy keeps them but pins each
+ * client to one database connection for it). Should the database refuse a
  * prepared statement anyway, this process logs it once and goes on unprepared: the refused statement
  * never ran (the refusal comes at Parse or Bind), so it is sent again as it is.
  */
@@ -38,18 +39,30 @@ const types = {
   getTypeParser: ((oid: number, format?: string) => (oid === TIMESTAMP_OID ? parseUtcTimestamp : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser,
 };
 
-/** PostgreSQL's answers to a named statement it cannot keep: already exists, or does not exist (SQLSTATE). */
+/**
+ * PostgreSQL's answers to a named statement it cannot run as prepared, each given before the statement
+ * runs (at Parse or Bind): the name already exists (42P05) or does not (26000), or a migration changed
+ * the type of a column the statement returns since it was planned (0A000, "cached plan must not change
+ * result type").
+ */
 const PREPARED_STATEMENT_REFUSALS = new Set(["42P05", "26000"]);
 
-const isPreparedStatementRefusal = (error: unknown) =>
-  typeof error === "object" && error !== null && PREPARED_STATEMENT_REFUSALS.has((error as { code?: unknown }).code as string);
+function isPreparedStatementRefusal(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (PREPARED_STATEMENT_REFUSALS.has(code as string)) return true;
+  return code === "0A000" && typeof message === "string" && message.includes("cached plan must not change result type");
+}
+
+/** Past this many texts, new ones go unprepared: a text built from input would otherwise grow without end. */
+const MAX_PREPARED_TEXTS = 100;
 
 export function sqlOver(pool: pg.Pool, { preparedStatements = false }: { preparedStatements?: boolean } = {}): Sql {
   let prepare = preparedStatements;
   const names = new Map<string, string>();
-  const nameOf = (text: string) => {
+  const nameOf = (text: string): string | undefined => {
     let name = names.get(text);
-    if (!name) {
+    if (!name && names.size < MAX_PREPARED_TEXTS) {
       // One name per text, whichever statement asks: two texts never share one.
       name = `gatehouse_${createHash("sha256").update(text).digest("hex").slice(0, 32)}`;
       names.set(text, name);
@@ -60,9 +73,10 @@ export function sqlOver(pool: pg.Pool, { preparedStatements = false }: { prepare
     async query<Row>(text: string, values: readonly unknown[] = []) {
       // An ISO string with its Z: PostgreSQL drops the zone for a `timestamp` column, which is UTC.
       const params = values.map((value) => (value instanceof Date ? value.toISOString() : value));
-      if (prepare) {
+      const name = prepare ? nameOf(text) : undefined;
+      if (name) {
         try {
-          return (await pool.query({ name: nameOf(text), text, values: params, types })).rows as Row[];
+          return (await pool.query({ name, text, values: params, types })).rows as Row[];
         } catch (error) {
           if (!isPreparedStatementRefusal(error)) throw error;
           // Once, though several statements in flight may be refused together.

@@ -93,6 +93,46 @@ describe("prepared statements (DATABASE_PREPARED_STATEMENTS)", () => {
     }
   });
 
+  it("goes on unprepared when a statement it prepared is gone from the server (26000, as behind a pooler's other backend)", async () => {
+    const database = await createTestDatabase("prepared_gone");
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const sql = sqlOver(pool, { preparedStatements: true });
+      expect(await sql.query(statement, [1])).toEqual([{ next: 2 }]);
+      // The connection believes it prepared the statement; the server no longer has it.
+      await pool.query("DEALLOCATE ALL");
+      expect(await sql.query(statement, [2])).toEqual([{ next: 3 }]);
+      expect(await sql.query(statement, [3])).toEqual([{ next: 4 }]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toMatch(/prepared statement "gatehouse_[0-9a-f]+" does not exist/);
+    } finally {
+      warn.mockRestore();
+      await pool.end();
+      await database.drop();
+    }
+  });
+
+  it("goes on unprepared when a migration changed what a prepared statement returns (0A000)", async () => {
+    const database = await createTestDatabase("prepared_stale");
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      await pool.query(`CREATE TABLE "changing" ("v" int); INSERT INTO "changing" VALUES (1)`);
+      const sql = sqlOver(pool, { preparedStatements: true });
+      const select = `SELECT "v" FROM "changing"`;
+      expect(await sql.query(select)).toEqual([{ v: 1 }]);
+      await pool.query(`ALTER TABLE "changing" ALTER COLUMN "v" TYPE text`);
+      expect(await sql.query(select)).toEqual([{ v: "1" }]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain("cached plan must not change result type");
+    } finally {
+      warn.mockRestore();
+      await pool.end();
+      await database.drop();
+    }
+  });
+
   it("on the embedded database, where every connection shares one backend, falls back rather than fail", { timeout: 60_000 }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "gatehouse-pglite-"));
     const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port: 40_000 + Math.floor(Math.random() * 10_000) });

@@ -77,6 +77,7 @@ const nodeKeys = new WeakMap<CryptoKey, KeyObject>();
 function nodeKeyOf(privateKey: CryptoKey): KeyObject {
   let keyObject = nodeKeys.get(privateKey);
   if (!keyObject) {
+    if (privateKey.type !== "private" || privateKey.algorithm.name !== "ECDSA" || !privateKey.usages.includes("sign")) throw new Error("signAccessToken: the signing key is not an ECDSA private key for signing");
     keyObject = KeyObject.from(privateKey);
     if (keyObject.asymmetricKeyType !== "ec" || keyObject.asymmetricKeyDetails?.namedCurve !== "prime256v1") throw new Error("signAccessToken: the signing key is not an ES256 (P-256) key");
     nodeKeys.set(privateKey, keyObject);
