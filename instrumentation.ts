@@ -9,5 +9,8 @@ export async function register() {
     // Before any request: two Authorization headers must reach the handlers as two (and be refused).
     const { joinRepeatedAuthorizationHeaders } = await import("@/server/http/repeated-authorization");
     joinRepeatedAuthorizationHeaders();
+    // A path that does not percent-decode is refused with 400 before Next.js answers it with a 500.
+    const { refuseMalformedPaths } = await import("@/server/http/refuse-malformed-paths.cjs");
+    refuseMalformedPaths();
   }
 }

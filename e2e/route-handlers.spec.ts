@@ -65,6 +65,24 @@ test.describe("JSON answers", () => {
     });
   }
 
+  test("a path that does not percent-decode is a 400 in the shape of where it points, never Next.js's 500", async () => {
+    // Refused before anything else runs, the proxy and the session included: no cookie changes it.
+    const cases: Array<[string, Record<string, string>, RegExp]> = [
+      ["/api/v1/notes/%E0", { authorization: "Bearer x" }, /^\{"error":\{"code":"invalid_request"/],
+      ["/api/%E0", {}, /^\{"error":\{"code":"invalid_request"/],
+      ["/api/auth/%E0", {}, /^\{"error":\{"code":"invalid_request"/],
+      ["/oauth/token%ZZ", {}, /^\{"error":"invalid_request"/],
+      ["/admin/users/%ZZ", {}, /^Bad Request/],
+      ["/%C0%AF", {}, /^Bad Request/],
+    ];
+    for (const [path, headers, body] of cases) {
+      const answer = await rawRequest(path, { headers });
+      expect(answer.status, path).toBe(400);
+      expect(answer.body, path).toMatch(body);
+      expect(answer.headers["x-content-type-options"], path).toBe("nosniff");
+    }
+  });
+
   test("an unknown API path is a JSON 404 in the API's error shape, not the HTML not-found page", async ({ request }) => {
     const response = await request.get("/api/v2/anything", { failOnStatusCode: false });
     expect(response.status()).toBe(404);

@@ -1,0 +1,76 @@
+// Answers 400 to a request whose path is not valid percent-encoded UTF-8 (`/api/v1/notes/%E0`,
+// `/admin/users/%ZZ`), before Next.js sees it. Next.js decodes a dynamic segment with
+// decodeURIComponent, and in an App Router app its answer to the DecodeError is a bare 500 ("Internal
+// Server Error", text/plain): every dynamic route, the API's JSON 404 catch-all among them, would
+// answer hostile input with a server error. Such a path names nothing we serve, so it is refused here
+// in the shape of the part of the site it was meant for (RFC 6749 §5.2 for the OAuth endpoints, the
+// API's error body under /api/, plain text elsewhere). The query string is not checked: Next.js reads it
+// with URLSearchParams, which decodes leniently.
+//
+// Plain CommonJS with no dependencies, like join-repeated-authorization.cjs and for the same reason: the
+// run scripts load it with `node --require` before Next.js listens, and instrumentation.ts installs it
+// for hosts that start Next.js themselves.
+/* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, loaded with `node --require` */
+"use strict";
+
+const { Server } = require("node:http");
+
+const PATCHED = Symbol.for("gatehouse.refuseMalformedPaths");
+const MESSAGE = "The request path is not valid percent-encoded UTF-8.";
+
+/** Whether the path of a request target (origin-form or absolute-form) fails to percent-decode. */
+function isMalformedPath(target) {
+  if (typeof target !== "string" || !target.includes("%")) return false;
+  const end = target.search(/[?#]/);
+  const path = end === -1 ? target : target.slice(0, end);
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function refusalFor(path) {
+  if (/^\/(?:oauth|\.well-known)\//i.test(path)) return { type: "application/json", body: JSON.stringify({ error: "invalid_request", error_description: MESSAGE }) };
+  if (/^\/api(?:\/|$)/i.test(path)) return { type: "application/json", body: JSON.stringify({ error: { code: "invalid_request", message: MESSAGE } }) };
+  return { type: "text/plain; charset=utf-8", body: `Bad Request: ${MESSAGE}\n` };
+}
+
+function refuse(request, response) {
+  const { type, body } = refusalFor(request.url);
+  const headers = {
+    "Content-Type": type,
+    "Content-Length": Buffer.byteLength(body),
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    // The body is read or not, the connection is not kept for another request that may be half sent.
+    Connection: "close",
+  };
+  if (process.env.NODE_ENV === "production") headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
+  response.writeHead(400, headers);
+  response.end(request.method === "HEAD" ? undefined : body);
+}
+
+/** Installs the check on every HTTP server of this process (idempotent). @returns whether it is installed. */
+function refuseMalformedPaths() {
+  const prototype = Server.prototype;
+  if (!prototype[PATCHED]) {
+    const emit = prototype.emit;
+    prototype.emit = function emitUnlessMalformed(event, request, response) {
+      if (event === "request" && isMalformedPath(request.url)) {
+        refuse(request, response);
+        return true;
+      }
+      return emit.apply(this, arguments);
+    };
+    prototype[PATCHED] = true;
+  }
+  return prototype[PATCHED] === true;
+}
+
+module.exports = { isMalformedPath, refuseMalformedPaths };
+
+// Loaded with `--require`: install at once.
+if (process.env.GATEHOUSE_PRELOAD_REFUSE_MALFORMED_PATHS === "1") refuseMalformedPaths();

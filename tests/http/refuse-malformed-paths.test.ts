@@ -1,0 +1,64 @@
+import { createServer, request, Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { isMalformedPath, refuseMalformedPaths } from "@/server/http/refuse-malformed-paths.cjs";
+
+/*
+ * A path that does not percent-decode (refuse-malformed-paths.cjs) is answered 400 before the app's
+ * handler runs: Next.js would answer it with a bare 500 on every dynamic route.
+ */
+
+describe("isMalformedPath", () => {
+  it.each(["/api/v1/notes/%E0", "/admin/users/%ZZ", "/%", "/a%2", "/%C0%AF", "/%ED%A0%80", "http://host/api/%E0?x=1"])("refuses %s", (target) => {
+    expect(isMalformedPath(target)).toBe(true);
+  });
+
+  it.each(["/", "/api/v1/me", "/api/v1/notes/%2F", "/%25E0", "/caf%C3%A9", "/x?q=%E0", "/x#%ZZ", "/%e2%82%ac"])("lets %s through", (target) => {
+    expect(isMalformedPath(target)).toBe(false);
+  });
+});
+
+describe("an HTTP server with the check installed", () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    expect(refuseMalformedPaths()).toBe(true);
+    server = createServer((_request, response) => response.end("handled"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const get = (path: string, method = "GET") =>
+    new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+      const outgoing = request({ host: "127.0.0.1", port, path, method }, (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (body += chunk));
+        response.on("end", () => resolve({ status: response.statusCode!, type: response.headers["content-type"], body }));
+      });
+      outgoing.on("error", reject);
+      outgoing.end();
+    });
+
+  it("answers the OAuth endpoints' malformed paths in RFC 6749's shape, the API's in its own, the rest in plain text", async () => {
+    expect(await get("/oauth/token%E0")).toEqual({ status: 400, type: "application/json", body: expect.stringContaining('"error":"invalid_request"') });
+    const api = await get("/api/v1/notes/%E0");
+    expect(api.status).toBe(400);
+    expect(JSON.parse(api.body)).toEqual({ error: { code: "invalid_request", message: expect.any(String) } });
+    expect(await get("/admin/users/%ZZ")).toMatchObject({ status: 400, type: "text/plain; charset=utf-8" });
+    expect(await get("/admin/users/%ZZ", "HEAD")).toMatchObject({ status: 400, body: "" });
+  });
+
+  it("hands every well-formed path to the handler, and does not judge the query", async () => {
+    for (const path of ["/api/v1/notes/abc", "/caf%C3%A9", "/x?q=%E0", "/api/v1/notes/%2F"]) expect(await get(path), path).toEqual({ status: 200, type: undefined, body: "handled" });
+  });
+
+  it("installs once, however often it is called", () => {
+    const emit = Server.prototype.emit;
+    refuseMalformedPaths();
+    expect(Server.prototype.emit).toBe(emit);
+  });
+});
