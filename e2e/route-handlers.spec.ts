@@ -95,6 +95,26 @@ test.describe("JSON answers", () => {
   });
 });
 
+test.describe("the OAuth endpoints programs call, from another origin", () => {
+  // No cookie authenticates them (the client does), so a program's own origin, a web app's or a TV's, is
+  // no reason to refuse it: it gets the endpoint's answer in RFC 6749's shape, never the CSRF 403.
+  const from = { Origin: "https://tv.example", "Sec-Fetch-Site": "cross-site" };
+
+  test("device authorization answers with a device code", async ({ request }) => {
+    const response = await request.post("/oauth/device_authorization", { form: { client_id: "gatehouse-cli", scope: "profile" }, headers: from, failOnStatusCode: false });
+    expect(response.status()).toBe(200);
+    expect(await response.json()).toMatchObject({ device_code: expect.any(String), user_code: expect.stringMatching(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/) });
+  });
+
+  for (const path of ["/oauth/token", "/oauth/revoke", "/oauth/introspect"]) {
+    test(`${path} answers in RFC 6749's shape`, async ({ request }) => {
+      const response = await request.post(path, { form: { grant_type: "client_credentials", token: "x", client_id: "nobody" }, headers: from, failOnStatusCode: false });
+      expect(response.status()).not.toBe(403);
+      expect((await response.json()).error).toEqual(expect.any(String));
+    });
+  }
+});
+
 test.describe("CSRF in the route handlers", () => {
   test("a note cannot be changed or deleted from another origin, nor without an origin, with the cookie", async ({ page, signInNewPerson }) => {
     await signInNewPerson();

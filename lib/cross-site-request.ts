@@ -29,7 +29,7 @@ export function isCrossSiteRequest(input: { method: string; headers: Headers; ou
  * `Authorization: Bearer` header (the API resolver then ignores any cookie; a cross-site page cannot add
  * that header without a CORS preflight we never approve).
  */
-const COOKIE_FREE_PATHS = new Set(["/oauth/token", "/oauth/revoke", "/oauth/introspect"]);
+const COOKIE_FREE_PATHS = new Set(["/oauth/token", "/oauth/revoke", "/oauth/introspect", "/oauth/device_authorization"]);
 
 export function isCookieFreeRequest(pathname: string, headers: Headers): boolean {
   if (COOKIE_FREE_PATHS.has(pathname)) return true;

@@ -42,6 +42,7 @@ describe("isCookieFreeRequest", () => {
     expect(isCookieFreeRequest("/oauth/token", none)).toBe(true);
     expect(isCookieFreeRequest("/oauth/revoke", none)).toBe(true);
     expect(isCookieFreeRequest("/oauth/introspect", none)).toBe(true);
+    expect(isCookieFreeRequest("/oauth/device_authorization", none)).toBe(true);
     expect(isCookieFreeRequest("/api/v1/notes", bearer)).toBe(true);
   });
 
