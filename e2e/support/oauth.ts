@@ -42,6 +42,9 @@ export async function authorizeInBrowser(page: Page, params: Record<string, stri
   await page.goto(authorizeUrl(params));
   await page.getByRole("button", { name: decision }).click();
   await expect.poll(() => callback?.toString()).toBeDefined();
+  // The page is still on its way to the callback when the route sees it: a test's next page.goto would be
+  // interrupted by that navigation (seen in CI), so arrive first.
+  await page.waitForURL(`${nativeClient.redirectUri}**`);
   return callback!;
 }
 
