@@ -1,8 +1,9 @@
-import { createServer, request, Server } from "node:http";
+import { createServer, request, Server, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { jsonSecurityHeaders } from "@/lib/security-headers";
 import { isMalformedPath, refuseMalformedPaths } from "@/server/http/refuse-malformed-paths.cjs";
 
 /*
@@ -31,17 +32,22 @@ describe("an HTTP server with the check installed", () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const get = (path: string, method = "GET") =>
-    new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
+  const send = (path: string, method = "GET") =>
+    new Promise<{ status: number; type: string | undefined; body: string; headers: IncomingHttpHeaders }>((resolve, reject) => {
       const outgoing = request({ host: "127.0.0.1", port, path, method }, (response) => {
         let body = "";
         response.setEncoding("utf8");
         response.on("data", (chunk: string) => (body += chunk));
-        response.on("end", () => resolve({ status: response.statusCode!, type: response.headers["content-type"], body }));
+        response.on("end", () => resolve({ status: response.statusCode!, type: response.headers["content-type"], body, headers: response.headers }));
       });
       outgoing.on("error", reject);
       outgoing.end();
     });
+  /** The answer without its headers, to compare whole. */
+  const get = async (path: string, method = "GET") => {
+    const { headers: _headers, ...answer } = await send(path, method);
+    return answer;
+  };
 
   it("answers the OAuth endpoints' malformed paths in RFC 6749's shape, the API's in its own, the rest in plain text", async () => {
     expect(await get("/oauth/token%E0")).toEqual({ status: 400, type: "application/json", body: expect.stringContaining('"error":"invalid_request"') });
@@ -50,6 +56,12 @@ describe("an HTTP server with the check installed", () => {
     expect(JSON.parse(api.body)).toEqual({ error: { code: "invalid_request", message: expect.any(String) } });
     expect(await get("/admin/users/%ZZ")).toMatchObject({ status: 400, type: "text/plain; charset=utf-8" });
     expect(await get("/admin/users/%ZZ", "HEAD")).toMatchObject({ status: 400, body: "" });
+  });
+
+  it("sends the headers every JSON answer of ours carries (a plain-CommonJS copy of jsonSecurityHeaders: kept equal here)", async () => {
+    const { headers } = await send("/api/v1/notes/%E0");
+    for (const [name, value] of jsonSecurityHeaders({ production: process.env.NODE_ENV === "production" })) expect(headers[name.toLowerCase()], name).toBe(value);
+    expect(headers["cache-control"]).toBe("no-store");
   });
 
   it("hands every well-formed path to the handler, and does not judge the query", async () => {
