@@ -69,6 +69,7 @@ export const envSchema = z
     LOCAL_IDP_CLIENT_SECRET: optionalText,
     // Empty is unset, so `REDIS_URL=` turns Redis off even where an env file would set it.
     REDIS_URL: z.preprocess((value) => (value === "" ? undefined : value), z.url({ protocol: /^rediss?$/, error: "must be a Redis URL, e.g. redis://127.0.0.1:6379" }).optional()),
+    REDIS_CLIENT_TRACKING: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
     SESSION_IDLE_TIMEOUT_MINUTES: z.coerce.number({ error: "must be a number of minutes" }).int().min(1).max(525_600).default(24 * 60),
     SESSION_MAX_AGE_DAYS: z.coerce.number({ error: "must be a number of days" }).int().min(1).max(400).default(30),
     SESSION_TOUCH_INTERVAL_SECONDS: z.coerce.number({ error: "must be a number of seconds" }).int().min(1).max(3600).default(60),
@@ -130,6 +131,8 @@ export const envSchema = z
       google: oauthCredentials(raw.AUTH_GOOGLE_ID, raw.AUTH_GOOGLE_SECRET),
       github: oauthCredentials(raw.AUTH_GITHUB_ID, raw.AUTH_GITHUB_SECRET),
       redisUrl: raw.REDIS_URL,
+      // The hot paths' reads kept in this process while Redis tracks them (server/redis-client-cache.ts).
+      redisClientTracking: raw.REDIS_CLIENT_TRACKING === "on",
       adminEmails: raw.ADMIN_EMAILS,
       signInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },
       accountSignInRateLimit: { points: raw.SIGN_IN_RATE_LIMIT_PER_ACCOUNT, durationSeconds: raw.SIGN_IN_RATE_LIMIT_WINDOW_SECONDS },

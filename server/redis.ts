@@ -1,6 +1,8 @@
 import "server-only";
 
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
+
+import { createRedisClientCache, type RedisClientCache } from "@/server/redis-client-cache";
 
 /**
  * The app's Redis client (the composition root, server/services.ts, makes the one the process uses;
@@ -9,13 +11,14 @@ import { Redis } from "ioredis";
  * Tuned to fail fast rather than queue: when Redis is down a command errors at once and the caller
  * falls back to PostgreSQL, so an outage costs latency, never a 5xx. It keeps reconnecting.
  */
-export function createRedis(url: string): Redis {
+export function createRedis(url: string, options: RedisOptions = {}): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: 1_000,
     commandTimeout: 500,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    ...options,
   });
   let reported = false;
   redis.on("error", (error) => {
@@ -25,4 +28,18 @@ export function createRedis(url: string): Redis {
   });
   redis.on("ready", () => (reported = false));
   return redis;
+}
+
+/**
+ * The hot paths' reads, answered from this process's memory while Redis tracks them
+ * (server/redis-client-cache.ts): two more connections, one tracked for reads, one for Redis's
+ * invalidation messages (RESP2, so they arrive as pub/sub messages; resubscribed by the cache itself,
+ * after it has asked the new connection's id).
+ */
+export function createRedisClientCacheFor(url: string): RedisClientCache {
+  return createRedisClientCache({
+    reader: createRedis(url, { connectionName: "gatehouse-tracked-reads" }),
+    subscriber: createRedis(url, { connectionName: "gatehouse-invalidations", protocol: 2, autoResubscribe: false }),
+    onError: (operation, error) => console.error(`[redis] client-side cache ${operation} failed, reading Redis meanwhile:`, error instanceof Error ? error.message : error),
+  });
 }

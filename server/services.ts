@@ -13,7 +13,8 @@ import type { Env } from "@/server/env-schema";
 import { createNotesService, type NotesService } from "@/server/notes/notes-service";
 import { createOAuthRateLimiter, type OAuthRateLimiter } from "@/server/rate-limit/oauth-rate-limit";
 import { createRateLimiter, type RateLimiter } from "@/server/rate-limit/rate-limiter";
-import { createRedis } from "@/server/redis";
+import { createRedis, createRedisClientCacheFor } from "@/server/redis";
+import type { RedisClientCache } from "@/server/redis-client-cache";
 import { noSessionCache, RedisSessionCache } from "@/server/sessions/session-cache";
 import { isSessionActive } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionService } from "@/server/sessions/session-service";
@@ -81,16 +82,18 @@ function buildServices(): Services {
   const db = getDb();
   const sql = getSql();
   const redis = env.redisUrl ? createRedis(env.redisUrl) : null;
+  const reads = env.redisUrl && env.redisClientTracking ? createRedisClientCacheFor(env.redisUrl) : null;
   try {
-    return wireServices(env, db, sql, redis);
+    return wireServices(env, db, sql, redis, reads);
   } catch (error) {
-    // Nothing is kept from a failed build (the next call tries again): not even its Redis connection.
+    // Nothing is kept from a failed build (the next call tries again): not even its Redis connections.
     redis?.disconnect();
+    reads?.close();
     throw error;
   }
 }
 
-function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null): Services {
+function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null, reads: RedisClientCache | null): Services {
   const auditLog = createAuditLog({ db, schedule: scheduleAfterResponse });
   const audit = createRequestAudit(auditLog, env.trustedProxyHops);
 
@@ -116,6 +119,7 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null)
     db,
     sql,
     redis,
+    reads,
     maxTokenLifetimeMs: (tokenConfig.accessTokenTtlSeconds + tokenConfig.clockSkewSeconds) * 1000,
     onError: (operation, error) => console.error(`[tokens] revocation list: Redis ${operation} failed, using PostgreSQL:`, messageOf(error)),
   });
@@ -126,7 +130,7 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null)
   services.sessions = createSessionService({
     db,
     sql,
-    cache: redis ? new RedisSessionCache(redis, (operation, error) => console.error(`[sessions] cache ${operation} failed, using PostgreSQL:`, messageOf(error))) : noSessionCache,
+    cache: redis ? new RedisSessionCache(redis, (operation, error) => console.error(`[sessions] cache ${operation} failed, using PostgreSQL:`, messageOf(error)), reads) : noSessionCache,
     lifetimes: env.sessionLifetimes,
     onSessionsEnded: async (sessionIds) => {
       for (const sessionId of sessionIds) await services.tokens.revokeFamiliesOfSession(sessionId);

@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
 
+import type { RedisClientCache } from "@/server/redis-client-cache";
+
 /** What the hot path needs to know about a session, as kept in the cache. */
 export interface CachedSession {
   sessionId: string;
@@ -49,6 +51,10 @@ interface StoredSession extends Omit<CachedSession, "expiresAt" | "lastUsedAt" |
  * If a delete cannot reach Redis, the key may outlive its session; the cache remembers that and, when
  * Redis is back, removes every session key before serving from it again. (Entries also expire on their
  * own, and the once-a-minute activity write notices a session that is gone from the database.)
+ *
+ * With `reads` (server/redis-client-cache.ts), lookups are answered from this process's memory while
+ * Redis tracks the key: any process's delete or update reaches every process's copy as Redis's
+ * invalidation message, and this process's own at once.
  */
 export class RedisSessionCache implements SessionCache {
   private mustPurge = false;
@@ -57,6 +63,7 @@ export class RedisSessionCache implements SessionCache {
   constructor(
     private readonly redis: Redis,
     private readonly onError: (operation: string, error: unknown) => void = () => {},
+    private readonly reads: RedisClientCache | null = null,
   ) {
     redis.on("ready", () => {
       if (this.mustPurge) void this.purge();
@@ -66,7 +73,8 @@ export class RedisSessionCache implements SessionCache {
   async get(tokenHash: string): Promise<CachedSession | null | undefined> {
     if (this.mustPurge || this.redis.status !== "ready") return undefined;
     try {
-      const value = await this.redis.get(KEY_PREFIX + tokenHash);
+      const key = KEY_PREFIX + tokenHash;
+      const value = this.reads ? (await this.reads.mget([key]))[0]! : await this.redis.get(key);
       if (value === null) return undefined;
       if (value === NEGATIVE) return null;
       const stored = JSON.parse(value) as StoredSession;
@@ -86,17 +94,22 @@ export class RedisSessionCache implements SessionCache {
       await this.redis.set(KEY_PREFIX + tokenHash, value, "PX", Math.ceil(ttlMs));
     } catch (error) {
       this.onError("set", error);
+    } finally {
+      this.reads?.forget([KEY_PREFIX + tokenHash]);
     }
   }
 
   async delete(tokenHashes: string[]): Promise<void> {
     if (tokenHashes.length === 0) return;
+    const keys = tokenHashes.map((hash) => KEY_PREFIX + hash);
     try {
       if (this.redis.status !== "ready") throw new Error(`redis is ${this.redis.status}`);
-      await this.redis.del(...tokenHashes.map((hash) => KEY_PREFIX + hash));
+      await this.redis.del(...keys);
     } catch (error) {
       this.mustPurge = true;
       this.onError("delete", error);
+    } finally {
+      this.reads?.forget(keys);
     }
   }
 

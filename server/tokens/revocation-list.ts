@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Sql } from "@/server/database";
+import type { RedisClientCache } from "@/server/redis-client-cache";
 
 /**
  * What makes a signed, unexpired access token dead anyway: its `jti` on the denylist (its refresh token,
@@ -41,6 +42,11 @@ export interface RevocationListOptions {
   /** The same database in plain SQL, for the check without Redis (see server/database.ts). */
   sql: Sql;
   redis?: Redis | null;
+  /**
+   * The check's reads from this process's memory while Redis tracks them (server/redis-client-cache.ts):
+   * a revocation anywhere reaches them as Redis's invalidation message, one by this process at once.
+   */
+  reads?: RedisClientCache | null;
   /** How long a "valid after" epoch matters: no token lives longer than this. */
   maxTokenLifetimeMs: number;
   now?: () => Date;
@@ -61,7 +67,7 @@ const SYNC_RETRY_MS = 2_000;
 /** How long after a failed Redis write its process resyncs (its PostgreSQL write has committed by then). */
 const OWED_SYNC_DELAY_MS = 1_000;
 
-export function createRevocationList({ db, sql, redis, maxTokenLifetimeMs, now = () => new Date(), onError = () => {}, syncOnConnect = true }: RevocationListOptions): RevocationList {
+export function createRevocationList({ db, sql, redis, reads = null, maxTokenLifetimeMs, now = () => new Date(), onError = () => {}, syncOnConnect = true }: RevocationListOptions): RevocationList {
   let syncing: Promise<void> | undefined;
   let syncLater: ReturnType<typeof setTimeout> | undefined;
   let lastSyncStart = 0;
@@ -139,14 +145,16 @@ export function createRevocationList({ db, sql, redis, maxTokenLifetimeMs, now =
    * moment later, once its PostgreSQL write (perhaps inside the caller's transaction) has committed: a
    * sync another process was running may have set the marker again without this entry.
    */
-  async function writeToRedis(operation: string, write: (client: Redis) => Promise<unknown>) {
+  async function writeToRedis(operation: string, keys: string[], write: (client: Redis) => Promise<unknown>) {
     if (!redis) return;
     try {
       if (redis.status !== "ready") throw new Error(`Redis is ${redis.status}`);
       await write(redis);
+      reads?.forget(keys);
     } catch (error) {
       onError(operation, error);
       await redis.del(REVOCATIONS_COMPLETE_KEY).catch(() => {});
+      reads?.forget([...keys, REVOCATIONS_COMPLETE_KEY]);
       setTimeout(() => {
         lastSyncStart = 0;
         startSync();
@@ -159,7 +167,7 @@ export function createRevocationList({ db, sql, redis, maxTokenLifetimeMs, now =
       const at = now();
       const live = tokens.filter((token) => token.expiresAt > at);
       if (live.length === 0) return;
-      await writeToRedis("revoke", async (client) => {
+      await writeToRedis("revoke", live.map((token) => JTI_PREFIX + token.jti), async (client) => {
         const pipeline = client.multi();
         for (const token of live) pipeline.set(JTI_PREFIX + token.jti, "1", "PX", token.expiresAt.getTime() - at.getTime());
         await pipeline.exec();
@@ -169,14 +177,15 @@ export function createRevocationList({ db, sql, redis, maxTokenLifetimeMs, now =
 
     async setTokensValidAfter(userId, at) {
       const seconds = new Date(Math.floor(at.getTime() / 1000) * 1000);
-      await writeToRedis("epoch", (client) => client.set(EPOCH_PREFIX + userId, String(seconds.getTime()), "PX", epochTtl(seconds, now())));
+      await writeToRedis("epoch", [EPOCH_PREFIX + userId], (client) => client.set(EPOCH_PREFIX + userId, String(seconds.getTime()), "PX", epochTtl(seconds, now())));
       await db.user.update({ where: { id: userId }, data: { tokensValidAfter: seconds } });
     },
 
     async isRevoked({ jti, userId, iat }) {
       if (redis?.status === "ready") {
         try {
-          const [complete, denied, epoch] = await redis.mget(REVOCATIONS_COMPLETE_KEY, JTI_PREFIX + jti, EPOCH_PREFIX + (userId ?? "-"));
+          const keys = [REVOCATIONS_COMPLETE_KEY, JTI_PREFIX + jti, EPOCH_PREFIX + (userId ?? "-")];
+          const [complete, denied, epoch] = reads ? await reads.mget(keys) : await redis.mget(...keys);
           if (complete !== null) return denied !== null || (userId !== null && epoch !== null && iat * 1000 < Number(epoch));
           startSync();
         } catch (error) {

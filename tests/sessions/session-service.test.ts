@@ -1,13 +1,15 @@
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Sql } from "@/server/database";
+import { createRedisClientCache } from "@/server/redis-client-cache";
 import { RedisSessionCache, noSessionCache, type SessionCache } from "@/server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
 import { hashSessionToken } from "@/server/sessions/session-token";
 import { connectTestRedis, testRedisUrl, untilReady } from "../support/redis";
+import { expectServedFromMemory } from "../support/client-cache";
 import { startTcpProxy } from "../support/tcp-proxy";
 import { useTestDatabase } from "../support/test-database";
 
@@ -75,6 +77,40 @@ describe("session service", () => {
 
     expect(await sessions.resolve(token)).toBeNull();
     expect(await db.session.count({ where: { id: sessionId } })).toBe(0);
+  });
+
+  it("with tracked reads (client-side caching), serves a session from memory and still ends it everywhere at once", async () => {
+    /** One app process's session service: its own copy of what it read, its invalidations. */
+    const processSessions = async (heartbeatMs: number) => {
+      const reader = await connectTestRedis(redisUrl.toString());
+      const subscriber = new Redis(redisUrl.toString(), { protocol: 2, autoResubscribe: false, enableOfflineQueue: false });
+      const reads = createRedisClientCache({ reader, subscriber, heartbeatMs });
+      await expect.poll(() => reads.isLive).toBe(true);
+      return { sessions: service(new RedisSessionCache(redis, () => {}, reads)), reads, subscriber, mgets: vi.spyOn(reader, "mget") };
+    };
+    // The first one's heartbeat is slow, so that holding back its invalidation messages (below) goes unnoticed.
+    const [first, second] = [await processSessions(10_000), await processSessions(100)];
+    try {
+      const user = await newUser();
+      const [mine, theirs] = [await first.sessions.create(user.id, client), await first.sessions.create(user.id, client)];
+      // (The first lookup loads from PostgreSQL and fills Redis, whose message then drops this copy.)
+      await expectServedFromMemory(first.mgets, async () => {
+        for (const { token } of [mine, theirs]) expect(await first.sessions.resolve(token)).toMatchObject({ userId: user.id });
+      });
+
+      // Ended by this process: refused at once, without waiting for Redis's message (held back here).
+      first.subscriber.stream.pause();
+      await first.sessions.revoke(user.id, [mine.sessionId]);
+      expect(await first.sessions.resolve(mine.token)).toBeNull();
+      first.subscriber.stream.resume();
+
+      // Ended by another process: refused as soon as Redis tells this one.
+      await second.sessions.revoke(user.id, [theirs.sessionId]);
+      await vi.waitFor(async () => expect(await first.sessions.resolve(theirs.token)).toBeNull(), { timeout: 500, interval: 2 });
+    } finally {
+      first.reads.close();
+      second.reads.close();
+    }
   });
 
   it("does not let one user revoke another's session", async () => {

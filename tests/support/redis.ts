@@ -14,7 +14,8 @@ import { Redis } from "ioredis";
  * | 4      | tests/tokens/revocation-list.test.ts (TEST_REDIS_URL_REVOCATIONS)       | before and during         |
  * | 5      | tests/sign-in-limiter.test.ts                                           | no (random keys)          |
  * | 6      | tests/clients/clients-script.test.ts (the client CLI's revocations)     | before the file           |
- * | 7..11  | free: a new suite takes the next one and adds it here                   |                           |
+ * | 7      | tests/redis-client-cache.test.ts                                        | no (random keys)          |
+ * | 8..11  | free: a new suite takes the next one and adds it here                   |                           |
  * | 12     | bench/run.ts (`npm run bench`)                                          | no                        |
  * | 13     | bench/profile.ts (`npm run bench:profile`)                              | no                        |
  * | 14, 15 | end-to-end stacks run beside the default one (E2E_REDIS_DATABASE)       | at every start            |
@@ -30,6 +31,7 @@ export const REDIS_DATABASES = {
   revocationList: 4,
   signInLimiter: 5,
   clientsScript: 6,
+  redisClientCache: 7,
   bench: 12,
   benchProfile: 13,
   e2eSideBySide: 14,

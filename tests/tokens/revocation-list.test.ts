@@ -1,10 +1,12 @@
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Sql } from "@/server/database";
+import { createRedisClientCache } from "@/server/redis-client-cache";
 import { createRevocationList, REVOCATIONS_COMPLETE_KEY } from "@/server/tokens/revocation-list";
 import { connectTestRedis, untilReady } from "../support/redis";
+import { expectServedFromMemory } from "../support/client-cache";
 import { startTcpProxy } from "../support/tcp-proxy";
 import { useTestDatabase } from "../support/test-database";
 
@@ -126,6 +128,49 @@ describe("revocation list", () => {
 
     viaProxy.disconnect();
     await proxy.close();
+  });
+
+  it("with tracked reads (client-side caching), checks from memory and still sees every revocation", async () => {
+    /** One app process's list: its own connections, its copy of what it read. */
+    const processList = async (heartbeatMs = 100) => {
+      const reader = await connectTestRedis(redisUrl.toString());
+      const subscriber = new Redis(redisUrl.toString(), { protocol: 2, autoResubscribe: false, enableOfflineQueue: false });
+      const reads = createRedisClientCache({ reader, subscriber, heartbeatMs });
+      await expect.poll(() => reads.isLive).toBe(true);
+      const main = await connectTestRedis(redisUrl.toString());
+      const list = createRevocationList({ db, sql, redis: main, reads, maxTokenLifetimeMs: HOUR });
+      return { list, reads, main, subscriber, mgets: vi.spyOn(reader, "mget") };
+    };
+    // The first one's heartbeat is slow, so that holding back its invalidation messages (below) goes unnoticed.
+    const [first, second] = [await processList(10_000), await processList()];
+    try {
+      await expect.poll(complete).toBe(1);
+      const user = await db.user.create({ data: { name: "Tracked" } });
+      const token = (jti: string) => ({ jti, userId: user.id, iat: iatNow() - 5 });
+      // Asked again and again, the first process reads Redis once.
+      await expectServedFromMemory(first.mgets, async () => expect(await first.list.isRevoked(token("tracked-a"))).toBe(false));
+
+      // Its own revocation: at once, without waiting for Redis's message (held back here).
+      first.subscriber.stream.pause();
+      await first.list.revokeAccessTokens([{ jti: "tracked-a", expiresAt: inAnHour() }]);
+      expect(await first.list.isRevoked(token("tracked-a"))).toBe(true);
+      first.subscriber.stream.resume();
+
+      // The other process's: as soon as Redis tells this one (both checks below are held in its copy first).
+      await expectServedFromMemory(first.mgets, async () => {
+        expect(await first.list.isRevoked(token("tracked-b"))).toBe(false);
+        expect(await first.list.isRevoked(token("tracked-c"))).toBe(false);
+      });
+      await second.list.revokeAccessTokens([{ jti: "tracked-b", expiresAt: inAnHour() }]);
+      await vi.waitFor(async () => expect(await first.list.isRevoked(token("tracked-b"))).toBe(true), { timeout: 500, interval: 2 });
+      await second.list.setTokensValidAfter(user.id, new Date());
+      await vi.waitFor(async () => expect(await first.list.isRevoked(token("tracked-c"))).toBe(true), { timeout: 500, interval: 2 });
+    } finally {
+      for (const each of [first, second]) {
+        each.reads.close();
+        each.main.disconnect();
+      }
+    }
   });
 
   it("works on PostgreSQL alone", async () => {

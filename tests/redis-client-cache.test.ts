@@ -1,0 +1,154 @@
+import { randomBytes } from "node:crypto";
+
+import { Redis, type RedisOptions } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { createRedisClientCache, type RedisClientCache } from "@/server/redis-client-cache";
+import { testRedisUrl, untilReady } from "./support/redis";
+import { expectServedFromMemory } from "./support/client-cache";
+import { startTcpProxy } from "./support/tcp-proxy";
+
+// Its own Redis database (tests/support/redis.ts). Tracking itself is per key name, whatever the database.
+const redisUrl = new URL(testRedisUrl("redisClientCache"));
+const HEARTBEAT_MS = 100;
+
+async function connect(url: string, options: RedisOptions = {}) {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: 500, commandTimeout: 500, retryStrategy: () => 50, ...options });
+  await untilReady(redis);
+  return redis;
+}
+
+const key = (name: string) => `gatehouse-test:client-cache:${randomBytes(6).toString("hex")}:${name}`;
+
+describe("Redis client-side cache (CLIENT TRACKING)", () => {
+  let writer: Redis;
+  const open: RedisClientCache[] = [];
+
+  /** A cache on two connections of its own (the subscriber through `subscriberUrl` when given), once tracking is on. */
+  async function createCache({ subscriberUrl = redisUrl.toString(), reader }: { subscriberUrl?: string; reader?: Redis } = {}) {
+    const readerConnection = reader ?? (await connect(redisUrl.toString()));
+    const subscriber = await connect(subscriberUrl, { protocol: 2, autoResubscribe: false });
+    const cache = createRedisClientCache({ reader: readerConnection, subscriber, heartbeatMs: HEARTBEAT_MS });
+    open.push(cache);
+    await vi.waitFor(() => expect(cache.isLive).toBe(true), { timeout: 2_000 });
+    return { cache, reader: readerConnection, subscriber, mgets: vi.spyOn(readerConnection, "mget") };
+  }
+
+  beforeAll(async () => {
+    writer = await connect(redisUrl.toString());
+  });
+  afterEach(() => {
+    for (const cache of open.splice(0)) cache.close();
+  });
+  afterAll(() => writer?.disconnect());
+
+  it("answers a repeated read from memory, missing keys included", async () => {
+    const { cache, mgets } = await createCache();
+    const [present, absent] = [key("present"), key("absent")];
+    await writer.set(present, "yes");
+    expect(await cache.mget([present, absent])).toEqual(["yes", null]);
+    await expectServedFromMemory(mgets, async () => {
+      expect(await cache.mget([present, absent])).toEqual(["yes", null]);
+      expect(await cache.mget([absent])).toEqual([null]);
+    });
+  });
+
+  it("sees another connection's write, delete and expiry as soon as Redis says so", async () => {
+    const { cache } = await createCache();
+    const [written, deleted, expiring] = [key("written"), key("deleted"), key("expiring")];
+    await writer.set(deleted, "here");
+    await writer.set(expiring, "soon gone", "PX", 150);
+    expect(await cache.mget([written, deleted, expiring])).toEqual([null, "here", "soon gone"]);
+    await writer.set(written, "now");
+    await writer.del(deleted);
+    await vi.waitFor(async () => expect(await cache.mget([written, deleted])).toEqual(["now", null]), { timeout: 1_000, interval: 5 });
+    await vi.waitFor(async () => expect(await cache.mget([expiring])).toEqual([null]), { timeout: 2_000, interval: 20 });
+  });
+
+  // (A FLUSHDB empties the copy too, Redis's message naming no key; not tested here, because it would
+  // empty every tracking client's copy on the server, the other suites' included.)
+  it("forgets this process's own writes at once", async () => {
+    const { cache, subscriber } = await createCache();
+    const own = key("own");
+    expect(await cache.mget([own])).toEqual([null]);
+    subscriber.stream.pause(); // Redis's own message must not be what drops it
+    await writer.set(own, "mine");
+    cache.forget([own]);
+    expect(await cache.mget([own])).toEqual(["mine"]);
+    subscriber.stream.resume();
+  });
+
+  it("does not keep a reply that was in flight when its key changed", async () => {
+    const { cache, mgets } = await createCache();
+    const racing = key("racing");
+    await writer.set(racing, "old");
+    const inFlight = cache.mget([racing]);
+    cache.forget([racing]); // as an invalidation arriving before the reply would
+    expect(await inFlight).toEqual(["old"]);
+    await cache.mget([racing]);
+    expect(mgets).toHaveBeenCalledTimes(2);
+  });
+
+  it("reads Redis while the invalidation connection is down, and caches again once it is back", async () => {
+    const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
+    try {
+      const { cache, mgets } = await createCache({ subscriberUrl: `redis://127.0.0.1:${proxy.port}${redisUrl.pathname}` });
+      const watched = key("watched");
+      expect(await cache.mget([watched])).toEqual([null]);
+      await proxy.cut();
+      await vi.waitFor(() => expect(cache.isLive).toBe(false), { timeout: 1_000, interval: 5 });
+      // Written while no invalidation can arrive: only a read of Redis sees it.
+      await writer.set(watched, "written during the outage");
+      expect(await cache.mget([watched])).toEqual(["written during the outage"]);
+      expect(await cache.mget([watched])).toEqual(["written during the outage"]);
+      const readsWhileDown = mgets.mock.calls.length;
+      expect(readsWhileDown).toBe(3);
+
+      await proxy.restore();
+      await vi.waitFor(() => expect(cache.isLive).toBe(true), { timeout: 3_000, interval: 20 });
+      await expectServedFromMemory(mgets, () => cache.mget([watched]));
+      await writer.set(watched, "after the outage");
+      await vi.waitFor(async () => expect(await cache.mget([watched])).toEqual(["after the outage"]), { timeout: 1_000, interval: 5 });
+    } finally {
+      await proxy.close().catch(() => {});
+    }
+  });
+
+  it("notices within a heartbeat that tracking was turned off behind its back, and turns it on again", async () => {
+    const { cache, reader } = await createCache();
+    const quiet = key("quiet");
+    expect(await cache.mget([quiet])).toEqual([null]);
+    await reader.client("TRACKING", "OFF");
+    await writer.set(quiet, "unannounced"); // no invalidation: nothing tracks it now
+    await vi.waitFor(async () => expect(await cache.mget([quiet])).toEqual(["unannounced"]), { timeout: 4 * HEARTBEAT_MS, interval: 5 });
+    await vi.waitFor(() => expect(cache.isLive).toBe(true), { timeout: 2_000, interval: 20 });
+  });
+
+  it("reads Redis every time where Redis refuses CLIENT TRACKING", async () => {
+    const user = `gatehouse-test-${randomBytes(4).toString("hex")}`;
+    const admin = await connect(redisUrl.toString());
+    await admin.call("ACL", "SETUSER", user, "on", "nopass", "~*", "&*", "+@all", "-client|tracking");
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const url = new URL(redisUrl);
+      url.username = user;
+      const reader = await connect(url.toString());
+      const subscriber = await connect(redisUrl.toString(), { protocol: 2, autoResubscribe: false });
+      const cache = createRedisClientCache({ reader, subscriber, heartbeatMs: HEARTBEAT_MS });
+      open.push(cache);
+      const mgets = vi.spyOn(reader, "mget");
+      await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining("refused client-side caching")), { timeout: 2_000 });
+      const plain = key("plain");
+      await cache.mget([plain]);
+      await cache.mget([plain]);
+      expect(mgets).toHaveBeenCalledTimes(2);
+      expect(cache.isLive).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 3 * HEARTBEAT_MS));
+      expect(warn).toHaveBeenCalledTimes(1);
+    } finally {
+      warn.mockRestore();
+      await admin.call("ACL", "DELUSER", user);
+      admin.disconnect();
+    }
+  });
+});
