@@ -3,36 +3,39 @@ import { ReplyError, type Redis } from "ioredis";
 /**
  * Reads of Redis keys answered from this process's memory, for as long as Redis promises to say when
  * they change: Redis's server-assisted client-side caching (`CLIENT TRACKING`, Redis 6+,
- * https://redis.io/docs/latest/develop/reference/client-side-caching/).
+ * https://redis.io/docs/latest/develop/reference/client-side-caching/), in broadcasting mode.
  *
  * The hot paths (the access-token denylist on every Bearer call, the session cache on every cookie
  * call) read a handful of keys that almost never change. Asking Redis each time is a round trip that
  * costs more than the rest of the request's own work; with this, a repeated read is a Map lookup.
  *
  * How it stays right:
- * - Every read goes through one dedicated connection (`reader`) with tracking on, redirected to a second
- *   connection (`subscriber`, RESP2, subscribed to `__redis__:invalidate`). Redis remembers which keys
- *   the reader read and, when one is written, deleted, expired or evicted, or the database flushed, sends
- *   its name to the subscriber; the copy drops it and the next read asks Redis again. A revocation
- *   written by any process (or the CLI) is therefore seen by every process as soon as the message
- *   arrives, and by the process that wrote it at once (`forget`).
- * - The invalidation and the read's reply travel on two connections, so a reply can arrive after the
+ * - One connection of its own (`subscriber`, RESP2) asks Redis to broadcast every change to a key under
+ *   `prefixes` (`CLIENT TRACKING ON REDIRECT <its own id> BCAST PREFIX ...`) and subscribes to
+ *   `__redis__:invalidate`. Whoever writes, deletes, expires or evicts such a key, or flushes the
+ *   database, Redis sends its name (or, for a flush, none) to every process's subscriber, and the copy
+ *   drops it; the next read asks Redis again. A revocation written by any process (or the CLI) is
+ *   therefore seen by every process as soon as the message arrives, and by the process that wrote it at
+ *   once (`forget`). Broadcasting keeps no per-key table on the server, however many keys are read.
+ * - The reads themselves go through the app's connection (`reader`), so a reply can arrive after the
  *   invalidation of what it read (Redis's documentation names this race). A reply is kept only if no
- *   invalidation, `forget` or reconnection happened while it was in flight.
- * - The copy is used only while tracking is known to be on: after either connection (re)connects, the
- *   reader's tracking is (re)enabled towards the subscriber's current id, and a heartbeat
- *   (`heartbeatMs`) confirms it (`CLIENT TRACKINGINFO` on the reader, `PING` on the subscriber). A
- *   connection that closes, or a heartbeat that fails or is late, empties the copy and every read goes
- *   to Redis until tracking is confirmed again. So a link that breaks silently can serve a stale answer
- *   for at most about two heartbeats.
- * - A Redis that refuses `CLIENT TRACKING` (before 6.0, or a managed service without it) leaves the copy
- *   off for good: every read asks Redis, as if this did not exist. Logged once.
+ *   invalidation of its keys, `forget` of them, flush or loss of tracking happened while it was in flight.
+ * - Tracking lives and dies with the subscriber's connection. The copy is used only while that
+ *   connection has answered a `PING` within the last two heartbeats (`heartbeatMs`); when it closes, or a
+ *   heartbeat fails, the copy is emptied, the connection is replaced, and every read asks Redis until
+ *   tracking is confirmed again. So a link that breaks silently can serve an old answer for at most two
+ *   heartbeats (two seconds by default).
+ * - A Redis that refuses any of this (before 6.0, an ACL without CLIENT or pub/sub rights, a managed
+ *   service without tracking) is logged once, and every read asks Redis, as if this did not exist.
  *
- * Failures of the reads themselves are thrown as ioredis throws them: the callers fall back to
- * PostgreSQL, as they did when they read Redis directly.
+ * Failures of the reads are thrown as ioredis throws them: the callers fall back to PostgreSQL, as they
+ * did when they read Redis directly.
  */
 export interface RedisClientCache {
-  /** The keys' values (null for a missing key), from the copy when it holds every one, else from Redis (MGET). */
+  /**
+   * The keys' values (null for a missing key): from the copy when it holds every one, else from Redis
+   * (MGET) and then kept. Keys outside the tracked prefixes are read every time.
+   */
   mget(keys: readonly string[]): Promise<Array<string | null>>;
   /** Drops keys from the copy now: this process has just written them (Redis's message follows). */
   forget(keys: readonly string[]): void;
@@ -42,13 +45,15 @@ export interface RedisClientCache {
 }
 
 export interface RedisClientCacheOptions {
-  /** The tracked connection, used for these reads only (tracking applies to every read on it). */
+  /** The connection the reads go through (the app's own). */
   reader: Redis;
-  /** A connection of its own for the invalidation messages: RESP2 (`protocol: 2`), `autoResubscribe: false`. */
+  /** A connection of its own for tracking: RESP2 (`protocol: 2`), `autoResubscribe: false`. */
   subscriber: Redis;
+  /** The key prefixes kept (Redis refuses two that overlap). */
+  prefixes: readonly string[];
   /** Most keys kept (the oldest goes first). */
   maxEntries?: number;
-  /** How often tracking is confirmed; the copy is unused once a confirmation is two of these late. */
+  /** How often tracking is confirmed; the copy is unused once a confirmation is two of these old. */
   heartbeatMs?: number;
   now?: () => number;
   onError?: (operation: string, error: unknown) => void;
@@ -58,143 +63,136 @@ const INVALIDATION_CHANNEL = "__redis__:invalidate";
 const DEFAULT_MAX_ENTRIES = 50_000;
 const DEFAULT_HEARTBEAT_MS = 1_000;
 
-interface Entry {
-  value: string | null;
+/** A read awaiting its reply: spoiled when one of its keys changes meanwhile. */
+interface PendingRead {
+  spoiled: boolean;
 }
 
-export function createRedisClientCache({ reader, subscriber, maxEntries = DEFAULT_MAX_ENTRIES, heartbeatMs = DEFAULT_HEARTBEAT_MS, now = Date.now, onError = () => {} }: RedisClientCacheOptions): RedisClientCache {
-  const entries = new Map<string, Entry>();
-  /** Bumped on every invalidation, forget and loss of tracking: a read in flight across a bump is not kept. */
-  let changes = 0;
-  /** Bumped each time tracking is lost or (re)established: an establishment that raced another is void. */
-  let epoch = 0;
+export function createRedisClientCache({ reader, subscriber, prefixes, maxEntries = DEFAULT_MAX_ENTRIES, heartbeatMs = DEFAULT_HEARTBEAT_MS, now = Date.now, onError = () => {} }: RedisClientCacheOptions): RedisClientCache {
+  /** The copy: a key's value, null for "no such key". */
+  const entries = new Map<string, string | null>();
+  const pending = new Map<string, Set<PendingRead>>();
+  /** Bumped whenever the whole copy is emptied: a read in flight across a bump is not kept. */
+  let generation = 0;
   let live = false;
   let confirmedAt = 0;
-  let subscriberId: number | null = null;
-  let unsupported = false;
+  let refused = false;
   let closed = false;
-  let subscribed = false;
   let establishing = false;
-  let establishAgain = false;
 
-  function drop() {
+  const tracked = (key: string) => prefixes.some((prefix) => key.startsWith(prefix));
+
+  function invalidate(key: string) {
+    entries.delete(key);
+    for (const read of pending.get(key) ?? []) read.spoiled = true;
+  }
+
+  function emptyCopy() {
     live = false;
-    epoch += 1;
-    changes += 1;
+    generation += 1;
     entries.clear();
   }
 
-  /** One establishment at a time; one asked for meanwhile runs after it. */
-  function establish() {
-    if (establishing) {
-      establishAgain = true;
-      return;
-    }
-    establishing = true;
-    void establishOnce().finally(() => {
-      establishing = false;
-      if (establishAgain) {
-        establishAgain = false;
-        establish();
-      }
-    });
+  /** Tracking is in doubt: empty the copy and start again on a fresh connection. */
+  function restart(operation: string, error: unknown) {
+    onError(operation, error);
+    emptyCopy();
+    if (!closed && !refused) subscriber.disconnect(true);
   }
 
-  /** Both connections ready: subscribe (once per connection), then point the reader's tracking at it. */
-  async function establishOnce() {
-    if (closed || unsupported || reader.status !== "ready" || subscriber.status !== "ready") return;
-    drop();
-    const attempt = epoch;
+  /** An answer, not a lost connection: this Redis will not do it (it is not retried). */
+  function refuse(error: Error) {
+    refused = true;
+    emptyCopy();
+    console.warn(`[redis] Redis refused client-side caching (${error.message}): every read asks Redis. Set REDIS_CLIENT_TRACKING=off to skip the attempt.`);
+    subscriber.disconnect();
+  }
+
+  /** On each (re)connection: track the prefixes towards this connection itself, subscribe, confirm. */
+  async function establish() {
+    if (closed || refused || establishing || subscriber.status !== "ready") return;
+    establishing = true;
+    emptyCopy();
+    const attempt = generation;
     try {
-      if (!subscribed) {
-        // CLIENT ID before SUBSCRIBE: a subscribed RESP2 connection answers nothing else.
-        subscriberId = Number(await subscriber.client("ID"));
-        await subscriber.subscribe(INVALIDATION_CHANNEL);
-        subscribed = true;
-      }
-      await trackOrRefuse();
-      if (attempt !== epoch) return;
-      confirmedAt = now();
+      // CLIENT ID and TRACKING before SUBSCRIBE: a subscribed RESP2 connection answers nothing else.
+      const id = await subscriber.client("ID");
+      await subscriber.client("TRACKING", "ON", "REDIRECT", String(id), "BCAST", ...prefixes.flatMap((prefix) => ["PREFIX", prefix]));
+      await subscriber.subscribe(INVALIDATION_CHANNEL);
+      const sentAt = now();
+      await subscriber.ping();
+      if (attempt !== generation) return;
+      confirmedAt = sentAt;
       live = true;
     } catch (error) {
-      if (attempt === epoch) onError("tracking", error);
-    }
-  }
-
-  async function trackOrRefuse() {
-    try {
-      await reader.client("TRACKING", "ON", "REDIRECT", String(subscriberId));
-    } catch (error) {
-      // An answer, not a lost connection: this Redis (before 6.0, or a managed one) does not track.
-      if (error instanceof ReplyError) {
-        unsupported = true;
-        console.warn(`[redis] Redis refused client-side caching (${(error as Error).message}): every read asks Redis. Set REDIS_CLIENT_TRACKING=off to skip the attempt.`);
-      }
-      throw error;
+      if (error instanceof ReplyError) refuse(error as Error);
+      else if (attempt === generation) restart("tracking", error);
+    } finally {
+      establishing = false;
     }
   }
 
   async function heartbeat() {
-    if (closed || unsupported) return;
-    if (!live) return establish();
-    const attempt = epoch;
+    if (closed || refused || !live) return;
+    const attempt = generation;
+    const sentAt = now();
     try {
-      const [info] = await Promise.all([reader.client("TRACKINGINFO"), subscriber.ping()]);
-      if (attempt !== epoch) return;
-      const flags = trackingField(info, "flags");
-      const on = Array.isArray(flags) && flags.map(String).includes("on") && !flags.map(String).includes("broken_redirect");
-      if (on && Number(trackingField(info, "redirect")) === subscriberId) {
-        confirmedAt = now();
-        return;
-      }
-      drop();
-      establish();
+      await subscriber.ping();
+      if (attempt === generation) confirmedAt = sentAt;
     } catch (error) {
-      if (attempt !== epoch) return;
-      onError("heartbeat", error);
-      drop();
+      if (attempt === generation) restart("heartbeat", error);
     }
   }
 
   subscriber.on("messageBuffer", (channel: Buffer, message: Buffer[] | Buffer | null) => {
     if (String(channel) !== INVALIDATION_CHANNEL) return;
-    changes += 1;
-    // null: the database was flushed (or Redis emptied its tracking table): forget everything.
-    if (!Array.isArray(message)) entries.clear();
-    else for (const key of message) entries.delete(String(key));
+    if (Array.isArray(message)) for (const key of message) invalidate(String(key));
+    else emptyCopyKeepingLive(); // a flush: no key named
   });
-  subscriber.on("close", () => {
-    subscribed = false;
-    drop();
-  });
-  reader.on("close", drop);
-  for (const connection of [reader, subscriber]) connection.on("ready", establish);
+  subscriber.on("close", emptyCopy);
+  subscriber.on("ready", () => void establish());
   const timer = setInterval(() => void heartbeat(), heartbeatMs);
   timer.unref();
-  establish();
+  void establish();
+
+  /** A flush: every key may have changed, but tracking itself is fine. */
+  function emptyCopyKeepingLive() {
+    generation += 1;
+    entries.clear();
+  }
 
   const usable = () => live && now() - confirmedAt <= 2 * heartbeatMs;
 
   return {
     async mget(keys) {
+      if (!keys.every(tracked)) return reader.mget(...keys);
       if (usable()) {
-        const held = keys.map((key) => entries.get(key));
-        if (held.every((entry) => entry !== undefined)) return held.map((entry) => entry!.value);
+        const values = keys.map((key) => entries.get(key));
+        if (values.every((value) => value !== undefined)) return values as Array<string | null>;
       }
       const wasUsable = usable();
-      const before = changes;
-      const values = await reader.mget(...keys);
-      if (wasUsable && usable() && changes === before) {
-        for (const [index, key] of keys.entries()) {
-          if (!entries.has(key) && entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-          entries.set(key, { value: values[index] ?? null });
+      const startedIn = generation;
+      const read: PendingRead = { spoiled: false };
+      for (const key of keys) pending.set(key, (pending.get(key) ?? new Set()).add(read));
+      try {
+        const values = await reader.mget(...keys);
+        if (wasUsable && usable() && startedIn === generation && !read.spoiled) {
+          for (const [index, key] of keys.entries()) {
+            if (!entries.has(key) && entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+            entries.set(key, values[index] ?? null);
+          }
+        }
+        return values;
+      } finally {
+        for (const key of keys) {
+          const reads = pending.get(key)!;
+          reads.delete(read);
+          if (reads.size === 0) pending.delete(key);
         }
       }
-      return values;
     },
     forget(keys) {
-      changes += 1;
-      for (const key of keys) entries.delete(key);
+      for (const key of keys) invalidate(key);
     },
     get isLive() {
       return usable();
@@ -202,16 +200,8 @@ export function createRedisClientCache({ reader, subscriber, maxEntries = DEFAUL
     close() {
       closed = true;
       clearInterval(timer);
-      drop();
-      reader.disconnect();
+      emptyCopy();
       subscriber.disconnect();
     },
   };
-}
-
-/** A field of CLIENT TRACKINGINFO's reply (a flat [name, value, ...] list under RESP2 and ioredis's legacy mapping). */
-function trackingField(info: unknown, name: string): unknown {
-  if (!Array.isArray(info)) return undefined;
-  const index = info.findIndex((item, position) => position % 2 === 0 && String(item) === name);
-  return index === -1 ? undefined : info[index + 1];
 }

@@ -31,15 +31,16 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 }
 
 /**
- * The hot paths' reads, answered from this process's memory while Redis tracks them
- * (server/redis-client-cache.ts): two more connections, one tracked for reads, one for Redis's
- * invalidation messages (RESP2, so they arrive as pub/sub messages; resubscribed by the cache itself,
- * after it has asked the new connection's id).
+ * The hot paths' reads (the session cache, the denylist), answered from this process's memory while
+ * Redis broadcasts every change under `prefixes` (server/redis-client-cache.ts). One more connection,
+ * for tracking and its invalidation messages (RESP2, so they arrive as pub/sub messages; subscribed by
+ * the cache itself on each connection, after asking for the connection's id).
  */
-export function createRedisClientCacheFor(url: string): RedisClientCache {
+export function createRedisClientCacheFor(url: string, reader: Redis, prefixes: readonly string[]): RedisClientCache {
   return createRedisClientCache({
-    reader: createRedis(url, { connectionName: "gatehouse-tracked-reads" }),
+    reader,
     subscriber: createRedis(url, { connectionName: "gatehouse-invalidations", protocol: 2, autoResubscribe: false }),
-    onError: (operation, error) => console.error(`[redis] client-side cache ${operation} failed, reading Redis meanwhile:`, error instanceof Error ? error.message : error),
+    prefixes,
+    onError: (operation, error) => console.error(`[redis] client-side cache ${operation} failed; reading Redis until tracking is back:`, error instanceof Error ? error.message : error),
   });
 }

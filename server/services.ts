@@ -15,14 +15,14 @@ import { createOAuthRateLimiter, type OAuthRateLimiter } from "@/server/rate-lim
 import { createRateLimiter, type RateLimiter } from "@/server/rate-limit/rate-limiter";
 import { createRedis, createRedisClientCacheFor } from "@/server/redis";
 import type { RedisClientCache } from "@/server/redis-client-cache";
-import { noSessionCache, RedisSessionCache } from "@/server/sessions/session-cache";
+import { noSessionCache, RedisSessionCache, SESSION_CACHE_PREFIXES } from "@/server/sessions/session-cache";
 import { isSessionActive } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionService } from "@/server/sessions/session-service";
 import { cachedClientLookup, type CachedClientLookup } from "@/server/tokens/client-cache";
 import { clientsIn } from "@/server/tokens/clients";
 import { revokeAllForClient } from "@/server/tokens/family-revocation";
 import { deriveKeyEncryptionKey } from "@/server/tokens/key-encryption";
-import { createRevocationList, type RevocationList } from "@/server/tokens/revocation-list";
+import { createRevocationList, REVOCATION_KEY_PREFIXES, type RevocationList } from "@/server/tokens/revocation-list";
 import { maxTokenLifetimeMs } from "@/server/tokens/key-schedule";
 import { createSigningKeyStore, type SigningKeyStore } from "@/server/tokens/key-store";
 import { apiAudience, DEFAULT_TOKEN_TIMINGS, type TokenServiceConfig } from "@/server/tokens/token-config";
@@ -82,7 +82,7 @@ function buildServices(): Services {
   const db = getDb();
   const sql = getSql();
   const redis = env.redisUrl ? createRedis(env.redisUrl) : null;
-  const reads = env.redisUrl && env.redisClientTracking ? createRedisClientCacheFor(env.redisUrl) : null;
+  const reads = redis && env.redisClientTracking ? createRedisClientCacheFor(env.redisUrl!, redis, [...SESSION_CACHE_PREFIXES, ...REVOCATION_KEY_PREFIXES]) : null;
   try {
     return wireServices(env, db, sql, redis, reads);
   } catch (error) {

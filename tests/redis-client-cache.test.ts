@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { Redis, type RedisOptions } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { createRedisClientCacheFor } from "@/server/redis";
 import { createRedisClientCache, type RedisClientCache } from "@/server/redis-client-cache";
 import { testRedisUrl, untilReady } from "./support/redis";
 import { expectServedFromMemory } from "./support/client-cache";
@@ -18,20 +19,25 @@ async function connect(url: string, options: RedisOptions = {}) {
   return redis;
 }
 
-const key = (name: string) => `gatehouse-test:client-cache:${randomBytes(6).toString("hex")}:${name}`;
+const PREFIX = "gatehouse-test:client-cache:";
+const key = (name: string) => `${PREFIX}${randomBytes(6).toString("hex")}:${name}`;
+const subscriberOptions: RedisOptions = { protocol: 2, autoResubscribe: false };
 
 describe("Redis client-side cache (CLIENT TRACKING)", () => {
   let writer: Redis;
   const open: RedisClientCache[] = [];
 
-  /** A cache on two connections of its own (the subscriber through `subscriberUrl` when given), once tracking is on. */
-  async function createCache({ subscriberUrl = redisUrl.toString(), reader }: { subscriberUrl?: string; reader?: Redis } = {}) {
-    const readerConnection = reader ?? (await connect(redisUrl.toString()));
-    const subscriber = await connect(subscriberUrl, { protocol: 2, autoResubscribe: false });
-    const cache = createRedisClientCache({ reader: readerConnection, subscriber, heartbeatMs: HEARTBEAT_MS });
+  const readers: Redis[] = [];
+
+  /** A cache on connections of its own (the subscriber through `subscriberUrl` when given), once tracking is on. */
+  async function createCache({ subscriberUrl = redisUrl.toString(), heartbeatMs = HEARTBEAT_MS }: { subscriberUrl?: string; heartbeatMs?: number } = {}) {
+    const reader = await connect(redisUrl.toString());
+    readers.push(reader);
+    const subscriber = await connect(subscriberUrl, subscriberOptions);
+    const cache = createRedisClientCache({ reader, subscriber, prefixes: [PREFIX], heartbeatMs });
     open.push(cache);
     await vi.waitFor(() => expect(cache.isLive).toBe(true), { timeout: 2_000 });
-    return { cache, reader: readerConnection, subscriber, mgets: vi.spyOn(readerConnection, "mget") };
+    return { cache, reader, subscriber, mgets: vi.spyOn(reader, "mget") };
   }
 
   beforeAll(async () => {
@@ -39,6 +45,7 @@ describe("Redis client-side cache (CLIENT TRACKING)", () => {
   });
   afterEach(() => {
     for (const cache of open.splice(0)) cache.close();
+    for (const reader of readers.splice(0)) reader.disconnect();
   });
   afterAll(() => writer?.disconnect());
 
@@ -68,23 +75,48 @@ describe("Redis client-side cache (CLIENT TRACKING)", () => {
   // (A FLUSHDB empties the copy too, Redis's message naming no key; not tested here, because it would
   // empty every tracking client's copy on the server, the other suites' included.)
   it("forgets this process's own writes at once", async () => {
-    const { cache, subscriber } = await createCache();
+    // A slow heartbeat: the copy stays live while Redis's own message is held back.
+    const { cache, subscriber, mgets } = await createCache({ heartbeatMs: 10_000 });
     const own = key("own");
     expect(await cache.mget([own])).toEqual([null]);
-    subscriber.stream.pause(); // Redis's own message must not be what drops it
+    await expectServedFromMemory(mgets, async () => expect(await cache.mget([own])).toEqual([null]));
+    subscriber.stream.pause(); // Redis's message must not be what drops it
     await writer.set(own, "mine");
+    expect(cache.isLive).toBe(true);
     cache.forget([own]);
     expect(await cache.mget([own])).toEqual(["mine"]);
     subscriber.stream.resume();
   });
 
-  it("does not keep a reply that was in flight when its key changed", async () => {
-    const { cache, mgets } = await createCache();
+  it("does not keep a reply that arrives after the invalidation of what it read", async () => {
+    const { cache, reader, mgets } = await createCache({ heartbeatMs: 10_000 });
+    const racing = key("racing");
+    await writer.set(racing, "old");
+    await vi.waitFor(async () => expect(await cache.mget([racing])).toEqual(["old"]), { timeout: 1_000, interval: 5 });
+    cache.forget([racing]);
+    // The read reaches Redis and is answered "old"; its reply is held back while another connection
+    // writes the key and Redis's invalidation arrives on the subscriber. Then the reply comes in.
+    reader.stream.pause();
+    const inFlight = cache.mget([racing]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await writer.set(racing, "new");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    reader.stream.resume();
+    expect(await inFlight).toEqual(["old"]);
+    expect(cache.isLive).toBe(true);
+    const calls = mgets.mock.calls.length;
+    expect(await cache.mget([racing])).toEqual(["new"]);
+    expect(mgets).toHaveBeenCalledTimes(calls + 1);
+  });
+
+  it("does not keep a reply that was in flight when this process wrote its key", async () => {
+    const { cache, mgets } = await createCache({ heartbeatMs: 10_000 });
     const racing = key("racing");
     await writer.set(racing, "old");
     const inFlight = cache.mget([racing]);
-    cache.forget([racing]); // as an invalidation arriving before the reply would
+    cache.forget([racing]);
     expect(await inFlight).toEqual(["old"]);
+    expect(cache.isLive).toBe(true);
     await cache.mget([racing]);
     expect(mgets).toHaveBeenCalledTimes(2);
   });
@@ -114,14 +146,30 @@ describe("Redis client-side cache (CLIENT TRACKING)", () => {
     }
   });
 
-  it("notices within a heartbeat that tracking was turned off behind its back, and turns it on again", async () => {
-    const { cache, reader } = await createCache();
+  it("notices within two heartbeats a tracking connection that stopped answering, and starts again", async () => {
+    const { cache, subscriber, mgets } = await createCache();
     const quiet = key("quiet");
     expect(await cache.mget([quiet])).toEqual([null]);
-    await reader.client("TRACKING", "OFF");
-    await writer.set(quiet, "unannounced"); // no invalidation: nothing tracks it now
-    await vi.waitFor(async () => expect(await cache.mget([quiet])).toEqual(["unannounced"]), { timeout: 4 * HEARTBEAT_MS, interval: 5 });
-    await vi.waitFor(() => expect(cache.isLive).toBe(true), { timeout: 2_000, interval: 20 });
+    await expectServedFromMemory(mgets, () => cache.mget([quiet]));
+    subscriber.stream.pause(); // a link that breaks silently: no close, no messages, no answers
+    await writer.set(quiet, "unannounced");
+    await vi.waitFor(async () => expect(await cache.mget([quiet])).toEqual(["unannounced"]), { timeout: 3 * HEARTBEAT_MS, interval: 5 });
+    subscriber.stream.resume();
+    await vi.waitFor(() => expect(cache.isLive).toBe(true), { timeout: 3_000, interval: 20 });
+  });
+
+  it("works as the app wires it (server/redis.ts: its own RESP2 connection, reads through the app's)", async () => {
+    const reader = await connect(redisUrl.toString());
+    readers.push(reader);
+    const cache = createRedisClientCacheFor(redisUrl.toString(), reader, [PREFIX]);
+    open.push(cache);
+    await vi.waitFor(() => expect(cache.isLive).toBe(true), { timeout: 2_000 });
+    const wired = key("wired");
+    const mgets = vi.spyOn(reader, "mget");
+    expect(await cache.mget([wired])).toEqual([null]);
+    await expectServedFromMemory(mgets, () => cache.mget([wired]));
+    await writer.set(wired, "seen");
+    await vi.waitFor(async () => expect(await cache.mget([wired])).toEqual(["seen"]), { timeout: 1_000, interval: 5 });
   });
 
   it("reads Redis every time where Redis refuses CLIENT TRACKING", async () => {
@@ -132,9 +180,10 @@ describe("Redis client-side cache (CLIENT TRACKING)", () => {
     try {
       const url = new URL(redisUrl);
       url.username = user;
-      const reader = await connect(url.toString());
-      const subscriber = await connect(redisUrl.toString(), { protocol: 2, autoResubscribe: false });
-      const cache = createRedisClientCache({ reader, subscriber, heartbeatMs: HEARTBEAT_MS });
+      const reader = await connect(redisUrl.toString());
+      readers.push(reader);
+      const subscriber = await connect(url.toString(), subscriberOptions);
+      const cache = createRedisClientCache({ reader, subscriber, prefixes: [PREFIX], heartbeatMs: HEARTBEAT_MS });
       open.push(cache);
       const mgets = vi.spyOn(reader, "mget");
       await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining("refused client-side caching")), { timeout: 2_000 });
@@ -145,6 +194,7 @@ describe("Redis client-side cache (CLIENT TRACKING)", () => {
       expect(cache.isLive).toBe(false);
       await new Promise((resolve) => setTimeout(resolve, 3 * HEARTBEAT_MS));
       expect(warn).toHaveBeenCalledTimes(1);
+      expect(subscriber.status).toBe("end"); // the connection it no longer needs is closed
     } finally {
       warn.mockRestore();
       await admin.call("ACL", "DELUSER", user);

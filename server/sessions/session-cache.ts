@@ -33,6 +33,8 @@ export const noSessionCache: SessionCache = {
 };
 
 const KEY_PREFIX = "gatehouse:session:";
+/** What a client-side cache in front of this one tracks (server/redis-client-cache.ts). */
+export const SESSION_CACHE_PREFIXES = [KEY_PREFIX] as const;
 /** The cache's key for a session (by its token's hash): the benchmark checks a server really uses Redis. */
 export const sessionCacheKey = (tokenHash: string) => KEY_PREFIX + tokenHash;
 const NEGATIVE = "-";
@@ -52,9 +54,10 @@ interface StoredSession extends Omit<CachedSession, "expiresAt" | "lastUsedAt" |
  * Redis is back, removes every session key before serving from it again. (Entries also expire on their
  * own, and the once-a-minute activity write notices a session that is gone from the database.)
  *
- * With `reads` (server/redis-client-cache.ts), lookups are answered from this process's memory while
- * Redis tracks the key: any process's delete or update reaches every process's copy as Redis's
- * invalidation message, and this process's own at once.
+ * With `reads` (server/redis-client-cache.ts, tracking SESSION_CACHE_PREFIXES), lookups are answered
+ * from this process's memory while Redis tracks the keys: any process's delete or update reaches every
+ * process's copy as Redis's invalidation message, and this process's own at once. (`reads` goes through
+ * the same connection as `redis`, whose status gates every lookup.)
  */
 export class RedisSessionCache implements SessionCache {
   private mustPurge = false;

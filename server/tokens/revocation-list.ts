@@ -62,6 +62,8 @@ const JTI_PREFIX = "gatehouse:revoked-jti:";
 const EPOCH_PREFIX = "gatehouse:tokens-valid-after:";
 /** Set (no expiry) once the copy is complete; absent = read PostgreSQL. */
 export const REVOCATIONS_COMPLETE_KEY = "gatehouse:revocations:complete";
+/** What a client-side cache in front of the check tracks (server/redis-client-cache.ts). */
+export const REVOCATION_KEY_PREFIXES = [JTI_PREFIX, EPOCH_PREFIX, REVOCATIONS_COMPLETE_KEY] as const;
 /** How often a process may start a sync on finding the marker missing. */
 const SYNC_RETRY_MS = 2_000;
 /** How long after a failed Redis write its process resyncs (its PostgreSQL write has committed by then). */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Sql } from "@/server/database";
 import { createRedisClientCache } from "@/server/redis-client-cache";
-import { RedisSessionCache, noSessionCache, type SessionCache } from "@/server/sessions/session-cache";
+import { RedisSessionCache, noSessionCache, SESSION_CACHE_PREFIXES, type SessionCache } from "@/server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
 import { hashSessionToken } from "@/server/sessions/session-token";
@@ -83,10 +83,11 @@ describe("session service", () => {
     /** One app process's session service: its own copy of what it read, its invalidations. */
     const processSessions = async (heartbeatMs: number) => {
       const reader = await connectTestRedis(redisUrl.toString());
-      const subscriber = new Redis(redisUrl.toString(), { protocol: 2, autoResubscribe: false, enableOfflineQueue: false });
-      const reads = createRedisClientCache({ reader, subscriber, heartbeatMs });
+      // As the app makes it (server/redis.ts): RESP2, resubscribed by the cache itself, failing fast.
+      const subscriber = new Redis(redisUrl.toString(), { protocol: 2, autoResubscribe: false, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+      const reads = createRedisClientCache({ reader, subscriber, prefixes: SESSION_CACHE_PREFIXES, heartbeatMs });
       await expect.poll(() => reads.isLive).toBe(true);
-      return { sessions: service(new RedisSessionCache(redis, () => {}, reads)), reads, subscriber, mgets: vi.spyOn(reader, "mget") };
+      return { sessions: service(new RedisSessionCache(redis, () => {}, reads)), reads, reader, subscriber, mgets: vi.spyOn(reader, "mget") };
     };
     // The first one's heartbeat is slow, so that holding back its invalidation messages (below) goes unnoticed.
     const [first, second] = [await processSessions(10_000), await processSessions(100)];
@@ -108,8 +109,10 @@ describe("session service", () => {
       await second.sessions.revoke(user.id, [theirs.sessionId]);
       await vi.waitFor(async () => expect(await first.sessions.resolve(theirs.token)).toBeNull(), { timeout: 500, interval: 2 });
     } finally {
-      first.reads.close();
-      second.reads.close();
+      for (const each of [first, second]) {
+        each.reads.close();
+        each.reader.disconnect();
+      }
     }
   });
 

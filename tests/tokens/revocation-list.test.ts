@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Sql } from "@/server/database";
 import { createRedisClientCache } from "@/server/redis-client-cache";
-import { createRevocationList, REVOCATIONS_COMPLETE_KEY } from "@/server/tokens/revocation-list";
+import { createRevocationList, REVOCATION_KEY_PREFIXES, REVOCATIONS_COMPLETE_KEY } from "@/server/tokens/revocation-list";
 import { connectTestRedis, untilReady } from "../support/redis";
 import { expectServedFromMemory } from "../support/client-cache";
 import { startTcpProxy } from "../support/tcp-proxy";
@@ -133,13 +133,14 @@ describe("revocation list", () => {
   it("with tracked reads (client-side caching), checks from memory and still sees every revocation", async () => {
     /** One app process's list: its own connections, its copy of what it read. */
     const processList = async (heartbeatMs = 100) => {
-      const reader = await connectTestRedis(redisUrl.toString());
-      const subscriber = new Redis(redisUrl.toString(), { protocol: 2, autoResubscribe: false, enableOfflineQueue: false });
-      const reads = createRedisClientCache({ reader, subscriber, heartbeatMs });
-      await expect.poll(() => reads.isLive).toBe(true);
+      // The reads go through the list's own connection, as in the app (server/services.ts).
       const main = await connectTestRedis(redisUrl.toString());
+      // As the app makes it (server/redis.ts): RESP2, resubscribed by the cache itself, failing fast.
+      const subscriber = new Redis(redisUrl.toString(), { protocol: 2, autoResubscribe: false, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+      const reads = createRedisClientCache({ reader: main, subscriber, prefixes: REVOCATION_KEY_PREFIXES, heartbeatMs });
+      await expect.poll(() => reads.isLive).toBe(true);
       const list = createRevocationList({ db, sql, redis: main, reads, maxTokenLifetimeMs: HOUR });
-      return { list, reads, main, subscriber, mgets: vi.spyOn(reader, "mget") };
+      return { list, reads, main, subscriber, mgets: vi.spyOn(main, "mget") };
     };
     // The first one's heartbeat is slow, so that holding back its invalidation messages (below) goes unnoticed.
     const [first, second] = [await processList(10_000), await processList()];
