@@ -72,9 +72,13 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
   /** The copy: a key's value, null for "no such key". */
   const entries = new Map<string, string | null>();
   const pending = new Map<string, Set<PendingRead>>();
-  /** Bumped whenever the whole copy is emptied: a read in flight across a bump is not kept. */
+  /** Bumped whenever the whole copy is emptied (a flush too): a read in flight across a bump is not kept. */
   let generation = 0;
+  /** Bumped whenever tracking is lost or set up again (not by a flush): a heartbeat or set-up across a bump is void. */
+  let connection = 0;
   let live = false;
+  /** One error line per outage, not one per attempt. */
+  let reported = false;
   let confirmedAt = 0;
   let refused = false;
   let closed = false;
@@ -87,18 +91,31 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
     for (const read of pending.get(key) ?? []) read.spoiled = true;
   }
 
-  function emptyCopy() {
-    live = false;
+  /** A flush: every key may have changed, but tracking itself is fine. */
+  function emptyCopyKeepingLive() {
     generation += 1;
     entries.clear();
   }
 
+  function emptyCopy() {
+    live = false;
+    connection += 1;
+    emptyCopyKeepingLive();
+  }
+
   /** Tracking is in doubt: empty the copy and start again on a fresh connection. */
   function restart(operation: string, error: unknown) {
-    onError(operation, error);
+    if (!reported) onError(operation, error);
+    reported = true;
     emptyCopy();
     if (!closed && !refused) subscriber.disconnect(true);
   }
+
+  /**
+   * A refusal that will not change by asking again (no such command, no permission, a Redis too old for
+   * a BCAST option). Other error answers (BUSY, LOADING, a failover's READONLY) are retried.
+   */
+  const isRefusal = (error: unknown) => error instanceof ReplyError && /^(NOPERM|ERR unknown (sub)?command|ERR syntax error|ERR wrong number of arguments|ERR Unrecognized option)/i.test((error as Error).message);
 
   /** An answer, not a lost connection: this Redis will not do it (it is not retried). */
   function refuse(error: Error) {
@@ -113,7 +130,7 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
     if (closed || refused || establishing || subscriber.status !== "ready") return;
     establishing = true;
     emptyCopy();
-    const attempt = generation;
+    const attempt = connection;
     try {
       // CLIENT ID and TRACKING before SUBSCRIBE: a subscribed RESP2 connection answers nothing else.
       const id = await subscriber.client("ID");
@@ -121,12 +138,13 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
       await subscriber.subscribe(INVALIDATION_CHANNEL);
       const sentAt = now();
       await subscriber.ping();
-      if (attempt !== generation) return;
+      if (attempt !== connection) return;
       confirmedAt = sentAt;
       live = true;
+      reported = false;
     } catch (error) {
-      if (error instanceof ReplyError) refuse(error as Error);
-      else if (attempt === generation) restart("tracking", error);
+      if (isRefusal(error)) refuse(error as Error);
+      else if (attempt === connection) restart("tracking", error);
     } finally {
       establishing = false;
     }
@@ -134,13 +152,13 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
 
   async function heartbeat() {
     if (closed || refused || !live) return;
-    const attempt = generation;
+    const attempt = connection;
     const sentAt = now();
     try {
       await subscriber.ping();
-      if (attempt === generation) confirmedAt = sentAt;
+      if (attempt === connection) confirmedAt = sentAt;
     } catch (error) {
-      if (attempt === generation) restart("heartbeat", error);
+      if (attempt === connection) restart("heartbeat", error);
     }
   }
 
@@ -151,15 +169,13 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
   });
   subscriber.on("close", emptyCopy);
   subscriber.on("ready", () => void establish());
+  // The reads' connection reconnected, perhaps to another server (a failover): track anew from there.
+  reader.on("close", () => {
+    if (live) restart("reader", new Error("the reads' connection closed"));
+  });
   const timer = setInterval(() => void heartbeat(), heartbeatMs);
   timer.unref();
   void establish();
-
-  /** A flush: every key may have changed, but tracking itself is fine. */
-  function emptyCopyKeepingLive() {
-    generation += 1;
-    entries.clear();
-  }
 
   const usable = () => live && now() - confirmedAt <= 2 * heartbeatMs;
 
@@ -185,9 +201,9 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
         return values;
       } finally {
         for (const key of keys) {
-          const reads = pending.get(key)!;
-          reads.delete(read);
-          if (reads.size === 0) pending.delete(key);
+          const reads = pending.get(key);
+          reads?.delete(read);
+          if (reads?.size === 0) pending.delete(key);
         }
       }
     },

@@ -39,7 +39,8 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
 export function createRedisClientCacheFor(url: string, reader: Redis, prefixes: readonly string[]): RedisClientCache {
   return createRedisClientCache({
     reader,
-    subscriber: createRedis(url, { connectionName: "gatehouse-invalidations", protocol: 2, autoResubscribe: false }),
+    // Nothing replayed on a new connection: its set-up (CLIENT ID, then TRACKING towards that id) is the cache's.
+    subscriber: createRedis(url, { connectionName: "gatehouse-invalidations", protocol: 2, autoResubscribe: false, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 0 }),
     prefixes,
     onError: (operation, error) => console.error(`[redis] client-side cache ${operation} failed; reading Redis until tracking is back:`, error instanceof Error ? error.message : error),
   });
