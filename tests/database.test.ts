@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import net from "node:net";
 import path from "node:path";
 
 import pg from "pg";
@@ -125,7 +126,7 @@ describe("prepared statements (DATABASE_PREPARED_STATEMENTS)", () => {
 
   it("on the embedded database, where every connection shares one backend, falls back rather than fail", { timeout: 60_000 }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "gatehouse-pglite-"));
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port: 40_000 + Math.floor(Math.random() * 10_000) });
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port: await freePort() });
     const pool = new pg.Pool({ connectionString: embedded.url, max: 3 });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
@@ -141,3 +142,15 @@ describe("prepared statements (DATABASE_PREPARED_STATEMENTS)", () => {
     }
   });
 });
+
+/** A port nothing listens on now, as the system hands them out (a random one can be a client's ephemeral port). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
