@@ -1,15 +1,14 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Sql } from "@/server/database";
-import { createRedisClientCache } from "@/server/redis-client-cache";
 import { RedisSessionCache, noSessionCache, SESSION_CACHE_PREFIXES, type SessionCache } from "@/server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
 import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
 import { hashSessionToken } from "@/server/sessions/session-token";
 import { connectTestRedis, testRedisUrl, untilReady } from "../support/redis";
-import { expectServedFromMemory } from "../support/client-cache";
+import { expectServedFromMemory, trackedReads } from "../support/client-cache";
 import { startTcpProxy } from "../support/tcp-proxy";
 import { useTestDatabase } from "../support/test-database";
 
@@ -83,10 +82,7 @@ describe("session service", () => {
     /** One app process's session service: its own copy of what it read, its invalidations. */
     const processSessions = async (heartbeatMs: number) => {
       const reader = await connectTestRedis(redisUrl.toString());
-      // As the app makes it (server/redis.ts): RESP2, resubscribed by the cache itself, failing fast.
-      const subscriber = new Redis(redisUrl.toString(), { protocol: 2, autoResubscribe: false, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
-      const reads = createRedisClientCache({ reader, subscriber, prefixes: SESSION_CACHE_PREFIXES, heartbeatMs });
-      await expect.poll(() => reads.isLive).toBe(true);
+      const { reads, subscriber } = await trackedReads(redisUrl.toString(), reader, SESSION_CACHE_PREFIXES, heartbeatMs);
       return { sessions: service(new RedisSessionCache(redis, () => {}, reads)), reads, reader, subscriber, mgets: vi.spyOn(reader, "mget") };
     };
     // The first one's heartbeat is slow, so that holding back its invalidation messages (below) goes unnoticed.

@@ -1,4 +1,18 @@
+import { Redis } from "ioredis";
 import { expect, vi } from "vitest";
+
+import { createRedisClientCache } from "@/server/redis-client-cache";
+
+/**
+ * One app process's tracked reads through `reader`, once tracking is confirmed: its subscriber made as the
+ * app makes it (server/redis.ts: RESP2, resubscribed by the cache itself, failing fast).
+ */
+export async function trackedReads(url: string, reader: Redis, prefixes: readonly string[], heartbeatMs: number) {
+  const subscriber = new Redis(url, { protocol: 2, autoResubscribe: false, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  const reads = createRedisClientCache({ reader, subscriber, prefixes, heartbeatMs });
+  await expect.poll(() => reads.isLive).toBe(true);
+  return { reads, subscriber };
+}
 
 /**
  * That `read` is answered from a client-side cache (server/redis-client-cache.ts): two reads in a row

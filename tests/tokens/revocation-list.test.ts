@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Sql } from "@/server/database";
-import { createRedisClientCache } from "@/server/redis-client-cache";
 import { createRevocationList, REVOCATION_KEY_PREFIXES, REVOCATIONS_COMPLETE_KEY } from "@/server/tokens/revocation-list";
 import { connectTestRedis, untilReady } from "../support/redis";
-import { expectServedFromMemory } from "../support/client-cache";
+import { expectServedFromMemory, trackedReads } from "../support/client-cache";
 import { startTcpProxy } from "../support/tcp-proxy";
 import { useTestDatabase } from "../support/test-database";
 
@@ -135,10 +134,7 @@ describe("revocation list", () => {
     const processList = async (heartbeatMs = 100) => {
       // The reads go through the list's own connection, as in the app (server/services.ts).
       const main = await connectTestRedis(redisUrl.toString());
-      // As the app makes it (server/redis.ts): RESP2, resubscribed by the cache itself, failing fast.
-      const subscriber = new Redis(redisUrl.toString(), { protocol: 2, autoResubscribe: false, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
-      const reads = createRedisClientCache({ reader: main, subscriber, prefixes: REVOCATION_KEY_PREFIXES, heartbeatMs });
-      await expect.poll(() => reads.isLive).toBe(true);
+      const { reads, subscriber } = await trackedReads(redisUrl.toString(), main, REVOCATION_KEY_PREFIXES, heartbeatMs);
       const list = createRevocationList({ db, sql, redis: main, reads, maxTokenLifetimeMs: HOUR });
       return { list, reads, main, subscriber, mgets: vi.spyOn(main, "mget") };
     };
