@@ -1,6 +1,6 @@
-import { hkdfSync } from "node:crypto";
+import { createCipheriv, hkdfSync, randomBytes } from "node:crypto";
 
-import { compactDecrypt, CompactEncrypt } from "jose";
+import { compactDecrypt } from "jose";
 
 /**
  * The grace window for honest races (two tabs refreshing at once): the successor of a rotated refresh
@@ -16,17 +16,29 @@ export interface SealedPair {
   expiresAt: number;
 }
 
-function keyFrom(refreshToken: string): Uint8Array {
-  return new Uint8Array(hkdfSync("sha256", refreshToken, "gatehouse", "refresh successor v1", 32));
+function keyFrom(refreshToken: string): Buffer {
+  return Buffer.from(hkdfSync("sha256", refreshToken, "gatehouse", "refresh successor v1", 32));
 }
 
-export async function sealSuccessor(oldRefreshToken: string, pair: SealedPair): Promise<string> {
-  return new CompactEncrypt(new TextEncoder().encode(JSON.stringify(pair)))
-    .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
-    .encrypt(keyFrom(oldRefreshToken));
+/** The JWE protected header, BASE64URL-encoded: also the AAD of the encryption (RFC 7516 §5.1, step 14). */
+const PROTECTED_HEADER = Buffer.from(JSON.stringify({ alg: "dir", enc: "A256GCM" })).toString("base64url");
+
+/**
+ * Seals on every refresh, so it is written out with Node's synchronous AES-256-GCM: jose's CompactEncrypt
+ * runs WebCrypto, a job on libuv's thread pool per call (about 330 µs of CPU a seal here, against 75).
+ * The result is the same JWE compact serialization (RFC 7516 §7.1, `dir` with A256GCM: no encrypted key,
+ * a 96-bit IV, the 128-bit tag), and jose opens it below.
+ */
+export function sealSuccessor(oldRefreshToken: string, pair: SealedPair): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", keyFrom(oldRefreshToken), iv);
+  cipher.setAAD(Buffer.from(PROTECTED_HEADER, "ascii"));
+  const ciphertext = Buffer.concat([cipher.update(JSON.stringify(pair), "utf8"), cipher.final()]);
+  return `${PROTECTED_HEADER}..${iv.toString("base64url")}.${ciphertext.toString("base64url")}.${cipher.getAuthTag().toString("base64url")}`;
 }
 
+/** Opened rarely (a refresh token presented again within the grace window), by jose, which checks every part. */
 export async function openSuccessor(oldRefreshToken: string, sealed: string): Promise<SealedPair> {
-  const { plaintext } = await compactDecrypt(sealed, keyFrom(oldRefreshToken));
+  const { plaintext } = await compactDecrypt(sealed, new Uint8Array(keyFrom(oldRefreshToken)));
   return JSON.parse(new TextDecoder().decode(plaintext)) as SealedPair;
 }

@@ -53,7 +53,7 @@ export async function exchangeRefreshToken(context: TokenContext, client: OAuthC
 
   const access = await mintAccessToken(context, row.userId, client.id, scopes);
   const successor = generateOpaqueToken("refreshToken");
-  const sealed = await sealSuccessor(input.refreshToken, { refreshToken: successor, accessToken: access.token, scope: access.scope, expiresAt: access.exp });
+  const sealed = sealSuccessor(input.refreshToken, { refreshToken: successor, accessToken: access.token, scope: access.scope, expiresAt: access.exp });
   const outcome = await rotateRefreshToken(sql, {
     familyId: row.familyId,
     presentedId: row.id,
