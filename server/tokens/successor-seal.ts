@@ -37,8 +37,8 @@ export function sealSuccessor(oldRefreshToken: string, pair: SealedPair): string
   return `${PROTECTED_HEADER}..${iv.toString("base64url")}.${ciphertext.toString("base64url")}.${cipher.getAuthTag().toString("base64url")}`;
 }
 
-/** Opened rarely (a refresh token presented again within the grace window), by jose, which checks every part. */
+/** Opened rarely (a refresh token presented again within the grace window), by jose, which checks every part; nothing but what we seal. */
 export async function openSuccessor(oldRefreshToken: string, sealed: string): Promise<SealedPair> {
-  const { plaintext } = await compactDecrypt(sealed, new Uint8Array(keyFrom(oldRefreshToken)));
+  const { plaintext } = await compactDecrypt(sealed, keyFrom(oldRefreshToken), { keyManagementAlgorithms: ["dir"], contentEncryptionAlgorithms: ["A256GCM"] });
   return JSON.parse(new TextDecoder().decode(plaintext)) as SealedPair;
 }

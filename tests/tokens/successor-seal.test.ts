@@ -13,12 +13,19 @@ const pair: SealedPair = { refreshToken: randomBytes(32).toString("base64url"), 
 const oldToken = () => `grt_${randomBytes(32).toString("base64url")}`;
 const keyOf = (token: string) => new Uint8Array(hkdfSync("sha256", token, "gatehouse", "refresh successor v1", 32));
 
-/** One part of the compact JWE replaced (0 header, 2 IV, 3 ciphertext, 4 tag), keeping its length. */
+/**
+ * One part of the compact JWE altered (0 header, 2 IV, 3 ciphertext, 4 tag). The header keeps its meaning
+ * (the same members, in another order), so only the tag's check over it, as AAD, can refuse it.
+ */
 function withPartChanged(sealed: string, index: number): string {
   const parts = sealed.split(".");
-  const bytes = Buffer.from(parts[index]!, "base64url");
-  bytes[0] = bytes[0]! ^ 0x01;
-  parts[index] = index === 0 ? Buffer.from(JSON.stringify({ alg: "dir", enc: "A256GCM", zip: "x" })).toString("base64url") : bytes.toString("base64url");
+  if (index === 0) {
+    parts[0] = Buffer.from(JSON.stringify({ enc: "A256GCM", alg: "dir" })).toString("base64url");
+  } else {
+    const bytes = Buffer.from(parts[index]!, "base64url");
+    bytes[0] = bytes[0]! ^ 0x01;
+    parts[index] = bytes.toString("base64url");
+  }
   return parts.join(".");
 }
 
@@ -56,6 +63,12 @@ describe("successor seal", () => {
     const [first, second] = [sealSuccessor(token, pair), sealSuccessor(token, pair)];
     expect(first.split(".")[2]).not.toBe(second.split(".")[2]);
     expect(first).not.toBe(second);
+  });
+
+  it("opens nothing but dir with A256GCM, whatever else the same key could open", async () => {
+    const token = oldToken();
+    const otherEncryption = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(pair))).setProtectedHeader({ alg: "dir", enc: "A128CBC-HS256" }).encrypt(keyOf(token));
+    await expect(openSuccessor(token, otherEncryption)).rejects.toThrow();
   });
 
   it("still opens a seal jose wrote (one made before this change, within its grace window)", async () => {
