@@ -182,11 +182,11 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
   return {
     async mget(keys) {
       if (!keys.every(tracked)) return reader.mget(...keys);
-      if (usable()) {
+      const wasUsable = usable();
+      if (wasUsable) {
         const values = keys.map((key) => entries.get(key));
         if (values.every((value) => value !== undefined)) return values as Array<string | null>;
       }
-      const wasUsable = usable();
       const startedIn = generation;
       const read: PendingRead = { spoiled: false };
       for (const key of keys) pending.set(key, (pending.get(key) ?? new Set()).add(read));

@@ -81,8 +81,9 @@ function buildServices(): Services {
   const env = getEnv();
   const db = getDb();
   const sql = getSql();
-  const redis = env.redisUrl ? createRedis(env.redisUrl) : null;
-  const reads = redis && env.redisClientTracking ? createRedisClientCacheFor(env.redisUrl!, redis, [...SESSION_CACHE_PREFIXES, ...REVOCATION_KEY_PREFIXES]) : null;
+  const { redisUrl } = env;
+  const redis = redisUrl ? createRedis(redisUrl) : null;
+  const reads = redisUrl && redis && env.redisClientTracking ? createRedisClientCacheFor(redisUrl, redis, [...SESSION_CACHE_PREFIXES, ...REVOCATION_KEY_PREFIXES]) : null;
   try {
     return wireServices(env, db, sql, redis, reads);
   } catch (error) {

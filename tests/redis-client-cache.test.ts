@@ -30,14 +30,17 @@ describe("Redis client-side cache (CLIENT TRACKING)", () => {
 
   const readers: Redis[] = [];
 
-  /** A cache on connections of its own (the subscriber through `subscriberUrl` when given), once tracking is on. */
-  async function createCache({ subscriberUrl = redisUrl.toString(), heartbeatMs = HEARTBEAT_MS }: { subscriberUrl?: string; heartbeatMs?: number } = {}) {
-    const reader = await connect(redisUrl.toString());
+  /**
+   * A cache on connections of its own (through `readerUrl` and `subscriberUrl` when given), returned once
+   * tracking is on (unless `untilLive` is false: where Redis refuses it, it never is).
+   */
+  async function createCache({ readerUrl = redisUrl.toString(), subscriberUrl = redisUrl.toString(), heartbeatMs = HEARTBEAT_MS, untilLive = true } = {}) {
+    const reader = await connect(readerUrl);
     readers.push(reader);
     const subscriber = await connect(subscriberUrl, subscriberOptions);
     const cache = createRedisClientCache({ reader, subscriber, prefixes: [PREFIX], heartbeatMs });
     open.push(cache);
-    await vi.waitFor(() => expect(cache.isLive).toBe(true), { timeout: 2_000 });
+    if (untilLive) await vi.waitFor(() => expect(cache.isLive).toBe(true), { timeout: 2_000 });
     return { cache, reader, subscriber, mgets: vi.spyOn(reader, "mget") };
   }
 
@@ -150,12 +153,7 @@ describe("Redis client-side cache (CLIENT TRACKING)", () => {
   it("starts tracking again when the reads' connection drops (it may come back to another server, after a failover)", async () => {
     const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
     try {
-      const reader = await connect(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);
-      readers.push(reader);
-      const subscriber = await connect(redisUrl.toString(), subscriberOptions);
-      const cache = createRedisClientCache({ reader, subscriber, prefixes: [PREFIX], heartbeatMs: 10_000 });
-      open.push(cache);
-      await vi.waitFor(() => expect(cache.isLive).toBe(true), { timeout: 2_000 });
+      const { cache, reader, subscriber } = await createCache({ readerUrl: `redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`, heartbeatMs: 10_000 });
       const moved = key("moved");
       expect(await cache.mget([moved])).toEqual([null]);
       await proxy.cut();
@@ -207,12 +205,7 @@ describe("Redis client-side cache (CLIENT TRACKING)", () => {
     try {
       const url = new URL(redisUrl);
       url.username = user;
-      const reader = await connect(redisUrl.toString());
-      readers.push(reader);
-      const subscriber = await connect(url.toString(), subscriberOptions);
-      const cache = createRedisClientCache({ reader, subscriber, prefixes: [PREFIX], heartbeatMs: HEARTBEAT_MS });
-      open.push(cache);
-      const mgets = vi.spyOn(reader, "mget");
+      const { cache, subscriber, mgets } = await createCache({ subscriberUrl: url.toString(), untilLive: false });
       await vi.waitFor(() => expect(warn).toHaveBeenCalledWith(expect.stringContaining("refused client-side caching")), { timeout: 2_000 });
       const plain = key("plain");
       await cache.mget([plain]);

@@ -22,7 +22,8 @@ export interface CachedClientLookup extends ClientLookup {
 export function cachedClientLookup(lookup: ClientLookup, { maxAgeMs = 1000, maxEntries = 1000, now = () => Date.now() } = {}): CachedClientLookup {
   const entries = new Map<string, { readAt: number; row: Promise<Client | null> }>();
 
-  const cached = async (clientId: string) => {
+  // Not async: a hit hands back the promise it holds, with no wrapper promise around it (the hot path).
+  const cached = (clientId: string): Promise<Client | null> => {
     const entry = entries.get(clientId);
     // Counted from when the read started, so a copy is never older than maxAgeMs.
     if (entry && now() - entry.readAt < maxAgeMs) return entry.row;
