@@ -148,6 +148,18 @@ describe("rate limit leases (large limits)", () => {
     expect(await countInRedis(key)).toBe(2);
   });
 
+  it("holds at most 10,000 keys' leases: the oldest makes room, and its key takes a new one", async () => {
+    const limiter = createRateLimiter({ redis, points: 200, durationSeconds: 60, keyPrefix: PREFIX });
+    const keys = Array.from({ length: 10_001 }, freshKey);
+    await limiter.consume(keys[0]!); // a lease of 2, one left in memory
+    for (let start = 1; start < keys.length; start += 500) await Promise.all(keys.slice(start, start + 500).map((key) => limiter.consume(key)));
+    expect(await countInRedis(keys[0]!)).toBe(2);
+    await limiter.consume(keys[0]!); // its lease was dropped for room: a new one, not the attempt it held
+    expect(await countInRedis(keys[0]!)).toBe(4);
+    await limiter.consume(keys.at(-1)!); // the newest still has its own
+    expect(await countInRedis(keys.at(-1)!)).toBe(2);
+  });
+
   it("still limits, in memory and by leases, while Redis is unreachable", async () => {
     const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
     const viaProxy = await connectTestRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);

@@ -63,10 +63,16 @@ export function createRateLimiter({
     return lease;
   }
 
-  /** Drops the leases whose window has ended; if none has, the one acquired longest ago (its attempts are lost, never gained). */
+  /**
+   * Drops the leases acquired longest ago whose window has ended, then, if none had, the oldest one (its
+   * attempts are lost, never gained). From the front only, so a flood of new keys costs no scan each.
+   */
   function makeRoom() {
     const now = Date.now();
-    for (const [key, lease] of leases) if (lease.until <= now) leases.delete(key);
+    for (const [key, lease] of leases) {
+      if (lease.until > now) break;
+      leases.delete(key);
+    }
     if (leases.size >= MAX_LEASED_KEYS) leases.delete(leases.keys().next().value!);
   }
 
