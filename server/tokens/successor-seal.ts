@@ -22,6 +22,7 @@ function keyFrom(refreshToken: string): Buffer {
 
 /** The JWE protected header, BASE64URL-encoded: also the AAD of the encryption (RFC 7516 §5.1, step 14). */
 const PROTECTED_HEADER = Buffer.from(JSON.stringify({ alg: "dir", enc: "A256GCM" })).toString("base64url");
+const AAD = Buffer.from(PROTECTED_HEADER, "ascii");
 
 /**
  * Seals on every refresh, so it is written out with Node's synchronous AES-256-GCM: jose's CompactEncrypt
@@ -32,7 +33,7 @@ const PROTECTED_HEADER = Buffer.from(JSON.stringify({ alg: "dir", enc: "A256GCM"
 export function sealSuccessor(oldRefreshToken: string, pair: SealedPair): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", keyFrom(oldRefreshToken), iv);
-  cipher.setAAD(Buffer.from(PROTECTED_HEADER, "ascii"));
+  cipher.setAAD(AAD);
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(pair), "utf8"), cipher.final()]);
   return `${PROTECTED_HEADER}..${iv.toString("base64url")}.${ciphertext.toString("base64url")}.${cipher.getAuthTag().toString("base64url")}`;
 }
