@@ -5,6 +5,7 @@ import { clientCredentialsGrant } from "@/server/tokens/grants/client-credential
 import { deviceCodeGrant } from "@/server/tokens/grants/device-code";
 import { findGrant, SUPPORTED_GRANT_TYPES } from "@/server/tokens/grants";
 import { refreshTokenGrant } from "@/server/tokens/grants/refresh-token";
+import { tokenParameterSchema } from "@/server/oauth/token-request";
 
 /* The token endpoint's grants (server/tokens/grants/index.ts): what it serves, and what it refuses. */
 
@@ -29,5 +30,17 @@ describe("the grant registry", () => {
     expect(parsed.error?.issues[0]).toMatchObject({ code: "custom", path: ["scope"], params: { oauthError: "invalid_scope" } });
     const verifier = authorizationCodeGrant.schema.safeParse({ grant_type: "authorization_code", code: "ghc_x", redirect_uri: "http://127.0.0.1/cb", code_verifier: "too-short" });
     expect(verifier.error?.issues[0]?.path).toEqual(["code_verifier"]);
+  });
+
+  it.each([
+    ["refresh_token", refreshTokenGrant.schema, { grant_type: "refresh_token" }, 4096],
+    ["code", authorizationCodeGrant.schema, { grant_type: "authorization_code", redirect_uri: "http://127.0.0.1/cb", code_verifier: "v".repeat(43) }, 4096],
+    ["redirect_uri", authorizationCodeGrant.schema, { grant_type: "authorization_code", code: "ghc_x", code_verifier: "v".repeat(43) }, 2048],
+    ["device_code", deviceCodeGrant.schema, { grant_type: "urn:ietf:params:oauth:grant-type:device_code" }, 4096],
+    ["token", tokenParameterSchema, {}, 4096],
+  ] as const)("says %s is required only when it is missing, and too long when it is", (name, schema, rest, max) => {
+    expect(schema.safeParse(rest).error?.issues[0]).toMatchObject({ path: [name], message: "is required" });
+    expect(schema.safeParse({ ...rest, [name]: "x".repeat(max + 1) }).error?.issues[0]).toMatchObject({ path: [name], message: `must be at most ${max} characters` });
+    expect(schema.safeParse({ ...rest, [name]: "x".repeat(max) }).error?.issues.find((issue) => issue.path[0] === name)).toBeUndefined();
   });
 });

@@ -12,12 +12,13 @@ import { generateOpaqueToken, hashOpaqueToken, isOpaqueToken } from "../opaque-t
 import { pkceMatches } from "../pkce";
 import type { TokenContext } from "../token-context";
 import { assertClientMayUse, defineGrant, invalidGrant } from "./grant";
+import { requiredParameter } from "./required-parameter";
 
 /** The authorization_code grant's parameters (RFC 6749 §4.1.3, RFC 7636 §4.5). */
 export const authorizationCodeGrantSchema = z.object({
   grant_type: z.literal("authorization_code"),
-  code: z.string({ error: "is required" }).max(4096),
-  redirect_uri: z.string({ error: "is required" }).max(2048),
+  code: requiredParameter(4096),
+  redirect_uri: requiredParameter(2048),
   code_verifier: z
     .string({ error: "is required (PKCE, RFC 7636)" })
     // RFC 7636 §4.1: 43 to 128 unreserved characters.

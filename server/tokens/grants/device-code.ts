@@ -10,11 +10,12 @@ import { hashOpaqueToken, isOpaqueToken } from "../opaque-token";
 import { startFamily } from "../start-family";
 import type { TokenContext } from "../token-context";
 import { assertClientMayUse, defineGrant, invalidGrant } from "./grant";
+import { requiredParameter } from "./required-parameter";
 
 /** The device_code grant's parameters (RFC 8628 §3.4). */
 export const deviceCodeGrantSchema = z.object({
   grant_type: z.literal(DEVICE_CODE_GRANT_TYPE),
-  device_code: z.string({ error: "is required" }).max(4096),
+  device_code: requiredParameter(4096),
 });
 
 export const deviceCodeGrant = defineGrant({

@@ -12,6 +12,7 @@ import { findRefreshToken, rotateRefreshToken } from "../refresh-rotation";
 import { openSuccessor, sealSuccessor } from "../successor-seal";
 import type { TokenContext } from "../token-context";
 import { assertClientMayUse, defineGrant, invalidGrant } from "./grant";
+import { requiredParameter } from "./required-parameter";
 import { scopeParameterSchema } from "./scope-parameter";
 
 const STALE_REFRESH = "The refresh token is invalid, expired or revoked.";
@@ -19,7 +20,7 @@ const STALE_REFRESH = "The refresh token is invalid, expired or revoked.";
 /** The refresh_token grant's parameters (RFC 6749 §6). */
 export const refreshTokenGrantSchema = z.object({
   grant_type: z.literal("refresh_token"),
-  refresh_token: z.string({ error: "is required" }).max(4096),
+  refresh_token: requiredParameter(4096),
   scope: scopeParameterSchema.optional(),
 });
 
