@@ -54,6 +54,7 @@ export const envSchema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     DATABASE_URL: postgresUrl,
     DATABASE_PREPARED_STATEMENTS: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
+    DATABASE_CHANGE_NOTIFICATIONS: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("on"),
     AUTH_SECRET: secret("generate one with `openssl rand -base64 33`"),
     AUTH_URL: z.url({ protocol: /^https?$/, error: "must be the app's public origin, e.g. https://gatehouse.example.com" }).optional(),
     AUTH_TRUST_HOST: booleanFlag,
@@ -122,6 +123,8 @@ export const envSchema = z
       databaseUrl: raw.DATABASE_URL,
       // The hot paths' plain SQL, prepared once per connection (server/database.ts).
       databasePreparedStatements: raw.DATABASE_PREPARED_STATEMENTS === "on",
+      // Without Redis, sessions kept in each process while PostgreSQL announces their changes (server/database-notified-copy.ts).
+      databaseChangeNotifications: raw.DATABASE_CHANGE_NOTIFICATIONS === "on",
       authSecret: raw.AUTH_SECRET,
       authUrl: raw.AUTH_URL,
       // Auth.js refuses requests whose Host it does not trust (to stop Host-header poisoning of its

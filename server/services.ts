@@ -7,6 +7,7 @@ import { createAuditLog, type AuditLog } from "@/server/audit/audit-log";
 import { createClientRegistry, type ClientRegistry } from "@/server/clients/client-registry";
 import { createRequestAudit, scheduleAfterResponse, type RequestAudit } from "@/server/audit/request-audit";
 import type { Sql } from "@/server/database";
+import { databaseNotifiedCopyFor } from "@/server/database-notified-copy";
 import { getDb, getSql } from "@/server/db";
 import { getEnv } from "@/server/env";
 import type { Env } from "@/server/env-schema";
@@ -17,7 +18,7 @@ import { createRedis, createRedisClientCacheFor } from "@/server/redis";
 import type { RedisClientCache } from "@/server/redis-client-cache";
 import { noSessionCache, RedisSessionCache, SESSION_CACHE_PREFIXES } from "@/server/sessions/session-cache";
 import { isSessionActive } from "@/server/sessions/session-policy";
-import { createSessionService, type SessionService } from "@/server/sessions/session-service";
+import { createSessionService, SESSION_CHANGE_CHANNEL, type SessionService } from "@/server/sessions/session-service";
 import { cachedClientLookup, type CachedClientLookup } from "@/server/tokens/client-cache";
 import { clientsIn } from "@/server/tokens/clients";
 import { revokeAllForClient } from "@/server/tokens/family-revocation";
@@ -132,6 +133,9 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null,
     db,
     sql,
     cache: redis ? new RedisSessionCache(redis, (operation, error) => console.error(`[sessions] cache ${operation} failed, using PostgreSQL:`, messageOf(error)), reads) : noSessionCache,
+    // Without Redis, each process keeps the sessions it read while PostgreSQL announces their changes
+    // (started by the first lookup: a script that never resolves a cookie opens no listening connection).
+    copy: !redis && env.databaseChangeNotifications ? databaseNotifiedCopyFor(env.databaseUrl, (channel, payload) => sql.query("SELECT pg_notify($1, $2)", [channel, payload]), SESSION_CHANGE_CHANNEL) : null,
     lifetimes: env.sessionLifetimes,
     onSessionsEnded: async (sessionIds) => {
       for (const sessionId of sessionIds) await services.tokens.revokeFamiliesOfSession(sessionId);

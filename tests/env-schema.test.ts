@@ -36,6 +36,12 @@ describe("parseEnv", () => {
     expect(problemsOf({ ...base, DATABASE_PREPARED_STATEMENTS: "false" })).toEqual(['DATABASE_PREPARED_STATEMENTS must be "on" or "off"']);
   });
 
+  it("keeps sessions in each process under PostgreSQL's notifications unless DATABASE_CHANGE_NOTIFICATIONS=off, and names a wrong value", () => {
+    expect(parseEnv(base).databaseChangeNotifications).toBe(true);
+    expect(parseEnv({ ...base, DATABASE_CHANGE_NOTIFICATIONS: "off" }).databaseChangeNotifications).toBe(false);
+    expect(problemsOf({ ...base, DATABASE_CHANGE_NOTIFICATIONS: "no" })).toEqual(['DATABASE_CHANGE_NOTIFICATIONS must be "on" or "off"']);
+  });
+
   it("reports every problem, one line per variable", () => {
     const problems = problemsOf({ NODE_ENV: "production", DATABASE_URL: "mysql://db", AUTH_GOOGLE_ID: "id" });
     expect(problems).toEqual([

@@ -66,6 +66,8 @@ export async function runStack(options: StackOptions): Promise<number> {
       env.DATABASE_URL = embedded.url;
       // PGlite serves every connection from one backend: two connections preparing one name would collide.
       env.DATABASE_PREPARED_STATEMENTS = "off";
+      // ...and delivers no notification from one connection to another (server/database-notified-copy.ts).
+      env.DATABASE_CHANGE_NOTIFICATIONS = "off";
       console.log(`[gatehouse] embedded PostgreSQL (PGlite) at ${embedded.url}, data in .gatehouse/pglite`);
     }
     // Development keeps a generated secret in .gatehouse/; production must be given one.

@@ -1,5 +1,6 @@
 import type { PrismaClient } from "@/generated/prisma/client";
 import type { Sql } from "@/server/database";
+import type { DatabaseNotifiedCopy } from "@/server/database-notified-copy";
 
 import type { CachedSession, SessionCache } from "./session-cache";
 import { effectiveExpiry, isSessionActive, isTouchDue, type SessionLifetimes } from "./session-policy";
@@ -19,6 +20,11 @@ export interface SessionServiceDeps {
   /** The same database in plain SQL, for the per-request lookup (see server/database.ts). */
   sql: Sql;
   cache: SessionCache;
+  /**
+   * Without Redis: the sessions this process has read, kept in memory while PostgreSQL announces their
+   * changes (server/database-notified-copy.ts, on SESSION_CHANGE_CHANNEL).
+   */
+  copy?: DatabaseNotifiedCopy<CachedSession | null> | null;
   lifetimes: SessionLifetimes;
   now?: () => Date;
   /** Called with the ids of sessions just ended (the token service revokes the token families bound to them). */
@@ -40,6 +46,13 @@ const SESSION_WITH_USER = `
   FROM "Session" s JOIN "User" u ON u."id" = s."userId"
   WHERE s."tokenHash" = $1`;
 
+/**
+ * Where PostgreSQL announces, by token hash, every change to what SESSION_WITH_USER returns: a session
+ * created, changed or deleted, or its person's name, email, image, verification or role changed
+ * (prisma/migrations/20261207030000_session_change_notifications).
+ */
+export const SESSION_CHANGE_CHANNEL = "gatehouse_session";
+
 /** The statement's row: the cached session with its person's fields beside it, not nested. */
 type SessionWithUserRow = Omit<CachedSession, "user"> & Omit<CachedSession["user"], "id">;
 
@@ -48,12 +61,22 @@ type SessionWithUserRow = Omit<CachedSession, "user"> & Omit<CachedSession["user
  * truth), revoked one, several or all at a time. No Next.js here: the clock, database and cache are
  * given, so it is tested on its own against real PostgreSQL and Redis.
  */
-export function createSessionService({ db, sql, cache, lifetimes, now = () => new Date(), onSessionsEnded = async () => {} }: SessionServiceDeps) {
+export function createSessionService({ db, sql, cache, copy = null, lifetimes, now = () => new Date(), onSessionsEnded = async () => {} }: SessionServiceDeps) {
   function cacheTtl(session: CachedSession): number {
     return Math.min(effectiveExpiry(session, lifetimes).getTime() - now().getTime(), MAX_CACHE_TTL_MS);
   }
 
-  async function load(tokenHash: string): Promise<CachedSession | null> {
+  function load(tokenHash: string): Promise<CachedSession | null> {
+    return copy ? copy.read(tokenHash, () => loadFromDatabase(tokenHash)) : loadFromDatabase(tokenHash);
+  }
+
+  /** Drops sessions from every cache of this process's (another process hears of it from Redis or PostgreSQL). */
+  async function forget(tokenHashes: string[]) {
+    copy?.forget(tokenHashes);
+    await cache.delete(tokenHashes);
+  }
+
+  async function loadFromDatabase(tokenHash: string): Promise<CachedSession | null> {
     const [row] = await sql.query<SessionWithUserRow>(SESSION_WITH_USER, [tokenHash]);
     if (!row) return null;
     const { sessionId, userId, expiresAt, lastUsedAt, legacyCookieUntil, name, email, image, emailVerified, role } = row;
@@ -64,7 +87,7 @@ export function createSessionService({ db, sql, cache, lifetimes, now = () => ne
     const removed = await db.session.findMany({ where, select: { id: true, userId: true, tokenHash: true } });
     if (removed.length === 0) return [];
     await db.session.deleteMany({ where: { id: { in: removed.map((session) => session.id) } } });
-    await cache.delete(removed.map((session) => session.tokenHash));
+    await forget(removed.map((session) => session.tokenHash));
     const ids = removed.map((session) => session.id);
     await onSessionsEnded(ids);
     return ids;
@@ -123,9 +146,10 @@ export function createSessionService({ db, sql, cache, lifetimes, now = () => ne
         // Also how a cache entry that outlived its session (a lost delete) is caught within a minute.
         const touchedRows = await sql.query(`UPDATE "Session" SET "lastUsedAt" = $1, "updatedAt" = $1 WHERE "tokenHash" = $2 RETURNING 1`, [current, tokenHash]);
         if (touchedRows.length === 0) {
-          await cache.delete([tokenHash]);
+          await forget([tokenHash]);
           return null;
         }
+        copy?.forget([tokenHash]);
         session = { ...session, lastUsedAt: current };
         await cache.set(tokenHash, session, cacheTtl(session));
       }
@@ -144,7 +168,7 @@ export function createSessionService({ db, sql, cache, lifetimes, now = () => ne
     /** Drops the user's sessions from the cache (not the sessions): after their role or profile changed. */
     async forgetCachedUser(userId: string): Promise<void> {
       const sessions = await db.session.findMany({ where: { userId }, select: { tokenHash: true } });
-      await cache.delete(sessions.map((session) => session.tokenHash));
+      await forget(sessions.map((session) => session.tokenHash));
     },
 
     /** Ends the given sessions of `userId`; ids of other users' sessions are ignored. */

@@ -1,11 +1,13 @@
 import type { Redis } from "ioredis";
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 
 import type { PrismaClient } from "@/generated/prisma/client";
-import type { Sql } from "@/server/database";
-import { RedisSessionCache, noSessionCache, SESSION_CACHE_PREFIXES, type SessionCache } from "@/server/sessions/session-cache";
+import { createDatabase, type Sql } from "@/server/database";
+import { createDatabaseNotifiedCopy } from "@/server/database-notified-copy";
+import { RedisSessionCache, noSessionCache, SESSION_CACHE_PREFIXES, type CachedSession, type SessionCache } from "@/server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
-import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
+import { createSessionService, SESSION_CHANGE_CHANNEL, type SessionClient } from "@/server/sessions/session-service";
 import { hashSessionToken } from "@/server/sessions/session-token";
 import { connectTestRedis, testRedisUrl, untilReady } from "../support/redis";
 import { expectServedFromMemory, trackedReads } from "../support/client-cache";
@@ -108,6 +110,65 @@ describe("session service", () => {
       for (const each of [first, second]) {
         each.reads.close();
         each.reader.disconnect();
+      }
+    }
+  });
+
+  it("without Redis, serves a session from each process's copy and still ends it everywhere at once (LISTEN/NOTIFY)", async () => {
+    /** One app process without Redis: its own pool, and its own copy of the sessions it read. */
+    const processSessions = (heartbeatMs: number) => {
+      const own = createDatabase(database.url, { preparedStatements: true });
+      let listener: pg.Client | undefined;
+      const copy = createDatabaseNotifiedCopy<CachedSession | null>({
+        channel: SESSION_CHANGE_CHANNEL,
+        connect: () => (listener = new pg.Client({ connectionString: database.url })),
+        notify: (channel, payload) => own.sql.query("SELECT pg_notify($1, $2)", [channel, payload]),
+        heartbeatMs,
+      });
+      const queries = vi.spyOn(own.sql, "query");
+      const sessions = createSessionService({ db: own.db, sql: own.sql, cache: noSessionCache, copy, lifetimes: DEFAULT_LIFETIMES, now });
+      const listenerStream = () => (listener as unknown as { connection: { stream: { pause(): void; resume(): void } } }).connection.stream;
+      return { sessions, copy, own, listenerStream, lookups: () => queries.mock.calls.filter(([text]) => text.includes('FROM "Session" s JOIN "User"')).length };
+    };
+    // The first one's heartbeat is slow, so that holding back its announcements (below) goes unnoticed.
+    const [first, second] = [processSessions(10_000), processSessions(100)];
+    try {
+      const user = await newUser();
+      const [mine, theirs] = [await first.sessions.create(user.id, client), await first.sessions.create(user.id, client)];
+      await first.sessions.resolve(mine.token);
+      await vi.waitFor(() => expect(first.copy.isLive).toBe(true), { timeout: 2_000, interval: 5 });
+      // Served from memory: two lookups in a row that ask PostgreSQL nothing (retried: a creation's announcement may still drop the first).
+      await vi.waitFor(
+        async () => {
+          for (const { token } of [mine, theirs]) expect(await first.sessions.resolve(token)).toMatchObject({ userId: user.id });
+          const before = first.lookups();
+          for (const { token } of [mine, theirs, mine, theirs]) expect(await first.sessions.resolve(token)).toMatchObject({ userId: user.id, user: { role: "user" } });
+          expect(first.lookups()).toBe(before);
+        },
+        { timeout: 2_000, interval: 10 },
+      );
+
+      // Ended by this process: refused at once, without waiting for PostgreSQL's announcement (held back here).
+      const listening = first.listenerStream();
+      listening.pause();
+      try {
+        await first.sessions.revoke(user.id, [mine.sessionId]);
+        expect(await first.sessions.resolve(mine.token)).toBeNull();
+      } finally {
+        listening.resume();
+      }
+
+      // A role changed in the database by anyone: seen by the next lookup, as soon as the announcement arrives.
+      await db.user.update({ where: { id: user.id }, data: { role: "admin" } });
+      await vi.waitFor(async () => expect(await first.sessions.resolve(theirs.token)).toMatchObject({ user: { role: "admin" } }), { timeout: 500, interval: 2 });
+
+      // Ended by another process: refused as soon as PostgreSQL tells this one.
+      await second.sessions.revoke(user.id, [theirs.sessionId]);
+      await vi.waitFor(async () => expect(await first.sessions.resolve(theirs.token)).toBeNull(), { timeout: 500, interval: 2 });
+    } finally {
+      for (const each of [first, second]) {
+        await each.copy.close();
+        await each.own.close();
       }
     }
   });
