@@ -66,8 +66,11 @@ export function createSessionService({ db, sql, cache, copy = null, lifetimes, n
     return Math.min(effectiveExpiry(session, lifetimes).getTime() - now().getTime(), MAX_CACHE_TTL_MS);
   }
 
-  function load(tokenHash: string): Promise<CachedSession | null> {
-    return copy ? copy.read(tokenHash, () => loadFromDatabase(tokenHash)) : loadFromDatabase(tokenHash);
+  async function load(tokenHash: string): Promise<CachedSession | null> {
+    if (!copy) return loadFromDatabase(tokenHash);
+    const session = await copy.read(tokenHash, () => loadFromDatabase(tokenHash));
+    // The copy's object is shared by every request: each gets its own (callers may add to theirs).
+    return session && { ...session, user: { ...session.user } };
   }
 
   /** Drops sessions from every cache of this process's (another process hears of it from Redis or PostgreSQL). */
