@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { performance } from "node:perf_hooks";
 
 import pg from "pg";
 
@@ -7,29 +8,37 @@ import pg from "pg";
  * change: the same idea as server/redis-client-cache.ts, for a deployment without Redis, over
  * PostgreSQL's own LISTEN/NOTIFY.
  *
- * A trigger announces every change to a copied row on `channel`, the row's key as the payload, when the
- * change commits (prisma/migrations/*_session_change_notifications). One connection of this process's own
- * LISTENs on it and drops each key it is told of; the next read of it goes to the database again. Since
- * the trigger is in the database, every writer is heard: any app process, a script, a SQL console.
+ * Triggers announce every change to a copied row on `channel`, the row's key as the payload (or `*` for
+ * "everything", a TRUNCATE), when the change commits; see the session_change_notifications migration.
+ * One connection of this process's own LISTENs on it and drops each key it is told of; the next read of
+ * it goes to the database again. The triggers are in the database, so every writer is heard: any app
+ * process, a script, a SQL console (but not a session with `session_replication_role = replica`, which
+ * fires no ordinary trigger).
  *
  * How it stays right:
  * - A read goes through the app's pool, so its reply can arrive after the announcement of a change it
- *   missed. A reply is kept only if no announcement of its key, `forget` of it, or loss of the listening
- *   connection happened while it was in flight.
+ *   missed. A reply is kept only if no announcement of its key (or `*`), `forget` of it, or loss of the
+ *   listening connection happened while it was in flight.
  * - The copy is used only while announcements are known to arrive. Every `heartbeatMs` this process
- *   sends a notification on a channel of its own **through the app's pool** (the path writes take), and
- *   the copy is used only while the last one to come back on the listening connection was sent within
- *   two heartbeats. PostgreSQL delivers notifications to each listener in commit order, so a heartbeat
- *   that came back proves that every change committed before it was sent has been heard. A link that
- *   breaks silently therefore serves an old answer for two heartbeats at most; a database or pooler that
- *   does not deliver notifications between connections (PgBouncer in transaction mode, the embedded
- *   PGlite, which serves all connections from one backend) never confirms one, and every read asks the
- *   database, as if this did not exist (logged once).
- * - A lost listening connection empties the copy; it is opened again a second later.
+ *   sends a notification on a channel of its own **through the app's pool** (`heartbeat`: the path writes
+ *   take; never on the listening connection), and the copy is used only while one sent within the last two
+ *   heartbeats has come back on the listening connection. PostgreSQL delivers notifications to each
+ *   listener in commit order, so a heartbeat that came back proves that every change committed before it
+ *   was sent has been heard. The heartbeat statement itself checks that the triggers are there and enabled
+ *   (`heartbeat` is given by the caller, who knows them), so a copy is never trusted on a database whose
+ *   triggers are missing (code deployed before its migration) or disabled. A link that breaks silently
+ *   serves an old answer for two heartbeats at most; a database or pooler that does not deliver
+ *   notifications between connections (PgBouncer in transaction mode, the embedded PGlite, which serves
+ *   all connections from one backend) never confirms one, and every read asks the database, as if this
+ *   did not exist (logged once).
+ * - A listening connection that is lost, or that stops answering after it had answered (a link dropped
+ *   by a firewall), empties the copy and is replaced a second later.
  * - Heartbeats are sent only while the copy is being read (within `idleAfterMs` of the last read): an
  *   idle process costs the database one idle connection. The first read after a quiet spell asks the
  *   database and sends a heartbeat; what the copy held is used again once that heartbeat comes back
- *   (announcements kept arriving meanwhile, and the heartbeat proves none was missed).
+ *   (announcements kept arriving meanwhile on the open connection, and the heartbeat proves none was
+ *   missed: a connection lost meanwhile emptied the copy).
+ * - Times are read from a monotonic clock, so a step of the wall clock neither extends nor cuts the trust.
  *
  * Started by the first read, so a script that builds the app's services but never reads opens nothing.
  */
@@ -44,30 +53,42 @@ export interface DatabaseNotifiedCopy<V> {
 }
 
 export interface DatabaseNotifiedCopyOptions {
-  /** Opens the listening connection: a client of its own, not one of the pool's. */
+  /** Makes the listening connection (not yet connected): a client of its own, not one of the pool's. */
   connect: () => pg.Client;
   /** The channel the triggers announce changed keys on. */
   channel: string;
-  /** Sends a notification through the app's pool: `SELECT pg_notify($1, $2)`. */
-  notify: (channel: string, payload: string) => Promise<unknown>;
+  /** Run on the listening connection before it LISTENs, e.g. to switch the triggers on. */
+  prepare?: (client: pg.Client) => Promise<void>;
+  /**
+   * Sends `payload` on `channel` through the app's pool (`SELECT pg_notify($1, $2)`), only if the
+   * triggers are in place: a heartbeat that could not vouch for them must not be sent.
+   */
+  heartbeat: (channel: string, payload: string) => Promise<unknown>;
   maxEntries?: number;
   /** Longest time a value is kept, however quiet its row. */
   maxAgeMs?: number;
   heartbeatMs?: number;
   /** Heartbeats stop this long after the last read, and start again with the next. */
   idleAfterMs?: number;
-  /** How long heartbeats may go unanswered before it is reported (once). */
-  reportSilenceAfterMs?: number;
+  /** How long heartbeats may go unanswered before it is reported, or the connection replaced if it had answered. */
+  silenceMs?: number;
+  /** A monotonic clock, in milliseconds. */
   now?: () => number;
   onError?: (operation: string, error: unknown) => void;
 }
+
+/** The payload that stands for every key (a TRUNCATE). */
+export const EVERY_KEY = "*";
 
 const DEFAULT_MAX_ENTRIES = 50_000;
 const DEFAULT_MAX_AGE_MS = 10 * 60 * 1000;
 const DEFAULT_HEARTBEAT_MS = 1_000;
 const DEFAULT_IDLE_AFTER_MS = 60_000;
-const DEFAULT_REPORT_SILENCE_AFTER_MS = 10_000;
+const DEFAULT_SILENCE_MS = 10_000;
 const RECONNECT_DELAY_MS = 1_000;
+const CLOSE_TIMEOUT_MS = 1_000;
+/** Heartbeats sent and not yet back, kept to match one that comes back late. */
+const MAX_OUTSTANDING_HEARTBEATS = 16;
 
 /** A read awaiting its reply: spoiled when its key changes meanwhile. */
 interface PendingRead {
@@ -77,30 +98,37 @@ interface PendingRead {
 export function createDatabaseNotifiedCopy<V>({
   connect,
   channel,
-  notify,
+  prepare,
+  heartbeat: sendHeartbeat,
   maxEntries = DEFAULT_MAX_ENTRIES,
   maxAgeMs = DEFAULT_MAX_AGE_MS,
   heartbeatMs = DEFAULT_HEARTBEAT_MS,
   idleAfterMs = DEFAULT_IDLE_AFTER_MS,
-  reportSilenceAfterMs = DEFAULT_REPORT_SILENCE_AFTER_MS,
-  now = Date.now,
+  silenceMs = DEFAULT_SILENCE_MS,
+  now = () => performance.now(),
   onError = () => {},
 }: DatabaseNotifiedCopyOptions): DatabaseNotifiedCopy<V> {
   const entries = new Map<string, { value: V; storedAt: number }>();
   const pending = new Map<string, Set<PendingRead>>();
   // A channel of this process's own for its heartbeats (an identifier: LISTEN takes no parameter).
   const heartbeatChannel = `gatehouse_heartbeat_${randomBytes(8).toString("hex")}`;
+  /** Heartbeats sent on the current connection and not yet back: payload → when it was sent. */
+  const outstanding = new Map<string, number>();
   /** Bumped whenever the listening connection is lost or replaced: whatever spans a bump is void. */
   let connection = 0;
   let listener: pg.Client | undefined;
   let listening = false;
+  /** Whether a heartbeat has come back on the current connection. */
+  let answered = false;
   let confirmedAt = -Infinity;
   let lastReadAt = -Infinity;
   /** When the oldest heartbeat not yet followed by an answer was sent. */
   let unansweredSince: number | undefined;
+  let heartbeatInFlight = false;
   let started = false;
   let closed = false;
-  let reported = false;
+  /** One error line per outage and operation, not one per attempt. */
+  const reported = new Set<string>();
   let silenceReported = false;
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
@@ -110,18 +138,35 @@ export function createDatabaseNotifiedCopy<V>({
     for (const read of pending.get(key) ?? []) read.spoiled = true;
   }
 
-  function emptyCopy() {
-    connection += 1;
-    listening = false;
-    confirmedAt = -Infinity;
-    unansweredSince = undefined;
+  /** Every key may have changed (a TRUNCATE), but the announcements themselves are fine. */
+  function invalidateAll() {
     entries.clear();
     for (const reads of pending.values()) for (const read of reads) read.spoiled = true;
   }
 
+  function emptyCopy() {
+    connection += 1;
+    listening = false;
+    answered = false;
+    confirmedAt = -Infinity;
+    unansweredSince = undefined;
+    outstanding.clear();
+    invalidateAll();
+  }
+
   function report(operation: string, error: unknown) {
-    if (!reported) onError(operation, error);
-    reported = true;
+    if (!reported.has(operation)) onError(operation, error);
+    reported.add(operation);
+  }
+
+  /** Ends a client whatever state it is in: `end()` waits on a socket that may never answer. */
+  async function endClient(client: pg.Client) {
+    client.removeAllListeners("notification");
+    const ended = client.end().catch(() => {});
+    const timer = setTimeout(() => (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy(), CLOSE_TIMEOUT_MS);
+    timer.unref();
+    await ended;
+    clearTimeout(timer);
   }
 
   /** The listening connection is gone or in doubt: empty the copy, open a new one in a moment. */
@@ -130,8 +175,7 @@ export function createDatabaseNotifiedCopy<V>({
     emptyCopy();
     const lost = listener;
     listener = undefined;
-    lost?.removeAllListeners("notification");
-    lost?.end().catch(() => {});
+    if (lost) void endClient(lost);
     if (!closed && !reconnectTimer) {
       reconnectTimer = setTimeout(() => {
         reconnectTimer = undefined;
@@ -145,55 +189,74 @@ export function createDatabaseNotifiedCopy<V>({
     if (closed || listener) return;
     emptyCopy();
     const attempt = connection;
-    const client = connect();
-    listener = client;
-    client.on("error", (error) => {
-      if (listener === client) lose("listen", error);
-    });
-    client.on("end", () => {
-      if (listener === client) lose("listen", new Error("the listening connection closed"));
-    });
-    client.on("notification", ({ channel: from, payload }) => {
-      if (listener !== client || payload === undefined) return;
-      if (from === channel) invalidate(payload);
-      else if (from === heartbeatChannel) confirm(payload);
-    });
+    let client: pg.Client | undefined;
     try {
-      await client.connect();
+      client = connect();
+      const own = client;
+      listener = own;
+      own.on("error", (error) => {
+        if (listener === own) lose("listen", error);
+      });
+      own.on("end", () => {
+        if (listener === own) lose("listen", new Error("the listening connection closed"));
+      });
+      own.on("notification", ({ channel: from, payload }) => {
+        if (listener !== own || payload === undefined) return;
+        if (from === channel) {
+          if (payload === EVERY_KEY) invalidateAll();
+          else invalidate(payload);
+        } else if (from === heartbeatChannel) confirm(payload);
+      });
+      await own.connect();
+      await prepare?.(own);
       // Both before any heartbeat is sent: a heartbeat that comes back was sent after LISTEN took effect.
-      await client.query(`LISTEN "${channel.replaceAll('"', '""')}"; LISTEN "${heartbeatChannel}"`);
-      if (attempt !== connection || listener !== client) return;
+      await own.query(`LISTEN "${channel.replaceAll('"', '""')}"; LISTEN "${heartbeatChannel}"`);
+      if (attempt !== connection || listener !== own) return;
       listening = true;
-      reported = false;
+      reported.delete("listen");
       void heartbeat();
     } catch (error) {
-      if (listener === client) lose("listen", error);
+      // (No client at all: making one threw, e.g. an unreadable certificate file.)
+      if (!client || listener === client) lose("listen", error);
     }
   }
 
   /** A heartbeat came back: everything committed before it was sent has been heard. */
   function confirm(payload: string) {
-    const [ofConnection, sentAt] = payload.split(":").map(Number);
-    if (ofConnection !== connection || !listening || !Number.isFinite(sentAt)) return;
-    confirmedAt = Math.max(confirmedAt, sentAt!);
+    const sentAt = outstanding.get(payload);
+    if (sentAt === undefined || !listening) return; // not one this connection sent (or a forgery)
+    outstanding.delete(payload);
+    confirmedAt = Math.max(confirmedAt, sentAt);
+    answered = true;
     unansweredSince = undefined;
     silenceReported = false;
   }
 
   async function heartbeat() {
-    if (closed || !listening || now() - lastReadAt > idleAfterMs) return;
+    if (closed || !listening || heartbeatInFlight || now() - lastReadAt > idleAfterMs) return;
+    const ofConnection = connection;
     const sentAt = now();
+    const payload = `${ofConnection}:${randomBytes(6).toString("hex")}`;
+    outstanding.set(payload, sentAt);
+    if (outstanding.size > MAX_OUTSTANDING_HEARTBEATS) outstanding.delete(outstanding.keys().next().value!);
     unansweredSince ??= sentAt;
+    heartbeatInFlight = true;
     try {
-      await notify(heartbeatChannel, `${connection}:${sentAt}`);
+      await sendHeartbeat(heartbeatChannel, payload);
+      reported.delete("heartbeat");
     } catch (error) {
       // The pool's trouble, not the listener's: the copy goes unused until heartbeats come back.
       report("heartbeat", error);
-      return;
+    } finally {
+      heartbeatInFlight = false;
     }
-    if (!silenceReported && unansweredSince !== undefined && sentAt - unansweredSince > reportSilenceAfterMs) {
+    if (ofConnection !== connection || unansweredSince === undefined || now() - unansweredSince <= silenceMs) return;
+    if (answered) {
+      // It had answered, and went quiet: a link that died without a word (a firewall dropped it).
+      lose("listen", new Error(`no heartbeat came back for ${Math.round(silenceMs / 1000)} s`));
+    } else if (!silenceReported) {
       silenceReported = true;
-      console.warn(`[db] no notification on "${channel}" came back for ${Math.round(reportSilenceAfterMs / 1000)} s: every session lookup reads the database. A pooler in transaction mode or an embedded database does not deliver them; set DATABASE_CHANGE_NOTIFICATIONS=off to skip the attempt.`);
+      console.warn(`[db] no notification on "${channel}" came back for ${Math.round(silenceMs / 1000)} s: every lookup reads the database. The triggers may be missing or disabled (run the migrations), or a pooler in transaction mode or an embedded database does not deliver notifications between connections; set DATABASE_CHANGE_NOTIFICATIONS=off to skip the attempt.`);
     }
   }
 
@@ -247,17 +310,17 @@ export function createDatabaseNotifiedCopy<V>({
       emptyCopy();
       const client = listener;
       listener = undefined;
-      await client?.end().catch(() => {});
+      if (client) await endClient(client);
     },
   };
 }
 
-/** The copy's listening connection and heartbeats for the app's database (a pg pool's connection string). */
-export function databaseNotifiedCopyFor<V>(connectionString: string, notifyThroughPool: (channel: string, payload: string) => Promise<unknown>, channel: string): DatabaseNotifiedCopy<V> {
+/** The copy's listening connection for the app's database (the pool's connection string). */
+export function databaseNotifiedCopyFor<V>(connectionString: string, options: Pick<DatabaseNotifiedCopyOptions, "channel" | "prepare" | "heartbeat">): DatabaseNotifiedCopy<V> {
   return createDatabaseNotifiedCopy<V>({
-    channel,
-    connect: () => new pg.Client({ connectionString, connectionTimeoutMillis: 5_000, keepAlive: true }),
-    notify: notifyThroughPool,
+    ...options,
+    // TCP keepalive after 10 s idle (the OS default is two hours), as a second way to notice a dead link.
+    connect: () => new pg.Client({ connectionString, connectionTimeoutMillis: 5_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 }),
     onError: (operation, error) => console.error(`[db] change notifications (${operation}) failed, reading the database:`, error instanceof Error ? error.message : error),
   });
 }

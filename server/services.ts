@@ -18,7 +18,8 @@ import { createRedis, createRedisClientCacheFor } from "@/server/redis";
 import type { RedisClientCache } from "@/server/redis-client-cache";
 import { noSessionCache, RedisSessionCache, SESSION_CACHE_PREFIXES } from "@/server/sessions/session-cache";
 import { isSessionActive } from "@/server/sessions/session-policy";
-import { createSessionService, SESSION_CHANGE_CHANNEL, type SessionService } from "@/server/sessions/session-service";
+import { SESSION_CHANGE_CHANNEL, sessionChangeHeartbeat, switchOnSessionChangeNotifications } from "@/server/sessions/session-change-notifications";
+import { createSessionService, type SessionService } from "@/server/sessions/session-service";
 import { cachedClientLookup, type CachedClientLookup } from "@/server/tokens/client-cache";
 import { clientsIn } from "@/server/tokens/clients";
 import { revokeAllForClient } from "@/server/tokens/family-revocation";
@@ -135,7 +136,10 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null,
     cache: redis ? new RedisSessionCache(redis, (operation, error) => console.error(`[sessions] cache ${operation} failed, using PostgreSQL:`, messageOf(error)), reads) : noSessionCache,
     // Without Redis, each process keeps the sessions it read while PostgreSQL announces their changes
     // (started by the first lookup: a script that never resolves a cookie opens no listening connection).
-    copy: !redis && env.databaseChangeNotifications ? databaseNotifiedCopyFor(env.databaseUrl, (channel, payload) => sql.query("SELECT pg_notify($1, $2)", [channel, payload]), SESSION_CHANGE_CHANNEL) : null,
+    copy:
+      !redis && env.databaseChangeNotifications
+        ? databaseNotifiedCopyFor(env.databaseUrl, { channel: SESSION_CHANGE_CHANNEL, prepare: switchOnSessionChangeNotifications, heartbeat: sessionChangeHeartbeat(sql) })
+        : null,
     lifetimes: env.sessionLifetimes,
     onSessionsEnded: async (sessionIds) => {
       for (const sessionId of sessionIds) await services.tokens.revokeFamiliesOfSession(sessionId);

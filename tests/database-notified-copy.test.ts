@@ -4,7 +4,7 @@ import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { createDatabaseNotifiedCopy, type DatabaseNotifiedCopy } from "@/server/database-notified-copy";
-import { SESSION_CHANGE_CHANNEL } from "@/server/sessions/session-service";
+import { SESSION_CHANGE_CHANNEL, sessionChangeHeartbeat, switchOnSessionChangeNotifications } from "@/server/sessions/session-change-notifications";
 import { useTestDatabase } from "./support/test-database";
 
 /*
@@ -38,8 +38,9 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
   });
 
   /** A copy as the app makes one (heartbeats through the pool), with its loads counted; returned once live unless told. */
-  async function createCopy({ heartbeatMs = 100, idleAfterMs = 60_000, maxAgeMs, notify, reportSilenceAfterMs, untilLive = true }: { heartbeatMs?: number; idleAfterMs?: number; maxAgeMs?: number; notify?: (channel: string, payload: string) => Promise<unknown>; reportSilenceAfterMs?: number; untilLive?: boolean } = {}) {
-    const heartbeats = vi.fn((channel: string, payload: string) => database.sql.query("SELECT pg_notify($1, $2)", [channel, payload]));
+  async function createCopy({ heartbeatMs = 100, idleAfterMs = 60_000, maxAgeMs, heartbeat, silenceMs, untilLive = true }: { heartbeatMs?: number; idleAfterMs?: number; maxAgeMs?: number; heartbeat?: (channel: string, payload: string) => Promise<unknown>; silenceMs?: number; untilLive?: boolean } = {}) {
+    // As the app wires it (server/services.ts): the switch turned on, heartbeats that vouch for the triggers.
+    const heartbeats = vi.fn(sessionChangeHeartbeat(database.sql));
     const copy = createDatabaseNotifiedCopy<Row | null>({
       channel: SESSION_CHANGE_CHANNEL,
       connect: () => {
@@ -47,11 +48,12 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
         listeners.push(client);
         return client;
       },
-      notify: notify ?? heartbeats,
+      prepare: switchOnSessionChangeNotifications,
+      heartbeat: heartbeat ?? heartbeats,
       heartbeatMs,
       idleAfterMs,
       maxAgeMs,
-      reportSilenceAfterMs,
+      silenceMs,
     });
     open.push(copy);
     const loads = vi.fn(async (tokenHash: string) => {
@@ -64,6 +66,9 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     if (untilLive) await vi.waitFor(() => expect(copy.isLive).toBe(true), { timeout: 2_000, interval: 5 });
     return { copy, read, loads, heartbeats, listener: () => listeners.at(-1)! };
   }
+
+  const streamOf = (client: pg.Client) => (client as unknown as { connection: { stream: { pause(): void; resume(): void } } }).connection.stream;
+  const processIdOf = (client: pg.Client) => (client as unknown as { processID: number }).processID;
 
   /** A person and a session of theirs, written by the other process; returns the session's token hash. */
   async function newSession(role: "user" | "admin" = "user") {
@@ -174,7 +179,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     const { copy, read, loads, listener } = await createCopy({ heartbeatMs: 10_000 });
     const { tokenHash } = await newSession();
     await expectServedFromMemory(() => read(tokenHash), loads);
-    const stream = (listener() as unknown as { connection: { stream: { pause(): void; resume(): void } } }).connection.stream;
+    const stream = streamOf(listener());
     stream.pause();
     try {
       await other.query(`DELETE FROM "Session" WHERE "tokenHash" = $1`, [tokenHash]);
@@ -190,7 +195,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     const { copy, read, loads, listener } = await createCopy({ heartbeatMs: 100 });
     const { tokenHash } = await newSession();
     await expectServedFromMemory(() => read(tokenHash), loads);
-    const stream = (listener() as unknown as { connection: { stream: { pause(): void; resume(): void } } }).connection.stream;
+    const stream = streamOf(listener());
     stream.pause();
     try {
       await vi.waitFor(() => expect(copy.isLive).toBe(false), { timeout: 400, interval: 5 });
@@ -213,7 +218,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     const { tokenHash } = await newSession();
     await expectServedFromMemory(() => read(tokenHash), loads);
     const cut = listener();
-    await other.query(`SELECT pg_terminate_backend($1)`, [(cut as unknown as { processID: number }).processID]);
+    await other.query(`SELECT pg_terminate_backend($1)`, [processIdOf(cut)]);
     await vi.waitFor(() => expect(copy.isLive).toBe(false), { timeout: 500, interval: 5 });
     // Changed while nobody listened: the copy was emptied, so the change is read.
     await other.query(`UPDATE "Session" SET "lastUsedAt" = '2026-01-01T00:07:00Z' WHERE "tokenHash" = $1`, [tokenHash]);
@@ -227,7 +232,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
   it("is never trusted where its heartbeats do not come back (a pooler in transaction mode, an embedded database), and says so once", async () => {
     const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
     // Sent, but never to this listener: what a pooler in transaction mode does.
-    const { copy, read, loads } = await createCopy({ heartbeatMs: 20, reportSilenceAfterMs: 100, untilLive: false, notify: (_channel, payload) => database.sql.query("SELECT pg_notify('elsewhere', $1)", [payload]) });
+    const { copy, read, loads } = await createCopy({ heartbeatMs: 20, silenceMs: 100, untilLive: false, heartbeat: (_channel, payload) => database.sql.query("SELECT pg_notify('elsewhere', $1)", [payload]) });
     const { tokenHash } = await newSession();
     for (let index = 0; index < 5; index += 1) await read(tokenHash);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -238,7 +243,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
   });
 
   it("sends no heartbeat while nobody reads, and trusts the copy again only once one has come back", async () => {
-    const { copy, read, loads, heartbeats } = await createCopy({ heartbeatMs: 50, idleAfterMs: 200 });
+    const { copy, read, loads, heartbeats, listener } = await createCopy({ heartbeatMs: 50, idleAfterMs: 200 });
     const { tokenHash } = await newSession();
     await expectServedFromMemory(() => read(tokenHash), loads);
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -247,13 +252,137 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     expect(heartbeats.mock.calls.length).toBe(sent);
     expect(copy.isLive).toBe(false);
 
-    // Changed during the quiet spell: the announcement still arrived (the connection stayed open).
-    await other.query(`UPDATE "Session" SET "lastUsedAt" = '2026-01-01T00:09:00Z' WHERE "tokenHash" = $1`, [tokenHash]);
-    const before = loads.mock.calls.length;
-    expect((await read(tokenHash))?.lastUsedAt).toBe("2026-01-01 00:09:00");
-    expect(loads.mock.calls.length).toBe(before + 1);
+    // Changed during the quiet spell, with its announcement held up on the way: waking must not trust the copy.
+    const stream = streamOf(listener());
+    stream.pause();
+    try {
+      await other.query(`UPDATE "Session" SET "lastUsedAt" = '2026-01-01T00:09:00Z' WHERE "tokenHash" = $1`, [tokenHash]);
+      const before = loads.mock.calls.length;
+      expect((await read(tokenHash))?.lastUsedAt).toBe("2026-01-01 00:09:00");
+      expect(loads.mock.calls.length).toBe(before + 1);
+      expect(heartbeats.mock.calls.length).toBeGreaterThan(sent);
+    } finally {
+      stream.resume();
+    }
     await vi.waitFor(() => expect(copy.isLive).toBe(true), { timeout: 1_000, interval: 5 });
     await expectServedFromMemory(() => read(tokenHash), loads);
+    expect((await read(tokenHash))?.lastUsedAt).toBe("2026-01-01 00:09:00");
+  });
+
+  it("does not keep a reply that was in flight while the listening connection was lost and replaced", async () => {
+    const { copy, read, loads, listener } = await createCopy({ heartbeatMs: 100 });
+    const { userId, tokenHash } = await newSession();
+    // Once the insert's own announcement has come and gone (it would spoil the read below anyway).
+    await expectServedFromMemory(() => read(tokenHash), loads);
+    copy.forget([tokenHash]);
+    const overtaken = copy.read(tokenHash, async () => {
+      const stale = await loads(tokenHash);
+      await other.query(`SELECT pg_terminate_backend($1)`, [processIdOf(listener())]);
+      await vi.waitFor(() => expect(copy.isLive).toBe(false), { timeout: 1_000, interval: 5 });
+      await other.query(`UPDATE "User" SET "role" = 'admin' WHERE "id" = $1`, [userId]); // nobody listens
+      await vi.waitFor(() => expect(copy.isLive).toBe(true), { timeout: 4_000, interval: 10 });
+      return stale;
+    });
+    expect(await overtaken).toMatchObject({ role: "user" });
+    expect(await read(tokenHash)).toMatchObject({ role: "admin" });
+  });
+
+  it("hears a TRUNCATE: the whole copy goes, and it stays live", async () => {
+    const { copy, read, loads } = await createCopy();
+    const { tokenHash } = await newSession();
+    await expectServedFromMemory(() => read(tokenHash), loads);
+    await other.query(`TRUNCATE "Session" CASCADE`);
+    await vi.waitFor(async () => expect(await read(tokenHash)).toBeNull(), { timeout: 500, interval: 2 });
+    expect(copy.isLive).toBe(true);
+  });
+
+  it("announces a person's change made while one of their sessions is being added, for that session too", async () => {
+    const { read, loads } = await createCopy();
+    const userId = `u${randomBytes(8).toString("hex")}`;
+    const tokenHash = randomBytes(32).toString("hex");
+    await other.query(`INSERT INTO "User" ("id", "role", "updatedAt") VALUES ($1, 'admin', now())`, [userId]);
+    const [signingIn, demoting] = [new pg.Client({ connectionString: database.url }), new pg.Client({ connectionString: database.url })];
+    await signingIn.connect();
+    await demoting.connect();
+    try {
+      await signingIn.query("BEGIN");
+      await signingIn.query(`INSERT INTO "Session" ("id", "tokenHash", "userId", "expiresAt", "updatedAt") VALUES ($1, $2, $3, now() + interval '1 day', now())`, [`s${randomBytes(8).toString("hex")}`, tokenHash, userId]);
+      await demoting.query("BEGIN");
+      // Its trigger waits for the sign-in to commit, then sees the new session.
+      const demoted = demoting.query(`UPDATE "User" SET "role" = 'user' WHERE "id" = $1`, [userId]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await signingIn.query("COMMIT");
+      await demoted;
+      // Read (and kept) while the demotion is still uncommitted: admin, for now.
+      await expectServedFromMemory(() => read(tokenHash), loads);
+      expect(await read(tokenHash)).toMatchObject({ role: "admin" });
+      await demoting.query("COMMIT");
+      await vi.waitFor(async () => expect(await read(tokenHash)).toMatchObject({ role: "user" }), { timeout: 500, interval: 2 });
+    } finally {
+      await signingIn.end();
+      await demoting.end();
+    }
+  });
+
+  it("is not trusted while a trigger is disabled or the announcements are switched off", async () => {
+    const { copy } = await createCopy();
+    await other.query(`ALTER TABLE "Session" DISABLE TRIGGER "Session_notify_change"`);
+    try {
+      await vi.waitFor(() => expect(copy.isLive).toBe(false), { timeout: 500, interval: 5 });
+    } finally {
+      await other.query(`ALTER TABLE "Session" ENABLE TRIGGER "Session_notify_change"`);
+    }
+    await vi.waitFor(() => expect(copy.isLive).toBe(true), { timeout: 1_000, interval: 5 });
+    await other.query(`DELETE FROM "ChangeNotificationSwitch"`);
+    try {
+      await vi.waitFor(() => expect(copy.isLive).toBe(false), { timeout: 500, interval: 5 });
+    } finally {
+      await other.query(`INSERT INTO "ChangeNotificationSwitch" ("channel") VALUES ($1) ON CONFLICT DO NOTHING`, [SESSION_CHANGE_CHANNEL]);
+    }
+  });
+
+  it("announces nothing until a process listens (a deployment with Redis never pays for NOTIFY), then everything", async () => {
+    await other.query(`DELETE FROM "ChangeNotificationSwitch"`);
+    const listener = new pg.Client({ connectionString: database.url });
+    await listener.connect();
+    try {
+      const heard: string[] = [];
+      listener.on("notification", ({ payload }) => heard.push(payload!));
+      await listener.query(`LISTEN "${SESSION_CHANGE_CHANNEL}"`);
+      const before = await newSession();
+      await other.query(`SELECT pg_notify($1, 'marker')`, [SESSION_CHANGE_CHANNEL]);
+      await vi.waitFor(() => expect(heard.at(-1)).toBe("marker"), { timeout: 1_000, interval: 2 });
+      expect(heard).toEqual(["marker"]);
+
+      await createCopy(); // switches them on
+      const after = await newSession();
+      await other.query(`DELETE FROM "Session" WHERE "tokenHash" = $1`, [before.tokenHash]);
+      await other.query(`SELECT pg_notify($1, 'marker')`, [SESSION_CHANGE_CHANNEL]);
+      await vi.waitFor(() => expect(heard.at(-1)).toBe("marker"), { timeout: 1_000, interval: 2 });
+      expect(heard.slice(1)).toEqual([after.tokenHash, before.tokenHash, "marker"]);
+    } finally {
+      await listener.end();
+    }
+  });
+
+  it("takes as a heartbeat only one it sent on this connection", async () => {
+    // Its own heartbeats never come back; forged ones do.
+    // Heartbeats far apart: a forged one taken would keep the copy trusted for 20 s.
+    const { copy, listener } = await createCopy({ heartbeatMs: 10_000, untilLive: false, heartbeat: async () => {} });
+    await vi.waitFor(async () => expect((await other.query(`SELECT query FROM pg_stat_activity WHERE pid = $1`, [processIdOf(listener())])).rows[0]?.query).toContain("gatehouse_heartbeat_"), { timeout: 2_000 });
+    const { rows } = await other.query<{ query: string }>(`SELECT query FROM pg_stat_activity WHERE pid = $1`, [processIdOf(listener())]);
+    const heartbeatChannel = /"(gatehouse_heartbeat_[0-9a-f]+)"/.exec(rows[0]!.query)![1]!;
+    for (const forged of ["1:0", "2:ffffffffffff", "9999999999999", "3:"]) await other.query(`SELECT pg_notify($1, $2)`, [heartbeatChannel, forged]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(copy.isLive).toBe(false);
+  });
+
+  it("replaces a listening connection that stops answering after it had answered (a link dropped without a word)", async () => {
+    const { copy, listener } = await createCopy({ heartbeatMs: 50, silenceMs: 300 });
+    const stalled = listener();
+    streamOf(stalled).pause();
+    await vi.waitFor(() => expect(listener()).not.toBe(stalled), { timeout: 3_000, interval: 10 });
+    await vi.waitFor(() => expect(copy.isLive).toBe(true), { timeout: 3_000, interval: 10 });
   });
 
   it("keeps a value no longer than its maximum age", async () => {

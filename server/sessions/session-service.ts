@@ -22,7 +22,7 @@ export interface SessionServiceDeps {
   cache: SessionCache;
   /**
    * Without Redis: the sessions this process has read, kept in memory while PostgreSQL announces their
-   * changes (server/database-notified-copy.ts, on SESSION_CHANGE_CHANNEL).
+   * changes (server/database-notified-copy.ts, on SESSION_CHANGE_CHANNEL of ./session-change-notifications.ts).
    */
   copy?: DatabaseNotifiedCopy<CachedSession | null> | null;
   lifetimes: SessionLifetimes;
@@ -45,13 +45,6 @@ const SESSION_WITH_USER = `
          u."name", u."email", u."image", u."emailVerified", u."role"::text AS "role"
   FROM "Session" s JOIN "User" u ON u."id" = s."userId"
   WHERE s."tokenHash" = $1`;
-
-/**
- * Where PostgreSQL announces, by token hash, every change to what SESSION_WITH_USER returns: a session
- * created, changed or deleted, or its person's name, email, image, verification or role changed
- * (prisma/migrations/20261207030000_session_change_notifications).
- */
-export const SESSION_CHANGE_CHANNEL = "gatehouse_session";
 
 /** The statement's row: the cached session with its person's fields beside it, not nested. */
 type SessionWithUserRow = Omit<CachedSession, "user"> & Omit<CachedSession["user"], "id">;

@@ -7,7 +7,8 @@ import { createDatabase, type Sql } from "@/server/database";
 import { createDatabaseNotifiedCopy } from "@/server/database-notified-copy";
 import { RedisSessionCache, noSessionCache, SESSION_CACHE_PREFIXES, type CachedSession, type SessionCache } from "@/server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
-import { createSessionService, SESSION_CHANGE_CHANNEL, type SessionClient } from "@/server/sessions/session-service";
+import { SESSION_CHANGE_CHANNEL, sessionChangeHeartbeat, switchOnSessionChangeNotifications } from "@/server/sessions/session-change-notifications";
+import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
 import { hashSessionToken } from "@/server/sessions/session-token";
 import { connectTestRedis, testRedisUrl, untilReady } from "../support/redis";
 import { expectServedFromMemory, trackedReads } from "../support/client-cache";
@@ -122,7 +123,8 @@ describe("session service", () => {
       const copy = createDatabaseNotifiedCopy<CachedSession | null>({
         channel: SESSION_CHANGE_CHANNEL,
         connect: () => (listener = new pg.Client({ connectionString: database.url })),
-        notify: (channel, payload) => own.sql.query("SELECT pg_notify($1, $2)", [channel, payload]),
+        prepare: switchOnSessionChangeNotifications,
+        heartbeat: sessionChangeHeartbeat(own.sql),
         heartbeatMs,
       });
       const queries = vi.spyOn(own.sql, "query");
@@ -130,6 +132,16 @@ describe("session service", () => {
       const listenerStream = () => (listener as unknown as { connection: { stream: { pause(): void; resume(): void } } }).connection.stream;
       return { sessions, copy, own, listenerStream, lookups: () => queries.mock.calls.filter(([text]) => text.includes('FROM "Session" s JOIN "User"')).length };
     };
+    const expectServedFromMemoryOf = async (process: ReturnType<typeof processSessions>, token: string) =>
+      vi.waitFor(
+        async () => {
+          await process.sessions.resolve(token);
+          const before = process.lookups();
+          await process.sessions.resolve(token);
+          expect(process.lookups()).toBe(before);
+        },
+        { timeout: 2_000, interval: 10 },
+      );
     // The first one's heartbeat is slow, so that holding back its announcements (below) goes unnoticed.
     const [first, second] = [processSessions(10_000), processSessions(100)];
     try {
@@ -158,9 +170,21 @@ describe("session service", () => {
         listening.resume();
       }
 
-      // A role changed in the database by anyone: seen by the next lookup, as soon as the announcement arrives.
-      await db.user.update({ where: { id: user.id }, data: { role: "admin" } });
-      await vi.waitFor(async () => expect(await first.sessions.resolve(theirs.token)).toMatchObject({ user: { role: "admin" } }), { timeout: 500, interval: 2 });
+      // A role changed by this process (which then forgets the person's sessions): seen at once, announcement held back.
+      await expectServedFromMemoryOf(first, theirs.token);
+      listening.pause();
+      try {
+        await db.user.update({ where: { id: user.id }, data: { role: "admin" } });
+        await first.sessions.forgetCachedUser(user.id);
+        expect(await first.sessions.resolve(theirs.token)).toMatchObject({ user: { role: "admin" } });
+      } finally {
+        listening.resume();
+      }
+
+      // ...and by anyone else: seen by the next lookup, as soon as the announcement arrives.
+      await expectServedFromMemoryOf(first, theirs.token);
+      await db.user.update({ where: { id: user.id }, data: { role: "user" } });
+      await vi.waitFor(async () => expect(await first.sessions.resolve(theirs.token)).toMatchObject({ user: { role: "user" } }), { timeout: 500, interval: 2 });
 
       // Ended by another process: refused as soon as PostgreSQL tells this one.
       await second.sessions.revoke(user.id, [theirs.sessionId]);
