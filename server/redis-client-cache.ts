@@ -1,3 +1,5 @@
+import { performance } from "node:perf_hooks";
+
 import { ReplyError, type Redis } from "ioredis";
 
 /**
@@ -55,6 +57,7 @@ export interface RedisClientCacheOptions {
   maxEntries?: number;
   /** How often tracking is confirmed; the copy is unused once a confirmation is two of these old. */
   heartbeatMs?: number;
+  /** A monotonic clock, in milliseconds (a step of the wall clock must not extend the trust). */
   now?: () => number;
   onError?: (operation: string, error: unknown) => void;
 }
@@ -68,7 +71,7 @@ interface PendingRead {
   spoiled: boolean;
 }
 
-export function createRedisClientCache({ reader, subscriber, prefixes, maxEntries = DEFAULT_MAX_ENTRIES, heartbeatMs = DEFAULT_HEARTBEAT_MS, now = Date.now, onError = () => {} }: RedisClientCacheOptions): RedisClientCache {
+export function createRedisClientCache({ reader, subscriber, prefixes, maxEntries = DEFAULT_MAX_ENTRIES, heartbeatMs = DEFAULT_HEARTBEAT_MS, now = () => performance.now(), onError = () => {} }: RedisClientCacheOptions): RedisClientCache {
   /** The copy: a key's value, null for "no such key". */
   const entries = new Map<string, string | null>();
   const pending = new Map<string, Set<PendingRead>>();
