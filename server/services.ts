@@ -18,7 +18,7 @@ import { createRedis, createRedisClientCacheFor } from "@/server/redis";
 import type { RedisClientCache } from "@/server/redis-client-cache";
 import { noSessionCache, RedisSessionCache, SESSION_CACHE_PREFIXES } from "@/server/sessions/session-cache";
 import { isSessionActive } from "@/server/sessions/session-policy";
-import { SESSION_CHANGE_CHANNEL, sessionChangeHeartbeat, switchOnSessionChangeNotifications } from "@/server/sessions/session-change-notifications";
+import { SESSION_CHANGE_CHANNEL, SESSION_CHANGE_GROUP, sessionChangeHeartbeat, switchOnSessionChangeNotifications } from "@/server/sessions/session-change-notifications";
 import { createSessionService, type SessionService } from "@/server/sessions/session-service";
 import { cachedClientLookup, type CachedClientLookup } from "@/server/tokens/client-cache";
 import { clientsIn } from "@/server/tokens/clients";
@@ -138,7 +138,7 @@ function wireServices(env: Env, db: PrismaClient, sql: Sql, redis: Redis | null,
     // (started by the first lookup: a script that never resolves a cookie opens no listening connection).
     copy:
       !redis && env.databaseChangeNotifications
-        ? databaseNotifiedCopyFor(env.databaseUrl, { channel: SESSION_CHANGE_CHANNEL, prepare: switchOnSessionChangeNotifications, heartbeat: sessionChangeHeartbeat(sql) })
+        ? databaseNotifiedCopyFor(env.databaseUrl, { channel: SESSION_CHANGE_CHANNEL, group: SESSION_CHANGE_GROUP, prepare: switchOnSessionChangeNotifications, heartbeat: sessionChangeHeartbeat(sql) })
         : null,
     lifetimes: env.sessionLifetimes,
     onSessionsEnded: async (sessionIds) => {

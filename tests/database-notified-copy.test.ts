@@ -14,6 +14,7 @@ import { useTestDatabase } from "./support/test-database";
  */
 
 interface Row {
+  userId: string;
   role: string;
   lastUsedAt: string;
 }
@@ -38,7 +39,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
   });
 
   /** A copy as the app makes one (heartbeats through the pool), with its loads counted; returned once live unless told. */
-  async function createCopy({ heartbeatMs = 100, idleAfterMs = 60_000, maxAgeMs, heartbeat, silenceMs, untilLive = true }: { heartbeatMs?: number; idleAfterMs?: number; maxAgeMs?: number; heartbeat?: (channel: string, payload: string) => Promise<unknown>; silenceMs?: number; untilLive?: boolean } = {}) {
+  async function createCopy({ heartbeatMs = 100, idleAfterMs = 60_000, maxAgeMs, heartbeat, silenceMs, untilLive = true }: { heartbeatMs?: number; idleAfterMs?: number; maxAgeMs?: number; heartbeat?: (channel: string, payload: string) => Promise<boolean>; silenceMs?: number; untilLive?: boolean } = {}) {
     // As the app wires it (server/services.ts): the switch turned on, heartbeats that vouch for the triggers.
     const heartbeats = vi.fn(sessionChangeHeartbeat(database.sql));
     const copy = createDatabaseNotifiedCopy<Row | null>({
@@ -50,6 +51,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
       },
       prepare: switchOnSessionChangeNotifications,
       heartbeat: heartbeat ?? heartbeats,
+      group: { prefix: "user:", of: (row) => row?.userId },
       heartbeatMs,
       idleAfterMs,
       maxAgeMs,
@@ -57,7 +59,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     });
     open.push(copy);
     const loads = vi.fn(async (tokenHash: string) => {
-      const [row] = await database.sql.query<Row>(`SELECT u."role"::text AS "role", s."lastUsedAt"::text AS "lastUsedAt" FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."tokenHash" = $1`, [tokenHash]);
+      const [row] = await database.sql.query<Row>(`SELECT s."userId", u."role"::text AS "role", s."lastUsedAt"::text AS "lastUsedAt" FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."tokenHash" = $1`, [tokenHash]);
       return row ?? null;
     });
     const read = (tokenHash: string) => copy.read(tokenHash, () => loads(tokenHash));
@@ -142,7 +144,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     const listener = new pg.Client({ connectionString: database.url });
     await listener.connect();
     try {
-      const { userId, tokenHash } = await newSession();
+      const { userId } = await newSession();
       const heard: string[] = [];
       listener.on("notification", ({ payload }) => heard.push(payload!));
       await listener.query(`LISTEN "${SESSION_CHANGE_CHANNEL}"`);
@@ -151,7 +153,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
       // Notifications arrive in commit order: the marker comes after whatever the two updates announced.
       await other.query(`SELECT pg_notify($1, 'marker')`, [SESSION_CHANGE_CHANNEL]);
       await vi.waitFor(() => expect(heard.at(-1)).toBe("marker"), { timeout: 1_000, interval: 2 });
-      expect(heard).toEqual([tokenHash, "marker"]);
+      expect(heard).toEqual([`user:${userId}`, "marker"]);
     } finally {
       await listener.end();
     }
@@ -168,6 +170,25 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     const overtaken = copy.read(tokenHash, async () => {
       const stale = await loads(tokenHash);
       await other.query(`UPDATE "User" SET "role" = 'admin' WHERE "id" = (SELECT "userId" FROM "Session" WHERE "tokenHash" = $1)`, [tokenHash]);
+      await vi.waitFor(() => expect(heard).toBe(true), { timeout: 1_000, interval: 2 });
+      return stale;
+    });
+    expect(await overtaken).toMatchObject({ role: "user" });
+    expect(await read(tokenHash)).toMatchObject({ role: "admin" });
+  });
+
+  it("does not keep a reply whose person's change was announced while it was in flight", async () => {
+    const { copy, read, loads, listener } = await createCopy({ heartbeatMs: 10_000 });
+    const { userId, tokenHash } = await newSession();
+    await expectServedFromMemory(() => read(tokenHash), loads);
+    copy.forget([tokenHash]);
+    let heard = false;
+    listener().on("notification", ({ payload }) => {
+      if (payload === `user:${userId}`) heard = true;
+    });
+    const overtaken = copy.read(tokenHash, async () => {
+      const stale = await loads(tokenHash);
+      await other.query(`UPDATE "User" SET "role" = 'admin' WHERE "id" = $1`, [userId]);
       await vi.waitFor(() => expect(heard).toBe(true), { timeout: 1_000, interval: 2 });
       return stale;
     });
@@ -232,7 +253,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
   it("is never trusted where its heartbeats do not come back (a pooler in transaction mode, an embedded database), and says so once", async () => {
     const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
     // Sent, but never to this listener: what a pooler in transaction mode does.
-    const { copy, read, loads } = await createCopy({ heartbeatMs: 20, silenceMs: 100, untilLive: false, heartbeat: (_channel, payload) => database.sql.query("SELECT pg_notify('elsewhere', $1)", [payload]) });
+    const { copy, read, loads } = await createCopy({ heartbeatMs: 20, silenceMs: 100, untilLive: false, heartbeat: async (_channel, payload) => (await database.sql.query("SELECT pg_notify('elsewhere', $1)", [payload])).length === 1 });
     const { tokenHash } = await newSession();
     for (let index = 0; index < 5; index += 1) await read(tokenHash);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -341,6 +362,18 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     }
   });
 
+  it("forgets everything when the triggers were off meanwhile, even within one transaction (their fingerprint changed)", async () => {
+    const { read, loads } = await createCopy();
+    const { tokenHash } = await newSession();
+    await expectServedFromMemory(() => read(tokenHash), loads);
+    await other.query("BEGIN");
+    await other.query(`ALTER TABLE "Session" DISABLE TRIGGER "Session_notify_change"`);
+    await other.query(`DELETE FROM "Session" WHERE "tokenHash" = $1`, [tokenHash]);
+    await other.query(`ALTER TABLE "Session" ENABLE TRIGGER "Session_notify_change"`);
+    await other.query("COMMIT");
+    await vi.waitFor(async () => expect(await read(tokenHash)).toBeNull(), { timeout: 1_000, interval: 5 });
+  });
+
   it("announces nothing until a process listens (a deployment with Redis never pays for NOTIFY), then everything", async () => {
     await other.query(`DELETE FROM "ChangeNotificationSwitch"`);
     const listener = new pg.Client({ connectionString: database.url });
@@ -353,6 +386,18 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
       await other.query(`SELECT pg_notify($1, 'marker')`, [SESSION_CHANGE_CHANNEL]);
       await vi.waitFor(() => expect(heard.at(-1)).toBe("marker"), { timeout: 1_000, interval: 2 });
       expect(heard).toEqual(["marker"]);
+
+      // Except from a writer whose one snapshot could predate the switch (not READ COMMITTED): always.
+      const repeatable = await newSession();
+      heard.length = 0;
+      await other.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+      await other.query(`UPDATE "Session" SET "lastUsedAt" = now() WHERE "tokenHash" = $1`, [repeatable.tokenHash]);
+      await other.query("COMMIT");
+      await other.query(`SELECT pg_notify($1, 'marker')`, [SESSION_CHANGE_CHANNEL]);
+      await vi.waitFor(() => expect(heard.at(-1)).toBe("marker"), { timeout: 1_000, interval: 2 });
+      expect(heard).toEqual([repeatable.tokenHash, "marker"]);
+      heard.length = 1;
+      heard[0] = "marker";
 
       await createCopy(); // switches them on
       const after = await newSession();
@@ -368,7 +413,7 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
   it("takes as a heartbeat only one it sent on this connection", async () => {
     // Its own heartbeats never come back; forged ones do.
     // Heartbeats far apart: a forged one taken would keep the copy trusted for 20 s.
-    const { copy, listener } = await createCopy({ heartbeatMs: 10_000, untilLive: false, heartbeat: async () => {} });
+    const { copy, listener } = await createCopy({ heartbeatMs: 10_000, untilLive: false, heartbeat: async () => true });
     await vi.waitFor(async () => expect((await other.query(`SELECT query FROM pg_stat_activity WHERE pid = $1`, [processIdOf(listener())])).rows[0]?.query).toContain("gatehouse_heartbeat_"), { timeout: 2_000 });
     const { rows } = await other.query<{ query: string }>(`SELECT query FROM pg_stat_activity WHERE pid = $1`, [processIdOf(listener())]);
     const heartbeatChannel = /"(gatehouse_heartbeat_[0-9a-f]+)"/.exec(rows[0]!.query)![1]!;

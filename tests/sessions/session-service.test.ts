@@ -7,7 +7,7 @@ import { createDatabase, type Sql } from "@/server/database";
 import { createDatabaseNotifiedCopy } from "@/server/database-notified-copy";
 import { RedisSessionCache, noSessionCache, SESSION_CACHE_PREFIXES, type CachedSession, type SessionCache } from "@/server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
-import { SESSION_CHANGE_CHANNEL, sessionChangeHeartbeat, switchOnSessionChangeNotifications } from "@/server/sessions/session-change-notifications";
+import { SESSION_CHANGE_CHANNEL, SESSION_CHANGE_GROUP, sessionChangeHeartbeat, switchOnSessionChangeNotifications } from "@/server/sessions/session-change-notifications";
 import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
 import { hashSessionToken } from "@/server/sessions/session-token";
 import { connectTestRedis, testRedisUrl, untilReady } from "../support/redis";
@@ -125,6 +125,7 @@ describe("session service", () => {
         connect: () => (listener = new pg.Client({ connectionString: database.url })),
         prepare: switchOnSessionChangeNotifications,
         heartbeat: sessionChangeHeartbeat(own.sql),
+        group: SESSION_CHANGE_GROUP,
         heartbeatMs,
       });
       const queries = vi.spyOn(own.sql, "query");

@@ -1,8 +1,9 @@
--- Changes to what a session lookup returns are announced on the channel "gatehouse_session", with the
--- session's token hash as the payload ("*" for all of them: a TRUNCATE), when their transaction commits.
--- An app process without Redis keeps the sessions it has read in memory and drops one as soon as this
--- names it (server/database-notified-copy.ts, wired in server/services.ts), so a session ended by any
--- process, script or SQL console is refused everywhere as soon as the announcement arrives. NOTIFY is
+-- Changes to what a session lookup returns are announced on the channel "gatehouse_session" when their
+-- transaction commits: a session's token hash when it is created, changed or deleted, "user:<id>" when its
+-- person's name, email, image, verification or role changes, "*" for all of them (a TRUNCATE). An app
+-- process without Redis keeps the sessions it has read in memory and drops what this names
+-- (server/database-notified-copy.ts, wired in server/services.ts), so a session ended by any process,
+-- script or SQL console is refused everywhere as soon as the announcement arrives. NOTIFY is
 -- transactional: a rolled-back change announces nothing, and listeners get announcements in commit order.
 
 -- NOTIFY serialises the commits of the transactions that send it, so the triggers send nothing until a
@@ -15,10 +16,20 @@ CREATE TABLE "ChangeNotificationSwitch" (
     CONSTRAINT "ChangeNotificationSwitch_pkey" PRIMARY KEY ("channel")
 );
 
+-- Whether to announce: the switch is on, or the writer's snapshot may predate it (a transaction that is
+-- not READ COMMITTED keeps one snapshot throughout, and could miss the switch and commit after it).
+-- SECURITY DEFINER with this schema's search_path: it runs the same for every writer, whatever its
+-- privileges on the switch's table or its own search_path.
+CREATE FUNCTION "gatehouse_session_changes_announced"() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
+  SELECT current_setting('transaction_isolation') <> 'read committed'
+      OR EXISTS (SELECT 1 FROM "ChangeNotificationSwitch" WHERE "channel" = 'gatehouse_session');
+$$;
+
 CREATE FUNCTION "gatehouse_notify_session_change"() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM "ChangeNotificationSwitch" WHERE "channel" = 'gatehouse_session') THEN
+  IF NOT "gatehouse_session_changes_announced"() THEN
     RETURN NULL;
   END IF;
   IF TG_OP = 'TRUNCATE' THEN
@@ -46,19 +57,15 @@ AFTER TRUNCATE ON "Session"
 FOR EACH STATEMENT EXECUTE FUNCTION "gatehouse_notify_session_change"();
 
 -- A session lookup carries its person's name, email, image, verification and role: a change to one of
--- them is announced for each of that person's sessions. (A deleted person's sessions go by cascade, and
--- each is announced by the trigger above.)
+-- them is announced by the person's id, which drops every session of theirs a process holds, and any it is
+-- reading at that moment (however recently it was created). A deleted person's sessions go by cascade, and
+-- each is announced by the trigger above.
 CREATE FUNCTION "gatehouse_notify_user_change"() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM "ChangeNotificationSwitch" WHERE "channel" = 'gatehouse_session') THEN
-    RETURN NULL;
+  IF "gatehouse_session_changes_announced"() THEN
+    PERFORM pg_notify('gatehouse_session', 'user:' || NEW."id");
   END IF;
-  -- A session being added for this person by a transaction still open holds a KEY SHARE lock on the
-  -- person's row (its foreign-key check); this waits for that transaction to end, so that the next
-  -- statement, with a new snapshot, sees its session too and announces it with the others.
-  PERFORM 1 FROM "User" WHERE "id" = NEW."id" FOR UPDATE;
-  PERFORM pg_notify('gatehouse_session', s."tokenHash") FROM "Session" s WHERE s."userId" = NEW."id";
   RETURN NULL;
 END;
 $$;
