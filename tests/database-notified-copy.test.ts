@@ -410,6 +410,34 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     }
   });
 
+  it("announces a change made by a writer with no rights on the switch's table, under another search_path (the triggers run as their owner)", async () => {
+    await createCopy(); // switches them on
+    const { tokenHash } = await newSession();
+    const role = `gatehouse_test_writer_${randomBytes(4).toString("hex")}`;
+    const listener = new pg.Client({ connectionString: database.url });
+    await listener.connect();
+    await other.query(`CREATE ROLE "${role}"`);
+    try {
+      await other.query(`GRANT USAGE ON SCHEMA public TO "${role}"; GRANT SELECT, INSERT, UPDATE, DELETE ON "Session", "User" TO "${role}"`);
+      const heard: string[] = [];
+      listener.on("notification", ({ payload }) => heard.push(payload!));
+      await listener.query(`LISTEN "${SESSION_CHANGE_CHANNEL}"`);
+      await other.query("BEGIN");
+      await other.query(`SET LOCAL ROLE "${role}"`);
+      await other.query("SET LOCAL search_path TO pg_catalog");
+      await other.query(`DELETE FROM public."Session" WHERE "tokenHash" = $1`, [tokenHash]);
+      await other.query("COMMIT");
+      await other.query(`SELECT pg_notify($1, 'marker')`, [SESSION_CHANGE_CHANNEL]);
+      await vi.waitFor(() => expect(heard.at(-1)).toBe("marker"), { timeout: 1_000, interval: 2 });
+      expect(heard).toEqual([tokenHash, "marker"]);
+    } finally {
+      await other.query("ROLLBACK").catch(() => {});
+      await listener.end();
+      await other.query(`DROP OWNED BY "${role}"`);
+      await other.query(`DROP ROLE "${role}"`);
+    }
+  });
+
   it("takes as a heartbeat only one it sent on this connection", async () => {
     // Its own heartbeats never come back; forged ones do.
     // Heartbeats far apart: a forged one taken would keep the copy trusted for 20 s.
