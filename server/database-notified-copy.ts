@@ -141,7 +141,7 @@ export function createDatabaseNotifiedCopy<V>({
   let answered = false;
   let confirmedAt = -Infinity;
   let lastReadAt = -Infinity;
-  /** When the oldest heartbeat not yet followed by an answer was sent. */
+  /** When the database had sent the oldest heartbeat not yet followed by an answer. */
   let unansweredSince: number | undefined;
   let heartbeatInFlight = false;
   let started = false;
@@ -302,8 +302,9 @@ export function createDatabaseNotifiedCopy<V>({
         reportSilence();
         return;
       }
-      // The silence of the listening connection counts from a heartbeat the database has sent.
-      unansweredSince ??= now();
+      // The silence of the listening connection counts from a heartbeat the database has sent (and that
+      // has not come back already: its notification can arrive before the pool's answer).
+      if (outstanding.has(nonce)) unansweredSince ??= now();
     } catch (error) {
       // The pool's trouble, not the listener's: the copy goes unused until heartbeats come back.
       report("heartbeat", error);
