@@ -30,8 +30,7 @@ import pg from "pg";
  *   triggers are missing (code deployed before its migration) or disabled; a heartbeat that was not sent
  *   for that reason empties the copy at once, and one whose fingerprint of the triggers (the part of its
  *   payload after `|`) differs from the last one's empties it too: they were off, or replaced, meanwhile.
- *   A link that breaks silently
- *   serves an old answer for two heartbeats at most; a database or pooler that does not deliver
+ *   A link that breaks silently serves an old answer for two heartbeats at most; a database or pooler that does not deliver
  *   notifications between connections (PgBouncer in transaction mode, the embedded PGlite, which serves
  *   all connections from one backend) never confirms one, and every read asks the database, as if this
  *   did not exist (logged once).
@@ -125,7 +124,7 @@ export function createDatabaseNotifiedCopy<V>({
   const pending = new Map<string, Set<PendingRead>>();
   // A channel of this process's own for its heartbeats (an identifier: LISTEN takes no parameter).
   const heartbeatChannel = `gatehouse_heartbeat_${randomBytes(8).toString("hex")}`;
-  /** Heartbeats sent on the current connection and not yet back: payload → when it was sent. */
+  /** Heartbeats sent on the current connection and not yet back: nonce → when it was sent. */
   const outstanding = new Map<string, number>();
   /** Groups announced while reads were in flight: name → the announcement's number (`announcements`). */
   const groupAnnouncements = new Map<string, number>();
@@ -152,6 +151,10 @@ export function createDatabaseNotifiedCopy<V>({
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
 
+  function spoilPendingReads() {
+    for (const reads of pending.values()) for (const read of reads) read.spoiled = true;
+  }
+
   function invalidate(key: string) {
     entries.delete(key);
     for (const read of pending.get(key) ?? []) read.spoiled = true;
@@ -164,7 +167,7 @@ export function createDatabaseNotifiedCopy<V>({
     if (groupAnnouncements.size >= MAX_GROUP_ANNOUNCEMENTS) {
       // Too many to remember: every read in flight is suspect.
       groupAnnouncements.clear();
-      for (const reads of pending.values()) for (const read of reads) read.spoiled = true;
+      spoilPendingReads();
     }
     groupAnnouncements.set(name, (announcements += 1));
   }
@@ -172,7 +175,7 @@ export function createDatabaseNotifiedCopy<V>({
   /** Every key may have changed (a TRUNCATE), but the announcements themselves are fine. */
   function invalidateAll() {
     entries.clear();
-    for (const reads of pending.values()) for (const read of reads) read.spoiled = true;
+    spoilPendingReads();
   }
 
   function emptyCopy() {

@@ -159,41 +159,45 @@ describe("database-notified copy (LISTEN/NOTIFY)", () => {
     }
   });
 
-  it("does not keep a reply that an announcement overtook", async () => {
+  /**
+   * A read whose reply is held back until `change` has committed and its announcement (`payload`) has
+   * arrived; returns what that read answered and what the next read answers. The session's own insert
+   * announcement has come and gone first (it would spoil the read anyway).
+   */
+  async function readOvertakenBy(change: (session: { userId: string; tokenHash: string }) => Promise<unknown>, payloadOf: (session: { userId: string; tokenHash: string }) => string) {
     const { copy, read, loads, listener } = await createCopy({ heartbeatMs: 10_000 });
-    const { tokenHash } = await newSession();
+    const session = await newSession();
+    await expectServedFromMemory(() => read(session.tokenHash), loads);
+    copy.forget([session.tokenHash]);
     let heard = false;
     listener().on("notification", ({ payload }) => {
-      if (payload === tokenHash) heard = true;
+      if (payload === payloadOf(session)) heard = true;
     });
-    // The read's reply is held back until the row has changed and the announcement has arrived.
-    const overtaken = copy.read(tokenHash, async () => {
-      const stale = await loads(tokenHash);
-      await other.query(`UPDATE "User" SET "role" = 'admin' WHERE "id" = (SELECT "userId" FROM "Session" WHERE "tokenHash" = $1)`, [tokenHash]);
+    const overtaken = await copy.read(session.tokenHash, async () => {
+      const stale = await loads(session.tokenHash);
+      await change(session);
       await vi.waitFor(() => expect(heard).toBe(true), { timeout: 1_000, interval: 2 });
       return stale;
     });
-    expect(await overtaken).toMatchObject({ role: "user" });
-    expect(await read(tokenHash)).toMatchObject({ role: "admin" });
+    return { overtaken, next: await read(session.tokenHash) };
+  }
+
+  it("does not keep a reply that an announcement of its key overtook", async () => {
+    const { overtaken, next } = await readOvertakenBy(
+      ({ tokenHash }) => other.query(`UPDATE "Session" SET "lastUsedAt" = '2026-01-01T00:03:00Z' WHERE "tokenHash" = $1`, [tokenHash]),
+      ({ tokenHash }) => tokenHash,
+    );
+    expect(overtaken).toMatchObject({ lastUsedAt: "2026-01-01 00:00:00" });
+    expect(next).toMatchObject({ lastUsedAt: "2026-01-01 00:03:00" });
   });
 
   it("does not keep a reply whose person's change was announced while it was in flight", async () => {
-    const { copy, read, loads, listener } = await createCopy({ heartbeatMs: 10_000 });
-    const { userId, tokenHash } = await newSession();
-    await expectServedFromMemory(() => read(tokenHash), loads);
-    copy.forget([tokenHash]);
-    let heard = false;
-    listener().on("notification", ({ payload }) => {
-      if (payload === `user:${userId}`) heard = true;
-    });
-    const overtaken = copy.read(tokenHash, async () => {
-      const stale = await loads(tokenHash);
-      await other.query(`UPDATE "User" SET "role" = 'admin' WHERE "id" = $1`, [userId]);
-      await vi.waitFor(() => expect(heard).toBe(true), { timeout: 1_000, interval: 2 });
-      return stale;
-    });
-    expect(await overtaken).toMatchObject({ role: "user" });
-    expect(await read(tokenHash)).toMatchObject({ role: "admin" });
+    const { overtaken, next } = await readOvertakenBy(
+      ({ userId }) => other.query(`UPDATE "User" SET "role" = 'admin' WHERE "id" = $1`, [userId]),
+      ({ userId }) => `user:${userId}`,
+    );
+    expect(overtaken).toMatchObject({ role: "user" });
+    expect(next).toMatchObject({ role: "admin" });
   });
 
   it("drops what this process forgets at once, without waiting for the announcement", async () => {
