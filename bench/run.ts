@@ -5,8 +5,9 @@
  * in front of it: the baseline) and Gatehouse, on a fresh PostgreSQL database, once with Redis (the
  * production configuration) and once on PostgreSQL alone. In each, every route below is measured in
  * interleaved rounds (round i of every route back to back, each round starting one route further on, each
- * sample after a second of unmeasured load, so all see the same machine noise), and each is reported as a
- * ratio to the baseline's same round:
+ * sample after a second of unmeasured load), and **the baseline is measured right before and right after
+ * every route's sample**: each route is reported as a ratio to the mean of the two baseline samples around
+ * it, so the machine's drift over the minutes of a round (±25% here) does not enter the ratio:
  *
  *   - GET /api/ping of the stock app (the baseline) and our own GET /api/v1/ping;
  *   - GET /api/v1/me with a Bearer token, and with the session cookie;
@@ -25,7 +26,7 @@
  *
  * Needs: both builds (the npm script makes them), PostgreSQL (TEST_DATABASE_URL admin URL) and Redis
  * (BENCH_REDIS_URL, else its own database on the test Redis: see tests/support/redis.ts). Load goes to
- * 127.0.0.1 only; every loop is bounded. Settings: BENCH_SECONDS (8), BENCH_ROUNDS (3), BENCH_CODES (1200 codes made per second of an exchange run),
+ * 127.0.0.1 only; every loop is bounded. Settings: BENCH_SECONDS (5), BENCH_ROUNDS (3), BENCH_CODES (1200 codes made per second of an exchange run),
  * BENCH_ONLY ("redis" or "postgres" for one configuration).
  */
 import { randomBytes } from "node:crypto";
@@ -43,7 +44,7 @@ const adminUrl = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0
 const redisUrl = process.env.BENCH_REDIS_URL ?? testRedisUrl("bench");
 const port = Number(process.env.BENCH_PORT ?? 3200);
 const baselinePort = port + 1;
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 /** Codes made per second of an exchange run (they are used up: about three times what a round exchanges here). */
 const codesPerSecond = Number(process.env.BENCH_CODES ?? 1200);
@@ -64,7 +65,10 @@ interface Load {
 interface LoadResult {
   name: string;
   size?: number;
+  /** One per round. */
   samples: Sample[];
+  /** The baseline's samples right before and right after each of `samples` (none for the baseline itself). */
+  around: Array<[Sample, Sample]>;
 }
 
 async function get(url: string, headers: Record<string, string>): Promise<string> {
@@ -109,8 +113,8 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
     const candidates = await Promise.all(["/", "/signin"].map(async (path) => ({ path, size: Buffer.byteLength(await get(`${app.base}${path}`, {})) })));
     const publicPage = candidates.sort((a, b) => Math.abs(a.size - accountSize) - Math.abs(b.size - accountSize))[0]!;
 
+    const baselineLoad: Load = { name: "Next.js alone: stock app, GET /api/ping", run: (s) => measure(`${baselineBase}/api/ping`, {}, s) };
     const loads: Load[] = [
-      { name: "Next.js alone: stock app, GET /api/ping", run: (s) => measure(`${baselineBase}/api/ping`, {}, s) },
       { name: "GET /api/v1/ping (ours, unauthenticated)", run: (s) => measure(`${app.base}/api/v1/ping`, {}, s) },
       { name: "GET /api/v1/me, Bearer token", run: (s) => measure(`${app.base}/api/v1/me`, bearer, s) },
       {
@@ -127,25 +131,34 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
       { name: "Next.js alone: stock app, POST /api/form (a form body)", run: (s) => measureFormPost(`${baselineBase}/api/form`, s) },
     ];
 
-    const results: LoadResult[] = loads.map((load) => ({ name: load.name, size: load.size, samples: [] }));
-    const runLoad = async (index: number, duration: number) => {
+    const baseline: LoadResult = { name: baselineLoad.name, samples: [], around: [] };
+    const results: LoadResult[] = loads.map((load) => ({ name: load.name, size: load.size, samples: [], around: [] }));
+    const runLoad = async (load: Load, duration: number) => {
       // A second unmeasured first: the route after a switch of server (one sat idle while the other ran)
       // was measured slower than the same route a round later, whichever route it was.
-      await loads[index]!.run(1);
-      return loads[index]!.run(duration);
+      await load.run(1);
+      return load.run(duration);
     };
-    for (const [index] of loads.entries()) await runLoad(index, 3); // warm-up
+    for (const load of [baselineLoad, ...loads]) await runLoad(load, 3); // warm-up
     // Each round starts one route further on, so no route is always the one measured after the grants.
+    // The baseline runs between every two routes: B R1 B R2 ... Rn B.
     for (let round = 0; round < rounds; round += 1) {
+      let before = await runLoad(baselineLoad, seconds);
+      baseline.samples.push(before);
       for (let step = 0; step < loads.length; step += 1) {
         const index = (round + step) % loads.length;
-        results[index]!.samples[round] = await runLoad(index, seconds);
+        results[index]!.samples[round] = await runLoad(loads[index]!, seconds);
+        const after = await runLoad(baselineLoad, seconds);
+        baseline.samples.push(after);
+        results[index]!.around[round] = [before, after];
+        before = after;
       }
     }
-    for (const result of results) {
+    for (const result of [baseline, ...results]) {
       const failures = result.samples.reduce((sum, sample) => sum + sample.non2xx, 0);
       if (failures > 0) throw new Error(`${failures} requests failed on ${result.name} (${label})`);
     }
+    return [baseline, ...results];
     return results;
   } finally {
     await app.stop();
@@ -154,42 +167,61 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
 }
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
+/** Round by round: a throughput of `samples` over the same round's of `base` (two routes of one round). */
 const ratiosOf = (samples: Sample[], base: Sample[]) => samples.map((sample, round) => sample.requestsPerSecond / base[round]!.requestsPerSecond);
 
-/** µs per request of each sample, for the samples that have it. */
-const cpuOf = (samples: Sample[], part: "serverUs" | "machineUs") => samples.flatMap((sample) => (sample.cpu ? [sample.cpu[part]] : []));
+/**
+ * Round by round, as a throughput ratio to the baseline samples right before and after (their mean):
+ * req/s over the baseline's; for a cost (p99, CPU per request), the baseline's over ours. Undefined
+ * where a sample lacks the figure (CPU off Linux).
+ */
+function adjacentRatios(result: LoadResult, figure: (sample: Sample) => number | undefined, kind: "throughput" | "cost"): number[] {
+  return result.samples.flatMap((sample, round) => {
+    const [before, after] = result.around[round]!;
+    const ours = figure(sample);
+    const first = figure(before);
+    const second = figure(after);
+    if (ours === undefined || first === undefined || second === undefined) return [];
+    const base = (first + second) / 2;
+    return [kind === "throughput" ? ours / base : base / ours];
+  });
+}
+
+const rateOf = (sample: Sample) => sample.requestsPerSecond;
+const p99Of = (sample: Sample) => sample.p99;
+const serverUsOf = (sample: Sample) => sample.cpu?.serverUs;
+const machineUsOf = (sample: Sample) => sample.cpu?.machineUs;
+const medianOr = (values: number[], format: (value: number) => string) => (values.length > 0 ? format(median(values)) : "n/a");
 
 function printTable(label: string, results: LoadResult[]) {
   const [baseline, ping] = results;
   const pageBase = results.find((result) => result.name.includes("(public page)"))!;
-  const baseServerUs = cpuOf(baseline!.samples, "serverUs");
-  const baseMachineUs = cpuOf(baseline!.samples, "machineUs");
   console.log(`\n### ${label}: ${rounds} rounds of ${seconds} s per route, ${BENCH_CONNECTIONS} connections (grants: ${BENCH_CONNECTIONS} workers)\n`);
-  console.log("| route | req/s, median (min–max) | × Next.js alone, median (rounds) | × our /api/v1/ping | p99 | p99 × Next.js alone | server CPU per request | × Next.js alone, by server CPU | × by machine CPU |");
+  console.log("Ratios are to the baseline's samples right before and after each route's (their mean), median over the rounds.\n");
+  console.log("| route | req/s, median (min–max) | × Next.js alone, median (rounds) | × our /api/v1/ping | p99 | p99, × Next.js alone's | server CPU per request | × Next.js alone, by server CPU | × by machine CPU |");
   console.log("|---|---|---|---|---|---|---|---|---|");
   for (const result of results) {
-    const rps = result.samples.map((sample) => sample.requestsPerSecond);
-    const ratios = ratiosOf(result.samples, baseline!.samples);
-    const p99 = median(result.samples.map((sample) => sample.p99));
-    const baseP99 = median(baseline!.samples.map((sample) => sample.p99));
+    const rps = result.samples.map(rateOf);
     const size = result.size ? ` (${fixed(result.size / 1024, 1)} KB)` : "";
-    const serverUs = cpuOf(result.samples, "serverUs");
-    const machineUs = cpuOf(result.samples, "machineUs");
-    // As a throughput ratio: what Next.js alone spends on a request, over what this route spends.
-    const cpuColumns =
-      serverUs.length > 0 && baseServerUs.length > 0
-        ? `${fixed(median(serverUs), 0)} µs | ${fixed(median(baseServerUs) / median(serverUs))}× | ${fixed(median(baseMachineUs) / median(machineUs))}×`
-        : "n/a | n/a | n/a";
+    const p99 = median(result.samples.map(p99Of));
+    const serverUs = result.samples.flatMap((sample) => serverUsOf(sample) ?? []);
+    if (result === baseline) {
+      console.log(`| ${result.name} | ${fixed(median(rps), 0)} (${fixed(Math.min(...rps), 0)}–${fixed(Math.max(...rps), 0)}) | 1.00× (the baseline: ${rps.length} samples) | | ${p99} ms | | ${medianOr(serverUs, (us) => `${fixed(us, 0)} µs`)} | | |`);
+      continue;
+    }
+    const ratios = adjacentRatios(result, rateOf, "throughput");
+    // p99 as a cost ratio would read upside down beside the target (≤ 1.5×): ours over the baseline's.
+    const p99Ratios = adjacentRatios(result, p99Of, "cost").map((ratio) => 1 / ratio);
     console.log(
-      `| ${result.name}${size} | ${fixed(median(rps), 0)} (${fixed(Math.min(...rps), 0)}–${fixed(Math.max(...rps), 0)}) | ${fixed(median(ratios))}× (${ratios.map((ratio) => fixed(ratio)).join(", ")}) | ${fixed(median(ratiosOf(result.samples, ping!.samples)))}× | ${p99} ms | ${fixed(p99 / baseP99)}× | ${cpuColumns} |`,
+      `| ${result.name}${size} | ${fixed(median(rps), 0)} (${fixed(Math.min(...rps), 0)}–${fixed(Math.max(...rps), 0)}) | ${fixed(median(ratios))}× (${ratios.map((ratio) => fixed(ratio)).join(", ")}) | ${fixed(median(ratiosOf(result.samples, ping!.samples)))}× | ${p99} ms | ${fixed(median(p99Ratios))}× | ${medianOr(serverUs, (us) => `${fixed(us, 0)} µs`)} | ${medianOr(adjacentRatios(result, serverUsOf, "cost"), (ratio) => `${fixed(ratio)}×`)} | ${medianOr(adjacentRatios(result, machineUsOf, "cost"), (ratio) => `${fixed(ratio)}×`)} |`,
     );
   }
   const postBase = results.find((result) => result.name.includes("POST /api/form"))!;
   const clientCredentials = results.find((result) => result.name.includes("client_credentials"))!;
   const grantRatios = ratiosOf(clientCredentials.samples, postBase.samples);
-  console.log(`\nClient credentials against Next.js alone's POST route: ${fixed(median(grantRatios))}× (rounds: ${grantRatios.map((ratio) => fixed(ratio)).join(", ")})`);
+  console.log(`\nClient credentials against Next.js alone's POST route (same round): ${fixed(median(grantRatios))}× (rounds: ${grantRatios.map((ratio) => fixed(ratio)).join(", ")})`);
   const account = results.find((result) => result.name.startsWith("GET /account"))!;
-  console.log(`\nProtected page against the public page of about its size: ${fixed(median(ratiosOf(account.samples, pageBase.samples)))}× (rounds: ${ratiosOf(account.samples, pageBase.samples).map((ratio) => fixed(ratio)).join(", ")})`);
+  console.log(`\nProtected page against the public page of about its size (same round): ${fixed(median(ratiosOf(account.samples, pageBase.samples)))}× (rounds: ${ratiosOf(account.samples, pageBase.samples).map((ratio) => fixed(ratio)).join(", ")})`);
 }
 
 async function main() {
