@@ -21,7 +21,7 @@ const NEXT_SERVER_MODULES = ["next/headers", "next/server", "next/cache", "serve
  * lib/, the generated Prisma client and the Next-free server modules below. The composition root
  * (server/services.ts) hands them what they need of Next.js.
  */
-const NEXT_FREE_SERVER_MODULES = ["server/tokens", "server/sessions", "server/crypto", "server/database", "server/database-notified-copy", "server/redis-client-cache", "server/env-schema", "server/audit/audit-log", "server/http/request-context"];
+const NEXT_FREE_SERVER_MODULES = ["server/tokens", "server/sessions", "server/crypto", "server/database", "server/database-notified-copy", "server/redis-client-cache", "server/pending-reads", "server/env-schema", "server/audit/audit-log", "server/http/request-context"];
 const ONLY_NEXT_FREE_SERVER = {
   regex: `^@/server/(?!(${NEXT_FREE_SERVER_MODULES.map((name) => name.slice("server/".length)).join("|")})(/|$))`,
   message: `server/tokens and server/sessions import only Next-free modules (${NEXT_FREE_SERVER_MODULES.join(", ")}); the composition root hands them the rest.`,
@@ -33,13 +33,13 @@ const restricted = (patterns, paths = []) => ["error", { patterns, paths }];
  * The same rules on *resolved* paths (eslint-plugin-import, with the TypeScript resolver that
  * eslint-config-next sets up), so no spelling gets round them: `../db`, `@/lib/../server/db`, `./../x`.
  */
-const NEXT_FREE_FILES = ["server/tokens/**", "server/sessions/**", "server/crypto/**", "server/database.ts", "server/database-notified-copy.ts", "server/redis-client-cache.ts", "server/env-schema.ts", "server/env-signing-keys.ts", "server/audit/audit-log.ts", "server/http/request-context.ts"];
+const NEXT_FREE_FILES = ["server/tokens/**", "server/sessions/**", "server/crypto/**", "server/database.ts", "server/database-notified-copy.ts", "server/redis-client-cache.ts", "server/pending-reads.ts", "server/env-schema.ts", "server/env-signing-keys.ts", "server/audit/audit-log.ts", "server/http/request-context.ts"];
 const RESOLVED_BOUNDARIES = [
   { target: "./server", from: ["./app", "./components", "./auth.ts", "./auth.config.ts"], message: "server/ never imports app/, components/ or the Auth.js instance." },
   {
     target: ["./server/tokens", "./server/sessions", "./server/crypto"],
     from: "./server",
-    except: ["./tokens", "./sessions", "./crypto", "./database.ts", "./database-notified-copy.ts", "./redis-client-cache.ts", "./env-schema.ts", "./env-signing-keys.ts", "./audit/audit-log.ts", "./http/request-context.ts"],
+    except: ["./tokens", "./sessions", "./crypto", "./database.ts", "./database-notified-copy.ts", "./redis-client-cache.ts", "./pending-reads.ts", "./env-schema.ts", "./env-signing-keys.ts", "./audit/audit-log.ts", "./http/request-context.ts"],
     message: "server/tokens and server/sessions import only Next-free server modules; the composition root hands them the rest.",
   },
   { target: "./lib", from: ["./server", "./app", "./components", "./auth.ts", "./auth.config.ts"], message: "lib/ is safe on both sides: it never imports server/, app/ or components/." },

@@ -3,6 +3,8 @@ import { performance } from "node:perf_hooks";
 
 import pg from "pg";
 
+import { PendingReads } from "./pending-reads";
+
 /**
  * Reads of PostgreSQL answered from this process's memory, for as long as PostgreSQL says when they
  * change: the same idea as server/redis-client-cache.ts, for a deployment without Redis, over
@@ -101,11 +103,6 @@ const CLOSE_TIMEOUT_MS = 1_000;
 /** Heartbeats sent and not yet back, kept to match one that comes back late. */
 const MAX_OUTSTANDING_HEARTBEATS = 16;
 
-/** A read awaiting its reply: spoiled when its key changes meanwhile. */
-interface PendingRead {
-  spoiled: boolean;
-}
-
 export function createDatabaseNotifiedCopy<V>({
   connect,
   channel,
@@ -121,7 +118,7 @@ export function createDatabaseNotifiedCopy<V>({
   onError = () => {},
 }: DatabaseNotifiedCopyOptions<V>): DatabaseNotifiedCopy<V> {
   const entries = new Map<string, { value: V; storedAt: number }>();
-  const pending = new Map<string, Set<PendingRead>>();
+  const pending = new PendingReads();
   // A channel of this process's own for its heartbeats (an identifier: LISTEN takes no parameter).
   const heartbeatChannel = `gatehouse_heartbeat_${randomBytes(8).toString("hex")}`;
   /** Heartbeats sent on the current connection and not yet back: nonce → when it was sent. */
@@ -151,13 +148,9 @@ export function createDatabaseNotifiedCopy<V>({
   let heartbeatTimer: NodeJS.Timeout | undefined;
   let reconnectTimer: NodeJS.Timeout | undefined;
 
-  function spoilPendingReads() {
-    for (const reads of pending.values()) for (const read of reads) read.spoiled = true;
-  }
-
   function invalidate(key: string) {
     entries.delete(key);
-    for (const read of pending.get(key) ?? []) read.spoiled = true;
+    pending.spoil(key);
   }
 
   function invalidateGroup(name: string) {
@@ -167,7 +160,7 @@ export function createDatabaseNotifiedCopy<V>({
     if (groupAnnouncements.size >= MAX_GROUP_ANNOUNCEMENTS) {
       // Too many to remember: every read in flight is suspect.
       groupAnnouncements.clear();
-      spoilPendingReads();
+      pending.spoilAll();
     }
     groupAnnouncements.set(name, (announcements += 1));
   }
@@ -175,7 +168,7 @@ export function createDatabaseNotifiedCopy<V>({
   /** Every key may have changed (a TRUNCATE), but the announcements themselves are fine. */
   function invalidateAll() {
     entries.clear();
-    spoilPendingReads();
+    pending.spoilAll();
   }
 
   function emptyCopy() {
@@ -359,8 +352,7 @@ export function createDatabaseNotifiedCopy<V>({
       }
       const startedIn = connection;
       const startedAfter = announcements;
-      const read: PendingRead = { spoiled: false };
-      pending.set(key, (pending.get(key) ?? new Set()).add(read));
+      const read = pending.begin([key]);
       try {
         const value = await load();
         const itsGroup = group?.of(value);
@@ -372,9 +364,7 @@ export function createDatabaseNotifiedCopy<V>({
         }
         return value;
       } finally {
-        const reads = pending.get(key);
-        reads?.delete(read);
-        if (reads?.size === 0) pending.delete(key);
+        pending.end(read, [key]);
         if (pending.size === 0) groupAnnouncements.clear();
       }
     },

@@ -2,6 +2,8 @@ import { performance } from "node:perf_hooks";
 
 import { ReplyError, type Redis } from "ioredis";
 
+import { PendingReads } from "./pending-reads";
+
 /**
  * Reads of Redis keys answered from this process's memory, for as long as Redis promises to say when
  * they change: Redis's server-assisted client-side caching (`CLIENT TRACKING`, Redis 6+,
@@ -66,15 +68,10 @@ const INVALIDATION_CHANNEL = "__redis__:invalidate";
 const DEFAULT_MAX_ENTRIES = 50_000;
 const DEFAULT_HEARTBEAT_MS = 1_000;
 
-/** A read awaiting its reply: spoiled when one of its keys changes meanwhile. */
-interface PendingRead {
-  spoiled: boolean;
-}
-
 export function createRedisClientCache({ reader, subscriber, prefixes, maxEntries = DEFAULT_MAX_ENTRIES, heartbeatMs = DEFAULT_HEARTBEAT_MS, now = () => performance.now(), onError = () => {} }: RedisClientCacheOptions): RedisClientCache {
   /** The copy: a key's value, null for "no such key". */
   const entries = new Map<string, string | null>();
-  const pending = new Map<string, Set<PendingRead>>();
+  const pending = new PendingReads();
   /** Bumped whenever the whole copy is emptied (a flush too): a read in flight across a bump is not kept. */
   let generation = 0;
   /** Bumped whenever tracking is lost or set up again (not by a flush): a heartbeat or set-up across a bump is void. */
@@ -91,7 +88,7 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
 
   function invalidate(key: string) {
     entries.delete(key);
-    for (const read of pending.get(key) ?? []) read.spoiled = true;
+    pending.spoil(key);
   }
 
   /** A flush: every key may have changed, but tracking itself is fine. */
@@ -191,8 +188,7 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
         if (values.every((value) => value !== undefined)) return values as Array<string | null>;
       }
       const startedIn = generation;
-      const read: PendingRead = { spoiled: false };
-      for (const key of keys) pending.set(key, (pending.get(key) ?? new Set()).add(read));
+      const read = pending.begin(keys);
       try {
         const values = await reader.mget(...keys);
         if (wasUsable && usable() && startedIn === generation && !read.spoiled) {
@@ -203,11 +199,7 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
         }
         return values;
       } finally {
-        for (const key of keys) {
-          const reads = pending.get(key);
-          reads?.delete(read);
-          if (reads?.size === 0) pending.delete(key);
-        }
+        pending.end(read, keys);
       }
     },
     forget(keys) {

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+
+import { PendingReads } from "@/server/pending-reads";
+
+/*
+ * The registry both local copies use to refuse a reply that a change may have overtaken (pure logic; the
+ * copies' own tests drive it through real Redis and PostgreSQL announcements).
+ */
+describe("PendingReads", () => {
+  it("spoils the reads in flight of a key that changes, and only those", () => {
+    const pending = new PendingReads();
+    const ofA = pending.begin(["a"]);
+    const ofAandB = pending.begin(["a", "b"]);
+    const ofC = pending.begin(["c"]);
+    pending.spoil("b");
+    expect([ofA.spoiled, ofAandB.spoiled, ofC.spoiled]).toEqual([false, true, false]);
+    pending.spoil("a");
+    expect([ofA.spoiled, ofC.spoiled]).toEqual([true, false]);
+  });
+
+  it("does not spoil a read that begins after the change, nor one that has ended", () => {
+    const pending = new PendingReads();
+    const ended = pending.begin(["a"]);
+    pending.end(ended, ["a"]);
+    pending.spoil("a");
+    const later = pending.begin(["a"]);
+    expect([ended.spoiled, later.spoiled]).toEqual([false, false]);
+  });
+
+  it("spoils every read in flight when anything may have changed", () => {
+    const pending = new PendingReads();
+    const reads = [pending.begin(["a"]), pending.begin(["b", "c"])];
+    pending.spoilAll();
+    expect(reads.map((read) => read.spoiled)).toEqual([true, true]);
+  });
+
+  it("forgets a key once its last read has ended", () => {
+    const pending = new PendingReads();
+    const first = pending.begin(["a", "b"]);
+    const second = pending.begin(["a"]);
+    expect(pending.size).toBe(2);
+    pending.end(first, ["a", "b"]);
+    expect(pending.size).toBe(1);
+    pending.end(second, ["a"]);
+    expect(pending.size).toBe(0);
+  });
+});
