@@ -3,11 +3,13 @@
  *
  * Starts two production builds: the stock Next.js app of bench/baseline-app (one route, nothing of ours
  * in front of it: the baseline) and Gatehouse, on a fresh PostgreSQL database, once with Redis (the
- * production configuration) and once on PostgreSQL alone. In each, every route below is measured in
- * interleaved rounds (round i of every route back to back, each round starting one route further on, each
- * sample after a second of unmeasured load), and **the baseline is measured right before and right after
- * every route's sample**: each route is reported as a ratio to the mean of the two baseline samples around
- * it, so the machine's drift over the minutes of a round (±25% here) does not enter the ratio:
+ * production configuration) and once on PostgreSQL alone. In each, every route below is measured once a
+ * round, each sample after a second of unmeasured load, and **the baseline is measured right before and
+ * right after every route's sample**: each route is reported as a ratio to the mean of the two baseline
+ * samples around it, which cancels the machine's drift over the ~20 s around the sample (req/s here move
+ * by ±25% from one minute to the next). Comparisons of two routes (ours against our ping, the grant
+ * against the stock POST) divide their two adjusted ratios. Each round takes the routes in another order
+ * (see below):
  *
  *   - GET /api/ping of the stock app (the baseline) and our own GET /api/v1/ping;
  *   - GET /api/v1/me with a Bearer token, and with the session cookie;
@@ -65,7 +67,7 @@ interface Load {
 interface LoadResult {
   name: string;
   size?: number;
-  /** One per round. */
+  /** A route's: one per round. The baseline's: every sample, in the order taken. */
   samples: Sample[];
   /** The baseline's samples right before and right after each of `samples` (none for the baseline itself). */
   around: Array<[Sample, Sample]>;
@@ -140,13 +142,17 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
       return load.run(duration);
     };
     for (const load of [baselineLoad, ...loads]) await runLoad(load, 3); // warm-up
-    // Each round starts one route further on, so no route is always the one measured after the grants.
-    // The baseline runs between every two routes: B R1 B R2 ... Rn B.
+    // The baseline runs between every two routes, one round after another: B R1 B R2 ... Rn B R1' B ...
+    // A route may leave work behind that slows the next sample (PostgreSQL writing after the grants), so
+    // each round takes the routes in another order, one further on and backwards every other round: the
+    // baseline sample before a route follows a different route each round. The table's last column
+    // shows whether a route slowed the baseline sample after it.
+    let before = await runLoad(baselineLoad, seconds);
+    baseline.samples.push(before);
     for (let round = 0; round < rounds; round += 1) {
-      let before = await runLoad(baselineLoad, seconds);
-      baseline.samples.push(before);
       for (let step = 0; step < loads.length; step += 1) {
-        const index = (round + step) % loads.length;
+        const offset = (round + step) % loads.length;
+        const index = round % 2 === 0 ? offset : loads.length - 1 - offset;
         results[index]!.samples[round] = await runLoad(loads[index]!, seconds);
         const after = await runLoad(baselineLoad, seconds);
         baseline.samples.push(after);
@@ -159,7 +165,6 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
       if (failures > 0) throw new Error(`${failures} requests failed on ${result.name} (${label})`);
     }
     return [baseline, ...results];
-    return results;
   } finally {
     await app.stop();
     await fixtures.close();
@@ -167,15 +172,14 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
 }
 
 const fixed = (value: number, digits = 2) => value.toFixed(digits);
-/** Round by round: a throughput of `samples` over the same round's of `base` (two routes of one round). */
-const ratiosOf = (samples: Sample[], base: Sample[]) => samples.map((sample, round) => sample.requestsPerSecond / base[round]!.requestsPerSecond);
 
 /**
- * Round by round, as a throughput ratio to the baseline samples right before and after (their mean):
- * req/s over the baseline's; for a cost (p99, CPU per request), the baseline's over ours. Undefined
- * where a sample lacks the figure (CPU off Linux).
+ * Round by round, a route's figure against the mean of the baseline samples right before and after it:
+ * for a throughput (req/s) ours over the baseline's; for a cost (CPU per request) the baseline's over
+ * ours, so that both read as "× Next.js alone"; for a latency (p99) ours over the baseline's. Rounds
+ * where a sample lacks the figure (CPU, off Linux) are left out.
  */
-function adjacentRatios(result: LoadResult, figure: (sample: Sample) => number | undefined, kind: "throughput" | "cost"): number[] {
+function adjacentRatios(result: LoadResult, figure: (sample: Sample) => number | undefined, kind: "throughput" | "cost" | "latency"): number[] {
   return result.samples.flatMap((sample, round) => {
     const [before, after] = result.around[round]!;
     const ours = figure(sample);
@@ -183,8 +187,14 @@ function adjacentRatios(result: LoadResult, figure: (sample: Sample) => number |
     const second = figure(after);
     if (ours === undefined || first === undefined || second === undefined) return [];
     const base = (first + second) / 2;
-    return [kind === "throughput" ? ours / base : base / ours];
+    return [kind === "cost" ? base / ours : ours / base];
   });
+}
+
+/** Round by round, route `a` against route `b`, each first taken against its own neighbouring baseline. */
+function relativeRatios(a: LoadResult, b: LoadResult): number[] {
+  const ofB = adjacentRatios(b, rateOf, "throughput");
+  return adjacentRatios(a, rateOf, "throughput").map((ratio, round) => ratio / ofB[round]!);
 }
 
 const rateOf = (sample: Sample) => sample.requestsPerSecond;
@@ -192,36 +202,36 @@ const p99Of = (sample: Sample) => sample.p99;
 const serverUsOf = (sample: Sample) => sample.cpu?.serverUs;
 const machineUsOf = (sample: Sample) => sample.cpu?.machineUs;
 const medianOr = (values: number[], format: (value: number) => string) => (values.length > 0 ? format(median(values)) : "n/a");
+const listed = (ratios: number[]) => `${fixed(median(ratios))}× (${ratios.map((ratio) => fixed(ratio)).join(", ")})`;
 
 function printTable(label: string, results: LoadResult[]) {
   const [baseline, ping] = results;
   const pageBase = results.find((result) => result.name.includes("(public page)"))!;
   console.log(`\n### ${label}: ${rounds} rounds of ${seconds} s per route, ${BENCH_CONNECTIONS} connections (grants: ${BENCH_CONNECTIONS} workers)\n`);
-  console.log("Ratios are to the baseline's samples right before and after each route's (their mean), median over the rounds.\n");
-  console.log("| route | req/s, median (min–max) | × Next.js alone, median (rounds) | × our /api/v1/ping | p99 | p99, × Next.js alone's | server CPU per request | × Next.js alone, by server CPU | × by machine CPU |");
-  console.log("|---|---|---|---|---|---|---|---|---|");
+  console.log("Each ratio is to the mean of the baseline samples right before and after the route's, median over the rounds (each round's in brackets).");
+  console.log("The last column is the baseline sample after the route over the one before it (below 1: the route left work behind that slowed it).\n");
+  console.log("| route | req/s, median (min–max) | × Next.js alone | × our /api/v1/ping | p99 | p99, × Next.js alone's | server CPU per request | × Next.js alone, by server CPU | × by machine CPU | baseline after ÷ before |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const result of results) {
     const rps = result.samples.map(rateOf);
     const size = result.size ? ` (${fixed(result.size / 1024, 1)} KB)` : "";
     const p99 = median(result.samples.map(p99Of));
     const serverUs = result.samples.flatMap((sample) => serverUsOf(sample) ?? []);
+    const rates = `${fixed(median(rps), 0)} (${fixed(Math.min(...rps), 0)}–${fixed(Math.max(...rps), 0)})`;
     if (result === baseline) {
-      console.log(`| ${result.name} | ${fixed(median(rps), 0)} (${fixed(Math.min(...rps), 0)}–${fixed(Math.max(...rps), 0)}) | 1.00× (the baseline: ${rps.length} samples) | | ${p99} ms | | ${medianOr(serverUs, (us) => `${fixed(us, 0)} µs`)} | | |`);
+      console.log(`| ${result.name} | ${rates} | 1.00× (the baseline: ${rps.length} samples) | | ${p99} ms | | ${medianOr(serverUs, (us) => `${fixed(us, 0)} µs`)} | | | |`);
       continue;
     }
-    const ratios = adjacentRatios(result, rateOf, "throughput");
-    // p99 as a cost ratio would read upside down beside the target (≤ 1.5×): ours over the baseline's.
-    const p99Ratios = adjacentRatios(result, p99Of, "cost").map((ratio) => 1 / ratio);
+    const drift = result.around.map(([first, second]) => second.requestsPerSecond / first.requestsPerSecond);
     console.log(
-      `| ${result.name}${size} | ${fixed(median(rps), 0)} (${fixed(Math.min(...rps), 0)}–${fixed(Math.max(...rps), 0)}) | ${fixed(median(ratios))}× (${ratios.map((ratio) => fixed(ratio)).join(", ")}) | ${fixed(median(ratiosOf(result.samples, ping!.samples)))}× | ${p99} ms | ${fixed(median(p99Ratios))}× | ${medianOr(serverUs, (us) => `${fixed(us, 0)} µs`)} | ${medianOr(adjacentRatios(result, serverUsOf, "cost"), (ratio) => `${fixed(ratio)}×`)} | ${medianOr(adjacentRatios(result, machineUsOf, "cost"), (ratio) => `${fixed(ratio)}×`)} |`,
+      `| ${result.name}${size} | ${rates} | ${listed(adjacentRatios(result, rateOf, "throughput"))} | ${fixed(median(relativeRatios(result, ping!)))}× | ${p99} ms | ${fixed(median(adjacentRatios(result, p99Of, "latency")))}× | ${medianOr(serverUs, (us) => `${fixed(us, 0)} µs`)} | ${medianOr(adjacentRatios(result, serverUsOf, "cost"), (ratio) => `${fixed(ratio)}×`)} | ${medianOr(adjacentRatios(result, machineUsOf, "cost"), (ratio) => `${fixed(ratio)}×`)} | ${fixed(median(drift))} |`,
     );
   }
   const postBase = results.find((result) => result.name.includes("POST /api/form"))!;
   const clientCredentials = results.find((result) => result.name.includes("client_credentials"))!;
-  const grantRatios = ratiosOf(clientCredentials.samples, postBase.samples);
-  console.log(`\nClient credentials against Next.js alone's POST route (same round): ${fixed(median(grantRatios))}× (rounds: ${grantRatios.map((ratio) => fixed(ratio)).join(", ")})`);
+  console.log(`\nClient credentials against Next.js alone's POST route: ${listed(relativeRatios(clientCredentials, postBase))}`);
   const account = results.find((result) => result.name.startsWith("GET /account"))!;
-  console.log(`\nProtected page against the public page of about its size (same round): ${fixed(median(ratiosOf(account.samples, pageBase.samples)))}× (rounds: ${ratiosOf(account.samples, pageBase.samples).map((ratio) => fixed(ratio)).join(", ")})`);
+  console.log(`\nProtected page against the public page of about its size: ${listed(relativeRatios(account, pageBase))}`);
 }
 
 async function main() {

@@ -55,8 +55,12 @@ export function measureRotating(url: string, headersFor: () => Record<string, st
   });
 }
 
-/** The upper median (the middle value for an odd count, which is what the benchmarks use). */
-export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** The median (the mean of the two middle values for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 
 export interface BenchDatabase {
   url: string;
