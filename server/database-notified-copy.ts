@@ -156,7 +156,7 @@ export function createDatabaseNotifiedCopy<V>({
   function invalidateGroup(name: string) {
     if (!group) return;
     for (const [key, entry] of entries) if (group.of(entry.value) === name) entries.delete(key);
-    if (pending.size === 0) return;
+    if (pending.isEmpty) return;
     if (groupAnnouncements.size >= MAX_GROUP_ANNOUNCEMENTS) {
       // Too many to remember: every read in flight is suspect.
       groupAnnouncements.clear();
@@ -364,8 +364,8 @@ export function createDatabaseNotifiedCopy<V>({
         }
         return value;
       } finally {
-        pending.end(read, [key]);
-        if (pending.size === 0) groupAnnouncements.clear();
+        read.end();
+        if (pending.isEmpty) groupAnnouncements.clear();
       }
     },
     forget(keys) {

@@ -7,29 +7,34 @@
 export interface PendingRead {
   /** Whether one of its keys changed, or everything may have, since the read began. */
   readonly spoiled: boolean;
+  /** Its reply is in, or it failed: it is no longer in flight. */
+  end(): void;
 }
 
 export class PendingReads {
   private readonly byKey = new Map<string, Set<{ spoiled: boolean }>>();
 
-  /** How many keys have a read in flight. */
-  get size(): number {
-    return this.byKey.size;
+  /** Whether no read is in flight. */
+  get isEmpty(): boolean {
+    return this.byKey.size === 0;
   }
 
-  /** A read of `keys` begins: call `end` with the same keys when its reply is in (or it failed). */
+  /** A read of `keys` begins: call its `end()` when its reply is in (or it failed). */
   begin(keys: readonly string[]): PendingRead {
-    const read = { spoiled: false };
-    for (const key of keys) this.byKey.set(key, (this.byKey.get(key) ?? new Set()).add(read));
-    return read;
-  }
-
-  end(read: PendingRead, keys: readonly string[]): void {
-    for (const key of keys) {
-      const reads = this.byKey.get(key);
-      reads?.delete(read as { spoiled: boolean });
-      if (reads?.size === 0) this.byKey.delete(key);
-    }
+    const state = { spoiled: false };
+    for (const key of keys) this.byKey.set(key, (this.byKey.get(key) ?? new Set()).add(state));
+    return {
+      get spoiled() {
+        return state.spoiled;
+      },
+      end: () => {
+        for (const key of keys) {
+          const reads = this.byKey.get(key);
+          reads?.delete(state);
+          if (reads?.size === 0) this.byKey.delete(key);
+        }
+      },
+    };
   }
 
   /** `key` changed: no read of it now in flight may be kept. */

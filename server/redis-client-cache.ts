@@ -199,7 +199,7 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
         }
         return values;
       } finally {
-        pending.end(read, keys);
+        read.end();
       }
     },
     forget(keys) {

@@ -21,7 +21,7 @@ describe("PendingReads", () => {
   it("does not spoil a read that begins after the change, nor one that has ended", () => {
     const pending = new PendingReads();
     const ended = pending.begin(["a"]);
-    pending.end(ended, ["a"]);
+    ended.end();
     pending.spoil("a");
     const later = pending.begin(["a"]);
     expect([ended.spoiled, later.spoiled]).toEqual([false, false]);
@@ -34,14 +34,22 @@ describe("PendingReads", () => {
     expect(reads.map((read) => read.spoiled)).toEqual([true, true]);
   });
 
-  it("forgets a key once its last read has ended", () => {
+  it("is empty once the last read in flight has ended", () => {
     const pending = new PendingReads();
     const first = pending.begin(["a", "b"]);
     const second = pending.begin(["a"]);
-    expect(pending.size).toBe(2);
-    pending.end(first, ["a", "b"]);
-    expect(pending.size).toBe(1);
-    pending.end(second, ["a"]);
-    expect(pending.size).toBe(0);
+    first.end();
+    expect(pending.isEmpty).toBe(false);
+    second.end();
+    expect(pending.isEmpty).toBe(true);
+  });
+
+  it("handles a read that names one key twice (an MGET of a repeated key)", () => {
+    const pending = new PendingReads();
+    const read = pending.begin(["a", "a"]);
+    pending.spoil("a");
+    expect(read.spoiled).toBe(true);
+    read.end();
+    expect(pending.isEmpty).toBe(true);
   });
 });
