@@ -72,8 +72,6 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
   /** The copy: a key's value, null for "no such key". */
   const entries = new Map<string, string | null>();
   const pending = new PendingReads();
-  /** Bumped whenever the whole copy is emptied (a flush too): a read in flight across a bump is not kept. */
-  let generation = 0;
   /** Bumped whenever tracking is lost or set up again (not by a flush): a heartbeat or set-up across a bump is void. */
   let connection = 0;
   let live = false;
@@ -93,8 +91,8 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
 
   /** A flush: every key may have changed, but tracking itself is fine. */
   function emptyCopyKeepingLive() {
-    generation += 1;
     entries.clear();
+    pending.spoilAll(); // a read in flight across it is not kept
   }
 
   function emptyCopy() {
@@ -187,11 +185,10 @@ export function createRedisClientCache({ reader, subscriber, prefixes, maxEntrie
         const values = keys.map((key) => entries.get(key));
         if (values.every((value) => value !== undefined)) return values as Array<string | null>;
       }
-      const startedIn = generation;
       const read = pending.begin(keys);
       try {
         const values = await reader.mget(...keys);
-        if (wasUsable && usable() && startedIn === generation && !read.spoiled) {
+        if (wasUsable && usable() && !read.spoiled) {
           for (const [index, key] of keys.entries()) {
             if (!entries.has(key) && entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
             entries.set(key, values[index] ?? null);

@@ -113,6 +113,24 @@ describe("Redis client-side cache (CLIENT TRACKING)", () => {
     expect(mgets).toHaveBeenCalledTimes(calls + 1);
   });
 
+  it("does not keep a reply that was in flight when the database was flushed", async () => {
+    const { cache, reader, mgets } = await createCache({ heartbeatMs: 10_000 });
+    const racing = key("flushed");
+    await writer.set(racing, "old");
+    // As above, but the change is a FLUSHDB: Redis's invalidation names no key.
+    reader.stream.pause();
+    const inFlight = cache.mget([racing]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await writer.flushdb();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    reader.stream.resume();
+    expect(await inFlight).toEqual(["old"]);
+    expect(cache.isLive).toBe(true);
+    const calls = mgets.mock.calls.length;
+    expect(await cache.mget([racing])).toEqual([null]);
+    expect(mgets).toHaveBeenCalledTimes(calls + 1);
+  });
+
   it("does not keep a reply that was in flight when this process wrote its key", async () => {
     const { cache, mgets } = await createCache({ heartbeatMs: 10_000 });
     const racing = key("racing");
