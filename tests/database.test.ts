@@ -1,6 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import net from "node:net";
 import path from "node:path";
 
 import pg from "pg";
@@ -10,6 +9,7 @@ import { newRowId, sqlOver } from "@/server/database";
 import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres";
 import { RECORD_ID_PATTERN } from "@/lib/record-id";
 
+import { freePort } from "./support/free-port";
 import { createTestDatabase, useTestDatabase } from "./support/test-database";
 
 /*
@@ -142,15 +142,3 @@ describe("prepared statements (DATABASE_PREPARED_STATEMENTS)", () => {
     }
   });
 });
-
-/** A port nothing listens on now, as the system hands them out (a random one can be a client's ephemeral port). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}

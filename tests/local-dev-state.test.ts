@@ -10,6 +10,7 @@ import { PrismaClient } from "@/generated/prisma/client";
 import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres";
 import { localStateDir, readOrCreateLocalSecret, repoRoot } from "../scripts/lib/local-state";
 import { applyMigrations } from "../scripts/lib/prisma-cli";
+import { freePort } from "./support/free-port";
 
 describe("the development AUTH_SECRET", () => {
   it("is generated once, kept with owner-only permissions, and reused", () => {
@@ -38,13 +39,14 @@ describe("the development AUTH_SECRET", () => {
 
 describe("the embedded PostgreSQL (PGlite over TCP)", () => {
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), "gatehouse-pglite-")), "pglite");
-  const port = 55000 + Math.floor(Math.random() * 5000);
   const stops: Array<() => Promise<void>> = [];
   afterAll(async () => {
     for (const stop of stops) await stop();
   });
 
   it("takes the migrations and serves the app's Prisma client, and keeps its data across restarts", async () => {
+    // The restart takes the same port, as `npm run dev` does.
+    const port = await freePort();
     const first = await startEmbeddedPostgres({ dataDir, port });
     stops.push(first.stop);
     await applyMigrations(first.url);
@@ -62,9 +64,9 @@ describe("the embedded PostgreSQL (PGlite over TCP)", () => {
   }, 120_000);
 
   it("refuses a second process on the same data directory with a clear error", async () => {
-    const running = await startEmbeddedPostgres({ dataDir: `${dataDir}-lock`, port: port + 1 });
+    const running = await startEmbeddedPostgres({ dataDir: `${dataDir}-lock`, port: await freePort() });
     stops.push(running.stop);
-    await expect(startEmbeddedPostgres({ dataDir: `${dataDir}-lock`, port: port + 2 })).rejects.toMatchObject({
+    await expect(startEmbeddedPostgres({ dataDir: `${dataDir}-lock`, port: await freePort() })).rejects.toMatchObject({
       code: "EMBEDDED_DB_IN_USE",
     });
   }, 60_000);

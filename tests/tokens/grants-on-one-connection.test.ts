@@ -15,6 +15,7 @@ import { DEFAULT_TOKEN_TIMINGS } from "@/server/tokens/token-config";
 import { createTokenService, type TokenService } from "@/server/tokens/token-service";
 import { applyMigrations } from "../../scripts/lib/prisma-cli";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../scripts/lib/embedded-postgres";
+import { freePort } from "../support/free-port";
 import { createTestDatabase } from "../support/test-database";
 import { pkcePair } from "./token-fixtures";
 
@@ -122,8 +123,7 @@ grantSuite("grants on a PostgreSQL pool of exactly one connection", async () => 
 
 grantSuite("grants on the embedded database (PGlite)", async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), "gatehouse-pglite-"));
-  const port = 40_000 + Math.floor(Math.random() * 10_000);
-  const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port });
+  const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port: await freePort() });
   await applyMigrations(embedded.url);
   const { db, sql, close } = createDatabase(embedded.url);
   return {
