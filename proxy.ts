@@ -61,7 +61,7 @@ export async function proxy(request: NextRequest) {
   // Pages resolve the cookie too (to renew it, or move it to its __Host- name); others only where they need it.
   const session = (isProtected || cookie?.legacy) && cookie ? await getServices().sessions.resolve(cookie.value, { legacyCookie: cookie.legacy }) : null;
   if (isProtected && !session) {
-    return NextResponse.redirect(new URL(signInUrlReturningTo(`${pathname}${request.nextUrl.search}`), request.url));
+    return signInRedirect(request, signInUrlReturningTo(`${pathname}${request.nextUrl.search}`));
   }
 
   if (session && cookie?.legacy) {
@@ -78,6 +78,25 @@ export async function proxy(request: NextRequest) {
     if (cookie.legacy) response.cookies.set(LEGACY_SESSION_COOKIE, "", sessionCookieOptions(true, new Date(0)));
   }
   return response;
+}
+
+/**
+ * Sends someone without a live session to sign in, in the form each kind of request can follow:
+ * - a server action called by the page's JavaScript (`fetch` with a `Next-Action` header, such as the
+ *   playground's "Start over" after the session ended in another tab): an HTTP redirect would be followed
+ *   by `fetch` itself, re-posting the action to /signin and handing the page HTML it cannot read. Next's
+ *   client reads a redirect from `X-Action-Redirect` (what Next's own action handler sends for
+ *   `redirect()`), with 200 and an empty body, and loads the sign-in page;
+ * - any other POST (a form sent without JavaScript): 303, so the browser follows with a GET (a 307 would
+ *   re-post the form to /signin);
+ * - GET and HEAD: 307, as NextResponse.redirect does.
+ */
+function signInRedirect(request: NextRequest, signInPath: string): Response {
+  if (request.method === "POST" && request.headers.has("next-action")) {
+    return new Response(null, { status: 200, headers: { "X-Action-Redirect": `${signInPath};push`, "Content-Type": "text/plain", "Cache-Control": "no-store" } });
+  }
+  const safeMethod = request.method === "GET" || request.method === "HEAD";
+  return NextResponse.redirect(new URL(signInPath, request.url), safeMethod ? 307 : 303);
 }
 
 /** A Cookie header with the cookie `from` renamed `to` (any cookie already named `to` dropped). */

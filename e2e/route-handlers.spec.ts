@@ -136,6 +136,32 @@ test.describe("CSRF in the route handlers", () => {
   });
 });
 
+test.describe("signed out, a protected page sends each kind of request to sign in in a form it can follow", () => {
+  const sameSite = { origin: e2eConfig.baseURL, "sec-fetch-site": "same-origin" };
+
+  test("a GET is redirected with 307", async () => {
+    const response = await rawRequest("/playground?tab=pair");
+    expect(response.status).toBe(307);
+    expect(response.headers.location).toBe("/signin?callbackUrl=%2Fplayground%3Ftab%3Dpair");
+  });
+
+  test("a server action called by the page's script gets Next's own redirect instruction, not an HTTP redirect fetch would follow", async () => {
+    // An HTTP redirect would be followed by fetch, re-posting the action to /signin: the page then got
+    // HTML it could not read, and stayed where it was (the playground's "Start over" after a sign-out).
+    const response = await rawRequest("/playground", { method: "POST", headers: { ...sameSite, "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8" } });
+    expect(response.status).toBe(200);
+    expect(response.headers["x-action-redirect"]).toBe("/signin?callbackUrl=%2Fplayground;push");
+    expect(response.headers.location).toBeUndefined();
+    expect(response.body).toBe("");
+  });
+
+  test("a form posted without script is redirected with 303, so the browser follows with a GET", async () => {
+    const response = await rawRequest("/account/security", { method: "POST", headers: { ...sameSite, "content-type": "application/x-www-form-urlencoded" } });
+    expect(response.status).toBe(303);
+    expect(response.headers.location).toBe("/signin?callbackUrl=%2Faccount%2Fsecurity");
+  });
+});
+
 test.describe("an excluded prefix never leads to a page without the proxy", () => {
   // Each normalises to /account (or a page under it): Next.js matches the proxy on the normalised path.
   const spellings = ["/api/../account", "/api/%2e%2e/account", "/api/%2E%2E/account", "/api/.%2e/account", "/api/v1/me/../../../account", "/oauth/token/../../account", "/.well-known/jwks.json/../../account"];
