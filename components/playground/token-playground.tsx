@@ -70,7 +70,9 @@ export function TokenPlayground({
 
   /**
    * After an action failed: if the session has ended (signed out in another tab, revoked from another
-   * device), the proxy answered the action with a redirect rather than a result, so go and sign in again.
+   * device), go and sign in again. The proxy answers such an action with Next's redirect instruction,
+   * which arrives here as the redirect error `unstable_rethrow` passes on; the probe covers an action
+   * that failed some other way (the network, a server error) just as the session ended.
    * @returns whether it did.
    */
   async function signInAgainIfSessionEnded(error: unknown): Promise<boolean> {
