@@ -2,11 +2,13 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { isForgedRequest } from "@/lib/cross-site-request";
 import { signInUrlReturningTo } from "@/lib/safe-redirect";
+import { isPossibleServerAction, originMatchesHost } from "@/lib/server-action-request";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
 import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { crossSiteRefusal } from "@/server/http/api-route";
+import { readBodyAtMost } from "@/server/http/read-body";
 import { clientIpFrom, rateLimitBucket } from "@/server/http/client-ip";
 import { isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
 import { getServices } from "@/server/services";
@@ -18,14 +20,16 @@ import { getServices } from "@/server/services";
  * jobs, cheapest first:
  *
  * 1. CSRF: a state-changing request that does not come from our own origin is refused with 403, unless
- *    no cookie can authenticate it (`isForgedRequest`, the same decision `apiRoute` makes).
+ *    no cookie can authenticate it (`isForgedRequest`, the same decision `apiRoute` makes). A POST that
+ *    Next.js would take for a server action but answer with a 500 is refused with its 4xx here too.
  * 2. Sign-in attempts are rate-limited per client IP (429 with Retry-After). Without a trusted proxy
  *    (TRUST_PROXY_HOPS=0) the IP is unknown (Next.js does not expose the socket, and X-Forwarded-For is
  *    then the client's own) and this limit does not apply; the per-account limit still does.
  * 3. A per-request CSP nonce, so only our own scripts run.
- * 4. /account/**, /admin/** and /playground need a live session: the cookie's token is resolved by the session service
- *    (Redis, then PostgreSQL), so a revoked session is turned away on its very next request. Pages and
- *    handlers check again where they read data (defence in depth).
+ * 4. /account/**, /admin/**, /playground and /device need a live session: the cookie's token is resolved
+ *    by the session service (Redis, then PostgreSQL), so a revoked session is turned away on its very next
+ *    request, in a form it can follow (`signInRedirect`). Pages and handlers check again where they read
+ *    data (defence in depth).
  *
  * Auth.js's routes stay behind it: its sign-in endpoints are rate-limited here, and a session still
  * under its pre-`__Host-` cookie name must be renamed before Auth.js (sign-out) reads the request.
@@ -34,6 +38,8 @@ import { getServices } from "@/server/services";
  * sockets for PostgreSQL or Redis). On Vercel it runs as a Node.js function in front of the routes.
  */
 const PROTECTED_PREFIXES = ["/account", "/admin", "/playground", "/device"];
+/** Next.js's default `serverActions.bodySizeLimit` ("1mb"), which next.config.ts leaves as it is. */
+const SERVER_ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
 
 export async function proxy(request: NextRequest) {
   const env = getEnv();
@@ -42,6 +48,10 @@ export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (isForgedRequest(request, env.authUrl)) {
     return crossSiteRefusal();
+  }
+  if (isPossibleServerAction(request.method, request.headers)) {
+    const refusal = await refuseMalformedServerAction(request);
+    if (refusal) return refusal;
   }
 
   const ip = isSignInAttempt(request.method, pathname) ? clientIpFrom(request.headers, env.trustedProxyHops) : null;
@@ -81,14 +91,41 @@ export async function proxy(request: NextRequest) {
 }
 
 /**
+ * A POST Next.js would take for a server action but answer with a 500 (lib/server-action-request.ts),
+ * refused here with the answer it deserves: another host in `Origin` (403), a body over Next's limit for
+ * actions (413), a multipart body that does not parse (400). Reading a copy of the body costs only these
+ * posts (actions, and forms sent before the page's script ran), never a page view.
+ */
+async function refuseMalformedServerAction(request: NextRequest): Promise<Response | null> {
+  if (!originMatchesHost(request.headers)) return crossSiteRefusal();
+  const tooLarge = () => new ApiError("payload_too_large", "The request body is larger than a form or an action may send (1 MB).");
+  if (Number(request.headers.get("content-length") ?? 0) > SERVER_ACTION_BODY_LIMIT_BYTES) return apiErrorResponse(tooLarge());
+  try {
+    const body = await readBodyAtMost(request.clone(), SERVER_ACTION_BODY_LIMIT_BYTES, {
+      tooLarge,
+      unreadable: () => new ApiError("invalid_request", "The request body could not be read."),
+    });
+    const contentType = request.headers.get("content-type") ?? "";
+    if (contentType.startsWith("multipart/form-data")) {
+      await new Response(Buffer.from(body), { headers: { "content-type": contentType } }).formData().catch(() => {
+        throw new ApiError("invalid_request", "The form's body is not valid multipart/form-data.");
+      });
+    }
+  } catch (error) {
+    return apiErrorResponse(error);
+  }
+  return null;
+}
+
+/**
  * Sends someone without a live session to sign in, in the form each kind of request can follow:
  * - a server action called by the page's JavaScript (`fetch` with a `Next-Action` header, such as the
  *   playground's "Start over" after the session ended in another tab): an HTTP redirect would be followed
  *   by `fetch` itself, re-posting the action to /signin and handing the page HTML it cannot read. Next's
  *   client reads a redirect from `X-Action-Redirect` (what Next's own action handler sends for
  *   `redirect()`), with 200 and an empty body, and loads the sign-in page;
- * - any other POST (a form sent without JavaScript): 303, so the browser follows with a GET (a 307 would
- *   re-post the form to /signin);
+ * - any other method (a form sent without JavaScript is a POST): 303, so the browser follows with a GET
+ *   (a 307 would re-post the form to /signin);
  * - GET and HEAD: 307, as NextResponse.redirect does.
  */
 function signInRedirect(request: NextRequest, signInPath: string): Response {

@@ -118,6 +118,9 @@ test.describe("Token playground", () => {
     await signInAs("person");
     await openPlaygroundWithPair(page);
     await context.clearCookies();
+    // Next's router follows the proxy's X-Action-Redirect itself: the page's fallback probe of
+    // /api/v1/me (for actions that failed another way) must not be what takes it to sign in.
+    await page.route("**/api/v1/me", (route) => route.abort());
 
     await page.getByRole("button", { name: "Start over with a new pair" }).click();
     await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fplayground$/);

@@ -11,7 +11,7 @@ import { expect, test } from "./support/fixtures";
  */
 
 /** A request whose path goes out exactly as written: no client-side normalisation of dot segments. */
-function rawRequest(path: string, { method = "GET", headers = {} }: { method?: string; headers?: Record<string, string> } = {}) {
+function rawRequest(path: string, { method = "GET", headers = {}, body = method === "GET" ? undefined : "[]", chunks = 1 }: { method?: string; headers?: Record<string, string>; body?: string | Buffer; chunks?: number } = {}) {
   return new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
     const outgoing = httpRequest({ host: "127.0.0.1", port: e2eConfig.appPort, path, method, headers }, (response) => {
       let body = "";
@@ -20,7 +20,9 @@ function rawRequest(path: string, { method = "GET", headers = {} }: { method?: s
       response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, body }));
     });
     outgoing.on("error", reject);
-    outgoing.end(method === "GET" ? undefined : "[]");
+    // Written in several pieces, the body goes out chunked, with no Content-Length to refuse it by.
+    for (let piece = 1; piece < chunks; piece++) outgoing.write("x".repeat(64 * 1024));
+    outgoing.end(body);
   });
 }
 
@@ -137,7 +139,7 @@ test.describe("CSRF in the route handlers", () => {
 });
 
 test.describe("signed out, a protected page sends each kind of request to sign in in a form it can follow", () => {
-  const sameSite = { origin: e2eConfig.baseURL, "sec-fetch-site": "same-origin" };
+  const sameSite = { host: new URL(e2eConfig.baseURL).host, origin: e2eConfig.baseURL, "sec-fetch-site": "same-origin" };
 
   test("a GET is redirected with 307", async () => {
     const response = await rawRequest("/playground?tab=pair");
@@ -159,6 +161,44 @@ test.describe("signed out, a protected page sends each kind of request to sign i
     const response = await rawRequest("/account/security", { method: "POST", headers: { ...sameSite, "content-type": "application/x-www-form-urlencoded" } });
     expect(response.status).toBe(303);
     expect(response.headers.location).toBe("/signin?callbackUrl=%2Faccount%2Fsecurity");
+  });
+});
+
+test.describe("a POST Next.js would take for a server action, but answer with a 500, is refused first", () => {
+  const host = new URL(e2eConfig.baseURL).host;
+  const sameSite = { host, origin: e2eConfig.baseURL, "sec-fetch-site": "same-origin" };
+  const action = { "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8" };
+
+  test("an action whose Origin is ours but whose Host is another gets 403", async () => {
+    // Our CSRF check compares Origin with our origin; Next.js compares it with Host and aborted with a 500.
+    const response = await rawRequest("/signin", { method: "POST", headers: { ...sameSite, ...action, host: `127.0.0.1:${e2eConfig.appPort}` } });
+    expect(response.status).toBe(403);
+    expect(JSON.parse(response.body)).toEqual({ error: { code: "cross_site_request", message: expect.any(String) } });
+  });
+
+  test("a multipart body that does not parse gets 400", async () => {
+    const response = await rawRequest("/", { method: "POST", headers: { ...sameSite, "content-type": "multipart/form-data; boundary=gatehouse" }, body: "not multipart at all" });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({ error: { code: "invalid_request", message: expect.any(String) } });
+  });
+
+  test("a form over Next's 1 MB limit for actions gets 413, declared or chunked", async () => {
+    // A form sent before the page's script ran (multipart, no Next-Action): Next.js read it, passed its
+    // limit, and answered 500.
+    const multipart = { ...sameSite, "content-type": "multipart/form-data; boundary=gatehouse" };
+    const form = `--gatehouse\r\nContent-Disposition: form-data; name="note"\r\n\r\n${"a".repeat(1024 * 1024)}\r\n--gatehouse--\r\n`;
+    const declared = await rawRequest("/", { method: "POST", headers: multipart, body: form });
+    expect(declared.status).toBe(413);
+    // 20 pieces of 64 KiB with no Content-Length: read until the limit is passed, then refused at once.
+    const chunked = await rawRequest("/", { method: "POST", headers: multipart, chunks: 20 });
+    expect(chunked.status).toBe(413);
+    expect(JSON.parse(chunked.body)).toEqual({ error: { code: "payload_too_large", message: expect.any(String) } });
+  });
+
+  test("a well-formed action Next.js does not know still gets Next's own 4xx", async () => {
+    const response = await rawRequest("/signin", { method: "POST", headers: { ...sameSite, ...action } });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
   });
 });
 

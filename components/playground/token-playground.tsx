@@ -83,7 +83,10 @@ export function TokenPlayground({
     return true;
   }
 
-  /** Redraws the family card from the database; a failed read keeps what is shown (the log still has the answer). */
+  /**
+   * Redraws the family card from the database; a failed read keeps what is shown (the log still has the
+   * answer). When the session has ended, the redirect to sign in goes on up instead, and the page leaves.
+   */
   async function refreshFamily(familyId: string): Promise<PlaygroundFamily | null> {
     try {
       const described = await describeAction(familyId);

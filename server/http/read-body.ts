@@ -20,7 +20,9 @@ export async function readBodyAtMost(request: Request, maxBytes: number, errors:
       if (chunk.done) break;
       size += chunk.value.byteLength;
       if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
+        // Not awaited: on a clone (a tee'd stream, as the proxy reads) cancel settles only once the
+        // other branch is cancelled too, so awaiting it would hang the answer.
+        reader.cancel().catch(() => {});
         throw errors.tooLarge();
       }
       chunks.push(chunk.value);

@@ -1,0 +1,30 @@
+/**
+ * What Next.js takes for a server action when a POST reaches a page (its server-action-request-meta):
+ * a `Next-Action` header (an action called by the page's script), or a multipart body (a form sent
+ * before the page's script ran). Next.js answers some malformed ones with a 500, so the proxy refuses
+ * those first (proxy.ts): one whose `Origin` names another host than the request's, and a multipart
+ * body that does not parse.
+ */
+export function isPossibleServerAction(method: string, headers: Headers): boolean {
+  if (method !== "POST") return false;
+  return headers.has("next-action") || (headers.get("content-type") ?? "").startsWith("multipart/form-data");
+}
+
+/**
+ * Whether the `Origin` (when sent) names the host the request was sent to: `X-Forwarded-Host`'s first
+ * value when present, else `Host`, as Next.js compares them before it runs an action (it aborts with a
+ * 500 otherwise). Our own CSRF check compares `Origin` with AUTH_URL, which a request can satisfy while
+ * naming another `Host`.
+ */
+export function originMatchesHost(headers: Headers): boolean {
+  const origin = headers.get("origin");
+  if (origin === null) return true;
+  const forwardedHost = headers.get("x-forwarded-host")?.split(",")[0]?.trim();
+  const host = forwardedHost || headers.get("host");
+  if (!host) return false;
+  try {
+    return origin !== "null" && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
