@@ -9,7 +9,7 @@ import { newRowId, sqlOver } from "@/server/database";
 import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres";
 import { RECORD_ID_PATTERN } from "@/lib/record-id";
 
-import { freePort } from "./support/free-port";
+import { startOnFreePort } from "./support/free-port";
 import { createTestDatabase, useTestDatabase } from "./support/test-database";
 
 /*
@@ -126,7 +126,7 @@ describe("prepared statements (DATABASE_PREPARED_STATEMENTS)", () => {
 
   it("on the embedded database, where every connection shares one backend, falls back rather than fail", { timeout: 60_000 }, async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "gatehouse-pglite-"));
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port: await freePort() });
+    const embedded = await startOnFreePort((port) => startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port }));
     const pool = new pg.Pool({ connectionString: embedded.url, max: 3 });
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {

@@ -10,7 +10,7 @@ import { PrismaClient } from "@/generated/prisma/client";
 import { startEmbeddedPostgres } from "../scripts/lib/embedded-postgres";
 import { localStateDir, readOrCreateLocalSecret, repoRoot } from "../scripts/lib/local-state";
 import { applyMigrations } from "../scripts/lib/prisma-cli";
-import { freePort } from "./support/free-port";
+import { freePort, startOnFreePort } from "./support/free-port";
 
 describe("the development AUTH_SECRET", () => {
   it("is generated once, kept with owner-only permissions, and reused", () => {
@@ -45,9 +45,9 @@ describe("the embedded PostgreSQL (PGlite over TCP)", () => {
   });
 
   it("takes the migrations and serves the app's Prisma client, and keeps its data across restarts", async () => {
+    const first = await startOnFreePort((port) => startEmbeddedPostgres({ dataDir, port }));
     // The restart takes the same port, as `npm run dev` does.
-    const port = await freePort();
-    const first = await startEmbeddedPostgres({ dataDir, port });
+    const port = Number(new URL(first.url).port);
     stops.push(first.stop);
     await applyMigrations(first.url);
     const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: first.url }) });
@@ -64,7 +64,7 @@ describe("the embedded PostgreSQL (PGlite over TCP)", () => {
   }, 120_000);
 
   it("refuses a second process on the same data directory with a clear error", async () => {
-    const running = await startEmbeddedPostgres({ dataDir: `${dataDir}-lock`, port: await freePort() });
+    const running = await startOnFreePort((port) => startEmbeddedPostgres({ dataDir: `${dataDir}-lock`, port }));
     stops.push(running.stop);
     await expect(startEmbeddedPostgres({ dataDir: `${dataDir}-lock`, port: await freePort() })).rejects.toMatchObject({
       code: "EMBEDDED_DB_IN_USE",

@@ -15,7 +15,7 @@ import { DEFAULT_TOKEN_TIMINGS } from "@/server/tokens/token-config";
 import { createTokenService, type TokenService } from "@/server/tokens/token-service";
 import { applyMigrations } from "../../scripts/lib/prisma-cli";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../../scripts/lib/embedded-postgres";
-import { freePort } from "../support/free-port";
+import { startOnFreePort } from "../support/free-port";
 import { createTestDatabase } from "../support/test-database";
 import { pkcePair } from "./token-fixtures";
 
@@ -123,7 +123,7 @@ grantSuite("grants on a PostgreSQL pool of exactly one connection", async () => 
 
 grantSuite("grants on the embedded database (PGlite)", async () => {
   const dataDir = await mkdtemp(path.join(tmpdir(), "gatehouse-pglite-"));
-  const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port: await freePort() });
+  const embedded: EmbeddedPostgres = await startOnFreePort((port) => startEmbeddedPostgres({ dataDir: path.join(dataDir, "data"), port }));
   await applyMigrations(embedded.url);
   const { db, sql, close } = createDatabase(embedded.url);
   return {
