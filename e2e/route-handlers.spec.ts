@@ -202,6 +202,15 @@ test.describe("a POST Next.js would take for a server action, but answer with a 
   });
 });
 
+test("a client-side navigation whose router state does not parse gets 400, not Next's 500", async () => {
+  const headers = { host: new URL(e2eConfig.baseURL).host, rsc: "1", "next-router-state-tree": "%%%not-a-router-state" };
+  let response = await rawRequest("/signin", { headers });
+  // Next.js first sends an RSC request without its cache-busting `_rsc` parameter to the URL with it.
+  if (response.status === 307) response = await rawRequest(response.headers.location!, { headers });
+  expect(response.status).toBe(400);
+  expect(response.body).toContain("Next-Router-State-Tree");
+});
+
 test.describe("an excluded prefix never leads to a page without the proxy", () => {
   // Each normalises to /account (or a page under it): Next.js matches the proxy on the normalised path.
   const spellings = ["/api/../account", "/api/%2e%2e/account", "/api/%2E%2E/account", "/api/.%2e/account", "/api/v1/me/../../../account", "/oauth/token/../../account", "/.well-known/jwks.json/../../account"];

@@ -7,9 +7,14 @@
 // API's error body under /api/, plain text elsewhere). The query string is not checked: Next.js reads it
 // with URLSearchParams, which decodes leniently.
 //
-// Plain CommonJS with no dependencies, like join-repeated-authorization.cjs and for the same reason: the
-// run scripts load it with `node --require` before Next.js listens, and instrumentation.ts installs it
-// for hosts that start Next.js themselves.
+// The same is done, and for the same reason, for a client-side navigation (an `RSC: 1` request) whose
+// `Next-Router-State-Tree` header Next.js cannot parse: its answer is a bare 500 too, and the proxy
+// cannot check it first, because Next.js strips that header from the requests it shows the proxy.
+//
+// Plain CommonJS, like join-repeated-authorization.cjs and for the same reason: the run scripts load it
+// with `node --require` before Next.js listens, and instrumentation.ts installs it for hosts that start
+// Next.js themselves. Its one dependency, Next.js's own parser of the router state (so the two cannot
+// disagree), is loaded on the first navigation that carries one.
 /* eslint-disable @typescript-eslint/no-require-imports -- plain CommonJS, loaded with `node --require` */
 "use strict";
 
@@ -17,6 +22,7 @@ const { Server } = require("node:http");
 
 const PATCHED = Symbol.for("gatehouse.refuseMalformedPaths");
 const MESSAGE = "The request path is not valid percent-encoded UTF-8.";
+const ROUTER_STATE_MESSAGE = "The Next-Router-State-Tree header is not a router state.";
 
 /** Whether the path of a request target (origin-form or absolute-form) fails to percent-decode. */
 function isMalformedPath(target) {
@@ -31,14 +37,32 @@ function isMalformedPath(target) {
   }
 }
 
-function refusalFor(path) {
-  if (/^\/(?:oauth|\.well-known)\//i.test(path)) return { type: "application/json", body: JSON.stringify({ error: "invalid_request", error_description: MESSAGE }) };
-  if (/^\/api(?:\/|$)/i.test(path)) return { type: "application/json", body: JSON.stringify({ error: { code: "invalid_request", message: MESSAGE } }) };
-  return { type: "text/plain; charset=utf-8", body: `Bad Request: ${MESSAGE}\n` };
+let parseRouterState;
+
+/**
+ * Whether a client-side navigation's router state is one Next.js would fail to parse (it then answers
+ * 500). Only `RSC: 1` requests carrying the header are looked at, as only those does Next.js parse.
+ */
+function isMalformedRouterState(headers) {
+  const state = headers["next-router-state-tree"];
+  if (state === undefined || headers.rsc !== "1") return false;
+  parseRouterState ??= require("next/dist/server/app-render/parse-and-validate-flight-router-state").parseAndValidateFlightRouterState;
+  try {
+    parseRouterState(state);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
-function refuse(request, response) {
-  const { type, body } = refusalFor(request.url);
+function refusalFor(path, message) {
+  if (/^\/(?:oauth|\.well-known)\//i.test(path)) return { type: "application/json", body: JSON.stringify({ error: "invalid_request", error_description: message }) };
+  if (/^\/api(?:\/|$)/i.test(path)) return { type: "application/json", body: JSON.stringify({ error: { code: "invalid_request", message } }) };
+  return { type: "text/plain; charset=utf-8", body: `Bad Request: ${message}\n` };
+}
+
+function refuse(request, response, message) {
+  const { type, body } = refusalFor(request.url, message);
   const headers = {
     "Content-Type": type,
     "Content-Length": Buffer.byteLength(body),
@@ -60,7 +84,11 @@ function refuseMalformedPaths() {
     const emit = prototype.emit;
     prototype.emit = function emitUnlessMalformed(event, request, response) {
       if (event === "request" && isMalformedPath(request.url)) {
-        refuse(request, response);
+        refuse(request, response, MESSAGE);
+        return true;
+      }
+      if (event === "request" && isMalformedRouterState(request.headers)) {
+        refuse(request, response, ROUTER_STATE_MESSAGE);
         return true;
       }
       return emit.apply(this, arguments);
@@ -70,7 +98,7 @@ function refuseMalformedPaths() {
   return prototype[PATCHED] === true;
 }
 
-module.exports = { isMalformedPath, refuseMalformedPaths };
+module.exports = { isMalformedPath, isMalformedRouterState, refuseMalformedPaths };
 
 // Loaded with `--require`: install at once.
 if (process.env.GATEHOUSE_PRELOAD_REFUSE_MALFORMED_PATHS === "1") refuseMalformedPaths();

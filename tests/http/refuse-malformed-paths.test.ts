@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { jsonSecurityHeaders } from "@/lib/security-headers";
-import { isMalformedPath, refuseMalformedPaths } from "@/server/http/refuse-malformed-paths.cjs";
+import { isMalformedPath, isMalformedRouterState, refuseMalformedPaths } from "@/server/http/refuse-malformed-paths.cjs";
 
 /*
  * A path that does not percent-decode (refuse-malformed-paths.cjs) is answered 400 before the app's
@@ -18,6 +18,21 @@ describe("isMalformedPath", () => {
 
   it.each(["/", "/api/v1/me", "/api/v1/notes/%2F", "/%25E0", "/caf%C3%A9", "/x?q=%E0", "/x#%ZZ", "/%e2%82%ac"])("lets %s through", (target) => {
     expect(isMalformedPath(target)).toBe(false);
+  });
+});
+
+describe("isMalformedRouterState", () => {
+  const tree = (state: unknown) => encodeURIComponent(JSON.stringify(state));
+
+  it.each(["%%%", "not json", tree(["a", { b: 1 }]), tree("a string"), `${tree(["", {}])}, ${tree(["", {}])}`])("refuses an RSC request's router state %s", (state) => {
+    expect(isMalformedRouterState({ rsc: "1", "next-router-state-tree": state })).toBe(true);
+  });
+
+  it("lets through a router state Next.js parses, and whatever comes without RSC: 1", () => {
+    expect(isMalformedRouterState({ rsc: "1", "next-router-state-tree": tree(["", { children: ["signin", {}] }]) })).toBe(false);
+    expect(isMalformedRouterState({ rsc: "1", "next-router-state-tree": tree(["", { children: [["id", "42", "d", null], {}, null, null, 1] }]) })).toBe(false);
+    expect(isMalformedRouterState({ rsc: "1" })).toBe(false);
+    expect(isMalformedRouterState({ "next-router-state-tree": "%%%" })).toBe(false);
   });
 });
 
