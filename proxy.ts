@@ -94,7 +94,11 @@ export async function proxy(request: NextRequest) {
  * A POST Next.js would take for a server action but answer with a 500 (lib/server-action-request.ts),
  * refused here with the answer it deserves: another host in `Origin` (403), a body over Next's limit for
  * actions (413), a multipart body that does not parse (400). Reading a copy of the body costs only these
- * posts (actions, and forms sent before the page's script ran), never a page view.
+ * posts (actions, and forms sent before the page's script ran), never a page view. Both limits are Next's
+ * defaults (`serverActions.allowedOrigins` unset, `bodySizeLimit` 1 MB): tests/http/server-action-request
+ * fails if next.config.ts changes them. Not covered: a known action id with a body React cannot decode
+ * (Next still answers that with a 500); the same checks also meet multipart posts to Auth.js's routes,
+ * where they refuse only what no browser sends.
  */
 async function refuseMalformedServerAction(request: NextRequest): Promise<Response | null> {
   if (!originMatchesHost(request.headers)) return crossSiteRefusal();
@@ -107,7 +111,7 @@ async function refuseMalformedServerAction(request: NextRequest): Promise<Respon
     });
     const contentType = request.headers.get("content-type") ?? "";
     if (contentType.startsWith("multipart/form-data")) {
-      await new Response(Buffer.from(body), { headers: { "content-type": contentType } }).formData().catch(() => {
+      await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData().catch(() => {
         throw new ApiError("invalid_request", "The form's body is not valid multipart/form-data.");
       });
     }

@@ -189,7 +189,7 @@ test.describe("a POST Next.js would take for a server action, but answer with a 
     const form = `--gatehouse\r\nContent-Disposition: form-data; name="note"\r\n\r\n${"a".repeat(1024 * 1024)}\r\n--gatehouse--\r\n`;
     const declared = await rawRequest("/", { method: "POST", headers: multipart, body: form });
     expect(declared.status).toBe(413);
-    // 20 pieces of 64 KiB with no Content-Length: read until the limit is passed, then refused at once.
+    // 19 pieces of 64 KiB and a last one, with no Content-Length: refused once the copy passes the limit.
     const chunked = await rawRequest("/", { method: "POST", headers: multipart, chunks: 20 });
     expect(chunked.status).toBe(413);
     expect(JSON.parse(chunked.body)).toEqual({ error: { code: "payload_too_large", message: expect.any(String) } });

@@ -37,18 +37,39 @@ function isMalformedPath(target) {
   }
 }
 
+/** Next.js's parser, once loaded; null when it could not be (the check is then skipped: see below). */
 let parseRouterState;
 
 /**
+ * Next.js's own parser of the router state. It is an internal module: should an upgrade move it, the
+ * check is skipped with one error in the log (Next's 500 for a malformed header comes back), rather than
+ * every navigation failing or hanging on a throw from inside the server's `emit`.
+ */
+function routerStateParser() {
+  if (parseRouterState === undefined) {
+    try {
+      parseRouterState = require("next/dist/server/app-render/parse-and-validate-flight-router-state").parseAndValidateFlightRouterState;
+    } catch (error) {
+      parseRouterState = null;
+      console.error("[gatehouse] cannot load Next.js's router-state parser; malformed Next-Router-State-Tree headers are not refused:", error instanceof Error ? error.message : error);
+    }
+  }
+  return parseRouterState;
+}
+
+/**
  * Whether a client-side navigation's router state is one Next.js would fail to parse (it then answers
- * 500). Only `RSC: 1` requests carrying the header are looked at, as only those does Next.js parse.
+ * 500). Only `RSC: 1` requests carrying the header are looked at. Next.js parses it on fewer of them (not
+ * for a cached page, nor for some prefetches), so a malformed one is refused a little more widely than
+ * Next.js would fail it; only hostile requests carry one.
  */
 function isMalformedRouterState(headers) {
   const state = headers["next-router-state-tree"];
   if (state === undefined || headers.rsc !== "1") return false;
-  parseRouterState ??= require("next/dist/server/app-render/parse-and-validate-flight-router-state").parseAndValidateFlightRouterState;
+  const parse = routerStateParser();
+  if (!parse) return false;
   try {
-    parseRouterState(state);
+    parse(state);
     return false;
   } catch {
     return true;

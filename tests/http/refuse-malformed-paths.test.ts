@@ -47,9 +47,9 @@ describe("an HTTP server with the check installed", () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const send = (path: string, method = "GET") =>
+  const send = (path: string, method = "GET", headers: Record<string, string> = {}) =>
     new Promise<{ status: number; type: string | undefined; body: string; headers: IncomingHttpHeaders }>((resolve, reject) => {
-      const outgoing = request({ host: "127.0.0.1", port, path, method }, (response) => {
+      const outgoing = request({ host: "127.0.0.1", port, path, method, headers }, (response) => {
         let body = "";
         response.setEncoding("utf8");
         response.on("data", (chunk: string) => (body += chunk));
@@ -63,6 +63,13 @@ describe("an HTTP server with the check installed", () => {
     const { headers: _headers, ...answer } = await send(path, method);
     return answer;
   };
+
+  it("answers a navigation whose router state does not parse with 400, and passes a parsable one on", async () => {
+    const refused = await send("/account", "GET", { rsc: "1", "next-router-state-tree": "%%%" });
+    expect(refused).toMatchObject({ status: 400, type: "text/plain; charset=utf-8", body: expect.stringContaining("Next-Router-State-Tree") });
+    const state = encodeURIComponent(JSON.stringify(["", { children: ["account", {}] }]));
+    expect(await send("/account", "GET", { rsc: "1", "next-router-state-tree": state })).toMatchObject({ status: 200, body: "handled" });
+  });
 
   it("answers the OAuth endpoints' malformed paths in RFC 6749's shape, the API's in its own, the rest in plain text", async () => {
     expect(await get("/oauth/token%E0")).toEqual({ status: 400, type: "application/json", body: expect.stringContaining('"error":"invalid_request"') });

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 
 import { isPossibleServerAction, originMatchesHost } from "@/lib/server-action-request";
 
+import nextConfig from "../../next.config";
+
 describe("isPossibleServerAction, as Next.js decides it", () => {
   it("is a POST with a Next-Action header, or a POST with a multipart body", () => {
     expect(isPossibleServerAction("POST", new Headers({ "next-action": "abc" }))).toBe(true);
@@ -35,5 +37,13 @@ describe("originMatchesHost", () => {
     expect(originMatchesHost(headers({ host: "localhost:3000", origin: "null" }))).toBe(false);
     expect(originMatchesHost(headers({ host: "localhost:3000", origin: "not a url" }))).toBe(false);
     expect(originMatchesHost(headers({ origin: "http://localhost:3000" }))).toBe(false);
+  });
+});
+
+describe("next.config.ts", () => {
+  it("leaves serverActions at Next's defaults, which the proxy mirrors (no allowed origins, a 1 MB body)", () => {
+    // proxy.ts refuses another Origin host and bodies over 1 MB as Next.js does by default; setting
+    // allowedOrigins or bodySizeLimit must change those checks too.
+    expect(nextConfig.experimental?.serverActions).toBeUndefined();
   });
 });
