@@ -38,6 +38,8 @@ export const SESSION_CACHE_PREFIXES = [KEY_PREFIX] as const;
 /** The cache's key for a session (by its token's hash): the benchmark checks a server really uses Redis. */
 export const sessionCacheKey = (tokenHash: string) => KEY_PREFIX + tokenHash;
 const NEGATIVE = "-";
+/** How soon a failed purge is tried again when nothing else prompts it. */
+const PURGE_RETRY_MS = 1_000;
 
 interface StoredSession extends Omit<CachedSession, "expiresAt" | "lastUsedAt" | "legacyCookieUntil" | "user"> {
   user: Omit<CachedSession["user"], "emailVerified"> & { emailVerified: number | null };
@@ -74,7 +76,11 @@ export class RedisSessionCache implements SessionCache {
   }
 
   async get(tokenHash: string): Promise<CachedSession | null | undefined> {
-    if (this.mustPurge || this.redis.status !== "ready") return undefined;
+    if (this.mustPurge) {
+      this.purgeWhenReady(); // A purge that failed, or a lost delete noticed while connected, is retried here.
+      return undefined;
+    }
+    if (this.redis.status !== "ready") return undefined;
     try {
       const key = KEY_PREFIX + tokenHash;
       const value = this.reads ? (await this.reads.mget([key]))[0]! : await this.redis.get(key);
@@ -111,9 +117,17 @@ export class RedisSessionCache implements SessionCache {
     } catch (error) {
       this.mustPurge = true;
       this.onError("delete", error);
+      // The failure may arrive after Redis is back (a command lost with its connection): no "ready"
+      // event will come for it, so the purge starts now if it can.
+      this.purgeWhenReady();
     } finally {
       this.reads?.forget(keys);
     }
+  }
+
+  /** Starts a purge if one is owed, Redis is connected and none is running. */
+  private purgeWhenReady(): void {
+    if (this.mustPurge && !this.purging && this.redis.status === "ready") void this.purge();
   }
 
   /** Removes every cached session (after a delete was lost); until done, lookups go to PostgreSQL. */
@@ -129,6 +143,8 @@ export class RedisSessionCache implements SessionCache {
         this.mustPurge = false;
       } catch (error) {
         this.onError("purge", error);
+        // Tried again on the next "ready", the next lookup, or in a second, whichever comes first.
+        setTimeout(() => this.purgeWhenReady(), PURGE_RETRY_MS).unref();
       } finally {
         this.purging = undefined;
       }

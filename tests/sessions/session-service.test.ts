@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import type { PrismaClient } from "@/generated/prisma/client";
 import { createDatabase, type Sql } from "@/server/database";
 import { createDatabaseNotifiedCopy } from "@/server/database-notified-copy";
-import { RedisSessionCache, noSessionCache, SESSION_CACHE_PREFIXES, type CachedSession, type SessionCache } from "@/server/sessions/session-cache";
+import { RedisSessionCache, noSessionCache, SESSION_CACHE_PREFIXES, sessionCacheKey, type CachedSession, type SessionCache } from "@/server/sessions/session-cache";
 import { DEFAULT_LIFETIMES } from "@/server/sessions/session-policy";
 import { SESSION_CHANGE_CHANNEL, SESSION_CHANGE_GROUP, sessionChangeHeartbeat, switchOnSessionChangeNotifications } from "@/server/sessions/session-change-notifications";
 import { createSessionService, type SessionClient } from "@/server/sessions/session-service";
@@ -287,6 +287,27 @@ describe("session service", () => {
     const forged = "F".repeat(43);
     expect(await sessions.resolve(forged)).toBeNull();
     expect(await redis.get(`gatehouse:session:${hashSessionToken(forged)}`)).toBe("-");
+  });
+
+  it("purges the cache when a delete fails while Redis is connected, with no reconnect to prompt it", async () => {
+    // A command lost with its connection can fail after the reconnect's "ready" has come and gone.
+    const errors: string[] = [];
+    const sessions = service(new RedisSessionCache(redis, (operation) => void errors.push(operation)));
+    const user = await newUser();
+    const revoked = await sessions.create(user.id, client);
+    await sessions.resolve(revoked.token); // cached in Redis
+    const key = sessionCacheKey(hashSessionToken(revoked.token));
+    expect(await redis.exists(key)).toBe(1);
+
+    const del = vi.spyOn(redis, "del").mockRejectedValueOnce(new Error("Connection is closed."));
+    try {
+      await sessions.revoke(user.id, [revoked.sessionId]);
+      expect(errors).toContain("delete");
+      expect(await sessions.resolve(revoked.token)).toBeNull();
+      await vi.waitFor(async () => expect(await redis.exists(key)).toBe(0), { timeout: 3_000 });
+    } finally {
+      del.mockRestore();
+    }
   });
 
   it("keeps working from PostgreSQL while Redis is unreachable, and revocations made meanwhile hold when it is back", async () => {
