@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { isForgedRequest } from "@/lib/cross-site-request";
 import { signInUrlReturningTo } from "@/lib/safe-redirect";
-import { isPossibleServerAction, originMatchesHost } from "@/lib/server-action-request";
+import { isActionArgumentsJson, isJsonActionField, isPossibleServerAction, originMatchesHost } from "@/lib/server-action-request";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
@@ -93,11 +93,11 @@ export async function proxy(request: NextRequest) {
 /**
  * A POST Next.js would take for a server action but answer with a 500 (lib/server-action-request.ts),
  * refused here with the answer it deserves: another host in `Origin` (403), a body over Next's limit for
- * actions (413), a multipart body that does not parse (400). Reading a copy of the body costs only these
+ * actions (413), a multipart body that does not parse or arguments that are not JSON (400). Reading a copy of the body costs only these
  * posts (actions, and forms sent before the page's script ran), never a page view. Both limits are Next's
  * defaults (`serverActions.allowedOrigins` unset, `bodySizeLimit` 1 MB): tests/http/server-action-request
- * fails if next.config.ts changes them. Not covered: a known action id with a body React cannot decode
- * (Next still answers that with a 500); the same checks also meet multipart posts to Auth.js's routes,
+ * fails if next.config.ts changes them. Not covered: arguments that are JSON but not what React encodes
+ * (Next may still answer those with a 500); the same checks also meet multipart posts to Auth.js's routes,
  * where they refuse only what no browser sends.
  */
 async function refuseMalformedServerAction(request: NextRequest): Promise<Response | null> {
@@ -110,10 +110,18 @@ async function refuseMalformedServerAction(request: NextRequest): Promise<Respon
       unreadable: () => new ApiError("invalid_request", "The request body could not be read."),
     });
     const contentType = request.headers.get("content-type") ?? "";
+    const fetchAction = request.headers.has("next-action");
+    const notJson = () => new ApiError("invalid_request", "The action's arguments are not valid JSON.");
     if (contentType.startsWith("multipart/form-data")) {
-      await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData().catch(() => {
+      const form = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData().catch(() => {
         throw new ApiError("invalid_request", "The form's body is not valid multipart/form-data.");
       });
+      for (const [name, value] of form) {
+        if (isJsonActionField(name, fetchAction) && (typeof value !== "string" || !isActionArgumentsJson(value))) throw notJson();
+      }
+    } else if (fetchAction && contentType !== "application/x-www-form-urlencoded" && !isActionArgumentsJson(new TextDecoder().decode(body))) {
+      // (Next.js answers a urlencoded action 404 before reading it.)
+      throw notJson();
     }
   } catch (error) {
     return apiErrorResponse(error);

@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 
+import { e2eConfig } from "./support/config";
 import { expect, test } from "./support/fixtures";
 
 /* The token playground: the three credentials live, a rotation, a replay inside and after the grace window. */
@@ -124,6 +125,23 @@ test.describe("Token playground", () => {
 
     await page.getByRole("button", { name: "Start over with a new pair" }).click();
     await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fplayground$/);
+  });
+
+  test("its own action, replayed with arguments that are not JSON, gets 400, not Next's 500", async ({ page, signInAs }) => {
+    // An action's id is in the page's script, so anyone can call it with a body of their own.
+    await signInAs("person");
+    await page.goto("/playground");
+    const call = page.waitForRequest((request) => request.method() === "POST" && request.headers()["next-action"] !== undefined);
+    await page.getByRole("button", { name: "Issue a token pair" }).click();
+    const actionId = (await call).headers()["next-action"]!;
+
+    const replayed = await page.request.post("/playground", {
+      headers: { "Next-Action": actionId, Origin: e2eConfig.baseURL, "Content-Type": "text/plain;charset=UTF-8" },
+      data: "not json",
+      failOnStatusCode: false,
+    });
+    expect(replayed.status()).toBe(400);
+    expect(await replayed.json()).toEqual({ error: { code: "invalid_request", message: expect.any(String) } });
   });
 
   test("the playground fits a 375 px wide screen", async ({ page, signInAs }) => {

@@ -28,3 +28,21 @@ export function originMatchesHost(headers: Headers): boolean {
     return false;
   }
 }
+
+/**
+ * Whether a server action's encoded arguments can be decoded at all: React reads them (a call's text
+ * body, the field `0` of a multipart call, the `$ACTION_<n>:0` field of a form's bound action) as JSON,
+ * and Next.js answers a body that is not with a 500. A known action id is in the page's script, so
+ * anyone can send one with a body of their choosing.
+ */
+export function isActionArgumentsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The fields of a multipart action body that React parses as JSON (see isActionArgumentsJson). */
+export const isJsonActionField = (name: string, fetchAction: boolean) => (fetchAction && name === "0") || /^\$ACTION_\d+:0$/.test(name);

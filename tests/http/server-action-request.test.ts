@@ -47,3 +47,18 @@ describe("next.config.ts", () => {
     expect(nextConfig.experimental?.serverActions).toBeUndefined();
   });
 });
+
+describe("action arguments", () => {
+  it("are JSON, or refused", async () => {
+    const { isActionArgumentsJson, isJsonActionField } = await import("@/lib/server-action-request");
+    expect(isActionArgumentsJson('["$undefined"]')).toBe(true);
+    expect(isActionArgumentsJson("[]")).toBe(true);
+    expect(isActionArgumentsJson("not json")).toBe(false);
+    expect(isActionArgumentsJson("")).toBe(false);
+    expect(isJsonActionField("0", true)).toBe(true);
+    expect(isJsonActionField("0", false)).toBe(false);
+    expect(isJsonActionField("$ACTION_1:0", false)).toBe(true);
+    expect(isJsonActionField("$ACTION_ID_abc", false)).toBe(false);
+    expect(isJsonActionField("$ACTION_REF_1", false)).toBe(false);
+  });
+});
