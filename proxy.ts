@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { isForgedRequest } from "@/lib/cross-site-request";
 import { signInUrlReturningTo } from "@/lib/safe-redirect";
-import { isActionArgumentsJson, isJsonActionField, isPossibleServerAction, originMatchesHost } from "@/lib/server-action-request";
+import { isActionArgumentsJson, isFetchAction, isJsonActionField, isMultipartBody, isPossibleServerAction, originMatchesHost } from "@/lib/server-action-request";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
@@ -102,17 +102,15 @@ export async function proxy(request: NextRequest) {
  */
 async function refuseMalformedServerAction(request: NextRequest): Promise<Response | null> {
   if (!originMatchesHost(request.headers)) return crossSiteRefusal();
-  const tooLarge = () => new ApiError("payload_too_large", "The request body is larger than a form or an action may send (1 MB).");
-  if (Number(request.headers.get("content-length") ?? 0) > SERVER_ACTION_BODY_LIMIT_BYTES) return apiErrorResponse(tooLarge());
   try {
     const body = await readBodyAtMost(request.clone(), SERVER_ACTION_BODY_LIMIT_BYTES, {
-      tooLarge,
+      tooLarge: () => new ApiError("payload_too_large", "The request body is larger than a form or an action may send (1 MB)."),
       unreadable: () => new ApiError("invalid_request", "The request body could not be read."),
     });
     const contentType = request.headers.get("content-type") ?? "";
-    const fetchAction = request.headers.has("next-action");
+    const fetchAction = isFetchAction(request.method, request.headers);
     const notJson = () => new ApiError("invalid_request", "The action's arguments are not valid JSON.");
-    if (contentType.startsWith("multipart/form-data")) {
+    if (isMultipartBody(request.headers)) {
       const form = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData().catch(() => {
         throw new ApiError("invalid_request", "The form's body is not valid multipart/form-data.");
       });
@@ -141,7 +139,7 @@ async function refuseMalformedServerAction(request: NextRequest): Promise<Respon
  * - GET and HEAD: 307, as NextResponse.redirect does.
  */
 function signInRedirect(request: NextRequest, signInPath: string): Response {
-  if (request.method === "POST" && request.headers.has("next-action")) {
+  if (isFetchAction(request.method, request.headers)) {
     return new Response(null, { status: 200, headers: { "X-Action-Redirect": `${signInPath};push`, "Content-Type": "text/plain", "Cache-Control": "no-store" } });
   }
   const safeMethod = request.method === "GET" || request.method === "HEAD";

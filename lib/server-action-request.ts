@@ -2,13 +2,18 @@
  * What Next.js takes for a server action when a POST reaches a page (its server-action-request-meta):
  * a `Next-Action` header (an action called by the page's script), or a multipart body (a form sent
  * before the page's script ran). Next.js answers some malformed ones with a 500, so the proxy refuses
- * those first (proxy.ts): one whose `Origin` names another host than the request's, and a multipart
- * body that does not parse.
+ * those first (proxy.ts): another host in `Origin`, a body over the limit, a multipart body that does not
+ * parse, arguments that are not JSON.
  */
 export function isPossibleServerAction(method: string, headers: Headers): boolean {
-  if (method !== "POST") return false;
-  return headers.has("next-action") || (headers.get("content-type") ?? "").startsWith("multipart/form-data");
+  return isFetchAction(method, headers) || (method === "POST" && isMultipartBody(headers));
 }
+
+/** An action called by the page's script (`fetch` with a `Next-Action` header), as Next.js tells one. */
+export const isFetchAction = (method: string, headers: Headers) => method === "POST" && headers.has("next-action");
+
+/** A multipart body, as Next.js tells one (case-sensitive, as it compares). */
+export const isMultipartBody = (headers: Headers) => (headers.get("content-type") ?? "").startsWith("multipart/form-data");
 
 /**
  * Whether the `Origin` (when sent) names the host the request was sent to: `X-Forwarded-Host`'s first

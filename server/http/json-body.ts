@@ -24,9 +24,6 @@ export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>, { 
   if (!JSON_MEDIA_TYPE.test(mediaType)) {
     throw new ApiError("unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.");
   }
-  const declaredLength = Number(request.headers.get("content-length"));
-  if (Number.isFinite(declaredLength) && declaredLength > maxBytes) throw tooLarge(maxBytes);
-
   const bytes = await readBodyAtMost(request, maxBytes, {
     tooLarge: () => tooLarge(maxBytes),
     unreadable: () => new ApiError("invalid_request", "The request body could not be read."),

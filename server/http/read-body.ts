@@ -1,10 +1,11 @@
 /**
- * A request body's bytes, at most `maxBytes` of them: reading stops (and the stream is cancelled) as soon
- * as the limit is passed, since Content-Length can lie or be absent. Each endpoint answers in its own error
- * shape, so the two failures are built by the caller: too large, or a stream that broke mid-body (the
- * client went away), which is never the request it meant.
+ * A request body's bytes, at most `maxBytes` of them: refused unread when Content-Length says more, and
+ * reading stops (and the stream is cancelled) as soon as the limit is passed, since Content-Length can lie
+ * or be absent. Each endpoint answers in its own error shape, so the two failures are built by the caller:
+ * too large, or a stream that broke mid-body (the client went away), which is never the request it meant.
  */
 export async function readBodyAtMost(request: Request, maxBytes: number, errors: { tooLarge: () => Error; unreadable: () => Error }): Promise<Uint8Array> {
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw errors.tooLarge();
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

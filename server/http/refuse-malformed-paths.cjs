@@ -104,13 +104,12 @@ function refuseMalformedPaths() {
   if (!prototype[PATCHED]) {
     const emit = prototype.emit;
     prototype.emit = function emitUnlessMalformed(event, request, response) {
-      if (event === "request" && isMalformedPath(request.url)) {
-        refuse(request, response, MESSAGE);
-        return true;
-      }
-      if (event === "request" && isMalformedRouterState(request.headers)) {
-        refuse(request, response, ROUTER_STATE_MESSAGE);
-        return true;
+      if (event === "request") {
+        const refusal = isMalformedPath(request.url) ? MESSAGE : isMalformedRouterState(request.headers) ? ROUTER_STATE_MESSAGE : null;
+        if (refusal) {
+          refuse(request, response, refusal);
+          return true;
+        }
       }
       return emit.apply(this, arguments);
     };

@@ -15,8 +15,6 @@ export async function readOAuthForm(request: Request): Promise<Record<string, st
   if (contentType !== "application/x-www-form-urlencoded") {
     throw new OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded.");
   }
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_FORM_BYTES) throw new OAuthError("invalid_request", "The request body is too large.");
   const bytes = await readBodyAtMost(request, MAX_FORM_BYTES, {
     tooLarge: () => new OAuthError("invalid_request", "The request body is too large."),
     unreadable: () => new OAuthError("invalid_request", "The request body could not be read."),

@@ -26,6 +26,13 @@ describe("readBodyAtMost", () => {
     await expect(readBodyAtMost(chunkedRequest(50, 100), 250, errors)).rejects.toThrow("too large");
   });
 
+  it("refuses a body whose Content-Length says it is over the limit without reading any of it", async () => {
+    const request = new Request("http://gatehouse.test/", { method: "POST", body: chunkedRequest(3, 100).body, headers: { "content-length": "251" }, duplex: "half" } as RequestInit);
+    await expect(readBodyAtMost(request, 250, errors)).rejects.toThrow("too large");
+    expect(request.bodyUsed).toBe(false);
+    expect(request.body!.locked).toBe(false);
+  });
+
   it("refuses an oversized body read from a clone, as the proxy reads one, without waiting on the other copy", async () => {
     // A clone is one branch of a tee: cancelling it settles only once the original is cancelled too,
     // which the proxy never does (Next.js passes the original on), so awaiting the cancel hung the answer.
