@@ -12,5 +12,8 @@ export async function register() {
     // A path that does not percent-decode is refused with 400 before Next.js answers it with a 500.
     const { refuseMalformedPaths } = await import("@/server/http/refuse-malformed-paths.cjs");
     refuseMalformedPaths();
+    // With no reverse proxy in front (TRUST_PROXY_HOPS=0), the client's address is the socket's.
+    const { stampPeerAddresses } = await import("@/server/http/peer-address.cjs");
+    stampPeerAddresses();
   }
 }

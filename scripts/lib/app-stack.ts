@@ -107,14 +107,16 @@ export async function runStack(options: StackOptions): Promise<number> {
       await waitForHttp(`${env.LOCAL_IDP_ISSUER!.replace(/\/$/, "")}/healthz`, idp);
     }
 
-    // Repeated Authorization headers are joined, and paths that do not percent-decode refused, from the
-    // first request on (server/http/repeated-authorization.ts, refuse-malformed-paths.cjs): loaded before
-    // Next.js listens, since Node parses a request before any of Next's code runs.
-    const preloads = ["join-repeated-authorization.cjs", "refuse-malformed-paths.cjs"].map((file) => `--require ${JSON.stringify(path.join(repoRoot, "server", "http", file))}`);
+    // Repeated Authorization headers are joined, paths that do not percent-decode refused and each request
+    // stamped with its socket address, from the first request on (server/http/repeated-authorization.ts,
+    // refuse-malformed-paths.cjs, peer-address.cjs): loaded before Next.js listens, since Node parses a
+    // request before any of Next's code runs.
+    const preloads = ["join-repeated-authorization.cjs", "refuse-malformed-paths.cjs", "peer-address.cjs"].map((file) => `--require ${JSON.stringify(path.join(repoRoot, "server", "http", file))}`);
     const nextProcessEnv = {
       ...env,
       GATEHOUSE_PRELOAD_JOIN_AUTHORIZATION: "1",
       GATEHOUSE_PRELOAD_REFUSE_MALFORMED_PATHS: "1",
+      GATEHOUSE_PRELOAD_PEER_ADDRESS: "1",
       NODE_OPTIONS: [env.NODE_OPTIONS, ...preloads].filter(Boolean).join(" "),
     };
     for (const appPort of [port, ...(production ? (options.extraAppPorts ?? []) : [])]) {

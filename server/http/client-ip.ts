@@ -1,16 +1,21 @@
 import { isIPv4, isIPv6 } from "node:net";
 
+import { peerAddressFrom } from "./peer-address.cjs";
+
 /**
- * The client's IP as the app can know it, from `X-Forwarded-For` and the number of reverse proxies in front
- * of the app that each append to it (`TRUST_PROXY_HOPS`).
+ * The client's IP as the app can know it: with no reverse proxy in front (`TRUST_PROXY_HOPS` 0), the
+ * socket's own address; behind proxies, from `X-Forwarded-For` and the number of them that each append
+ * to it.
  *
  * Next.js does not expose the socket address; it fills a missing X-Forwarded-For with it (`??=`), but keeps
- * one the client sent. So with no trusted proxy (`hops` 0) nothing in the header can be believed and the IP
- * is unknown. Each trusted proxy appends the address it got the request from, so the `hops`-th entry from the
- * right was written by the outermost trusted proxy and names the client; every entry left of it came from
- * the client (a spoofed "10.0.0.1, ..." only adds entries there). Fewer entries than hops means all of them
- * came from trusted proxies (the outermost one started the header): the leftmost is taken, as Express's
- * numeric `trust proxy` does.
+ * one the client sent, so with no trusted proxy nothing in that header can be believed. The socket address
+ * comes instead from peer-address.cjs, which stamps it on each request before Next.js reads it (null where
+ * that hook does not run: a host that hands requests to Next.js another way, such as Vercel, where
+ * `TRUST_PROXY_HOPS` is 1 by default). Behind proxies, each trusted one appends the address it got the
+ * request from, so the `hops`-th entry from the right was written by the outermost trusted proxy and names
+ * the client; every entry left of it came from the client (a spoofed "10.0.0.1, ..." only adds entries
+ * there). Fewer entries than hops means all of them came from trusted proxies (the outermost one started
+ * the header): the leftmost is taken, as Express's numeric `trust proxy` does.
  *
  * `X-Real-IP` is not read: a client can send it too unless the proxy overwrites it, it has no hops to
  * count, and Next.js always fills X-Forwarded-For, so it would never be reached anyway.
@@ -18,6 +23,10 @@ import { isIPv4, isIPv6 } from "node:net";
  * @see https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/X-Forwarded-For#selecting_an_ip_address
  */
 export function clientIpFrom(headers: Headers, hops: number): string | null {
+  if (hops === 0) {
+    const peer = peerAddressFrom(headers);
+    return peer === null ? null : canonicalIp(peer);
+  }
   if (!Number.isInteger(hops) || hops < 1) return null;
   // `get` joins repeated X-Forwarded-For headers with ", ", in order, so they count as one list.
   const entries = headers.get("x-forwarded-for")?.split(",");
