@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { isForgedRequest } from "@/lib/cross-site-request";
 import { signInUrlReturningTo } from "@/lib/safe-redirect";
-import { isActionArgumentsJson, isFetchAction, isJsonActionField, isMultipartBody, isPossibleServerAction, originMatchesHost } from "@/lib/server-action-request";
+import { actionReplyField, isActionArguments, isBoundAction, isFetchAction, isMultipartBody, isPossibleServerAction, originMatchesHost } from "@/lib/server-action-request";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
@@ -22,9 +22,10 @@ import { getServices } from "@/server/services";
  * 1. CSRF: a state-changing request that does not come from our own origin is refused with 403, unless
  *    no cookie can authenticate it (`isForgedRequest`, the same decision `apiRoute` makes). A POST that
  *    Next.js would take for a server action but answer with a 500 is refused with its 4xx here too.
- * 2. Sign-in attempts are rate-limited per client IP (429 with Retry-After). Without a trusted proxy
- *    (TRUST_PROXY_HOPS=0) the IP is unknown (Next.js does not expose the socket, and X-Forwarded-For is
- *    then the client's own) and this limit does not apply; the per-account limit still does.
+ *    A page is only read (GET, HEAD) or sent a form or an action (POST): other methods get 405 (Next.js
+ *    rendered the page for a PUT or a DELETE), OPTIONS a 204 naming the three.
+ * 2. Sign-in attempts are rate-limited per client IP (429 with Retry-After): the socket's address with no
+ *    proxy in front (server/http/peer-address.cjs), else the one the trusted proxies report.
  * 3. A per-request CSP nonce, so only our own scripts run.
  * 4. /account/**, /admin/**, /playground and /device need a live session: the cookie's token is resolved
  *    by the session service (Redis, then PostgreSQL), so a revoked session is turned away on its very next
@@ -38,6 +39,17 @@ import { getServices } from "@/server/services";
  * sockets for PostgreSQL or Redis). On Vercel it runs as a Node.js function in front of the routes.
  */
 const PROTECTED_PREFIXES = ["/account", "/admin", "/playground", "/device"];
+/** What a page answers: a read, or a form or action sent to it (Auth.js's routes answer their own). */
+const PAGE_METHODS = ["GET", "HEAD", "POST"];
+
+function methodRefusal(method: string): Response {
+  const allow = { Allow: PAGE_METHODS.join(", ") };
+  if (method === "OPTIONS") return new Response(null, { status: 204, headers: allow });
+  const response = apiErrorResponse(new ApiError("method_not_allowed", `A page answers ${PAGE_METHODS.join(", ")} only.`));
+  response.headers.set("Allow", allow.Allow);
+  return response;
+}
+
 /** Next.js's default `serverActions.bodySizeLimit` ("1mb"), which next.config.ts leaves as it is. */
 const SERVER_ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -48,6 +60,9 @@ export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   if (isForgedRequest(request, env.authUrl)) {
     return crossSiteRefusal();
+  }
+  if (!PAGE_METHODS.includes(request.method) && !pathname.startsWith("/api/auth/")) {
+    return methodRefusal(request.method);
   }
   if (isPossibleServerAction(request.method, request.headers)) {
     const refusal = await refuseMalformedServerAction(request);
@@ -93,12 +108,13 @@ export async function proxy(request: NextRequest) {
 /**
  * A POST Next.js would take for a server action but answer with a 500 (lib/server-action-request.ts),
  * refused here with the answer it deserves: another host in `Origin` (403), a body over Next's limit for
- * actions (413), a multipart body that does not parse or arguments that are not JSON (400). Reading a copy of the body costs only these
+ * actions (413), a multipart body that does not parse or arguments React cannot decode (400). Reading a copy of the body costs only these
  * posts (actions, and forms sent before the page's script ran), never a page view. Both limits are Next's
  * defaults (`serverActions.allowedOrigins` unset, `bodySizeLimit` 1 MB): tests/http/server-action-request
- * fails if next.config.ts changes them. Not covered: arguments that are JSON but not what React encodes
- * (Next may still answer those with a 500); the same checks also meet multipart posts to Auth.js's routes,
- * where they refuse only what no browser sends.
+ * fails if next.config.ts changes them. The arguments' check admits what React's client encodes for the
+ * values our actions take (lib/server-action-request.ts); each action still reads its form through
+ * `actionForm`, for arguments of the right kind in the wrong place. The same checks also meet multipart
+ * posts to Auth.js's routes, where they refuse only what no browser sends.
  */
 async function refuseMalformedServerAction(request: NextRequest): Promise<Response | null> {
   if (!originMatchesHost(request.headers)) return crossSiteRefusal();
@@ -109,17 +125,25 @@ async function refuseMalformedServerAction(request: NextRequest): Promise<Respon
     });
     const contentType = request.headers.get("content-type") ?? "";
     const fetchAction = isFetchAction(request.method, request.headers);
-    const notJson = () => new ApiError("invalid_request", "The action's arguments are not valid JSON.");
+    const undecodable = () => new ApiError("invalid_request", "The action's arguments are not what this site's pages send.");
     if (isMultipartBody(request.headers)) {
       const form = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData().catch(() => {
         throw new ApiError("invalid_request", "The form's body is not valid multipart/form-data.");
       });
+      // A call from the page's script always sends its arguments (field 0), a form's bound action its own.
+      if (fetchAction && !form.has("0")) throw undecodable();
       for (const [name, value] of form) {
-        if (isJsonActionField(name, fetchAction) && (typeof value !== "string" || !isActionArgumentsJson(value))) throw notJson();
+        const kind = actionReplyField(name, fetchAction);
+        if (kind === null) continue;
+        if (typeof value !== "string" || !(kind === "arguments" ? isActionArguments(value) : isBoundAction(value))) throw undecodable();
       }
-    } else if (fetchAction && contentType !== "application/x-www-form-urlencoded" && !isActionArgumentsJson(new TextDecoder().decode(body))) {
+      for (const name of form.keys()) {
+        const reference = /^\$ACTION_REF_(\d{1,9})$/.exec(name);
+        if (reference && !form.has(`$ACTION_${reference[1]}:0`)) throw undecodable();
+      }
+    } else if (fetchAction && contentType !== "application/x-www-form-urlencoded" && !isActionArguments(new TextDecoder().decode(body))) {
       // (Next.js answers a urlencoded action 404 before reading it.)
-      throw notJson();
+      throw undecodable();
     }
   } catch (error) {
     return apiErrorResponse(error);

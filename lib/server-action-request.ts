@@ -3,7 +3,7 @@
  * a `Next-Action` header (an action called by the page's script), or a multipart body (a form sent
  * before the page's script ran). Next.js answers some malformed ones with a 500, so the proxy refuses
  * those first (proxy.ts): another host in `Origin`, a body over the limit, a multipart body that does not
- * parse, arguments that are not JSON.
+ * parse, arguments React cannot decode (see actionReplyField).
  */
 export function isPossibleServerAction(method: string, headers: Headers): boolean {
   return isFetchAction(method, headers) || (method === "POST" && isMultipartBody(headers));
@@ -35,19 +35,61 @@ export function originMatchesHost(headers: Headers): boolean {
 }
 
 /**
- * Whether a server action's encoded arguments can be decoded at all: React reads them (a call's text
- * body, the field `0` of a multipart call, the `$ACTION_<n>:0` field of a form's bound action) as JSON,
- * and Next.js answers a body that is not with a 500. A known action id is in the page's script, so
- * anyone can send one with a body of their choosing.
+ * A server action's arguments are decoded by React from JSON (a call's text body, the field `0` of a
+ * multipart call, the `$ACTION_<n>:<k>` fields of a form's bound action) and Next.js answers what it
+ * cannot decode or apply with a 500. A known action id is in the page's script, so anyone can send one
+ * with a body of their choosing. These checks admit what React's client encodes for the values our
+ * actions take (forms, strings, numbers, booleans, null, plain objects and arrays, dates) and refuse the
+ * rest before Next.js sees it: text that is not JSON, arguments that are not a list, nesting deeper or
+ * values more numerous than a form needs, and React references our actions never receive (promises,
+ * maps, sets, blobs, streams, server references, outlined parts, which name parts the body may lack).
  */
-export function isActionArgumentsJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
+export type ActionReplyField = "arguments" | "bound-action";
+
+/** The kind of JSON a multipart action body's field holds, or null for a form field React does not decode. */
+export function actionReplyField(name: string, fetchAction: boolean): ActionReplyField | null {
+  if (fetchAction && name === "0") return "arguments";
+  const bound = /^\$ACTION_\d{1,9}:(\d{1,9})$/.exec(name);
+  if (!bound) return null;
+  return bound[1] === "0" ? "bound-action" : "arguments";
 }
 
-/** The fields of a multipart action body that React parses as JSON (see isActionArgumentsJson). */
-export const isJsonActionField = (name: string, fetchAction: boolean) => (fetchAction && name === "0") || /^\$ACTION_\d+:0$/.test(name);
+/** An action's argument list as React encodes it: a JSON array of the values above. */
+export function isActionArguments(text: string): boolean {
+  const value = parseJson(text);
+  return Array.isArray(value) && isPlainReplyValue(value, 0, { left: MAX_REPLY_VALUES });
+}
+
+/** A form's bound action (`$ACTION_<n>:0`): `{"id": "...", "bound": "$@<k>" | null}`. */
+export function isBoundAction(text: string): boolean {
+  const value = parseJson(text);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const { id, bound } = value as Record<string, unknown>;
+  return typeof id === "string" && id.length <= 128 && (bound === null || (typeof bound === "string" && /^\$@[0-9a-f]{1,8}$/.test(bound)));
+}
+
+/** Deeper than any form state of ours; far short of what would exhaust a decoder's stack. */
+const MAX_REPLY_DEPTH = 32;
+const MAX_REPLY_VALUES = 10_000;
+/**
+ * The `$`-strings React's client writes for our actions' values: an escaped string (`$$…`), undefined,
+ * the special numbers, a date, a bigint, and a form (`$K<id>`: its fields are the body's `<id>_…`).
+ */
+const PLAIN_REFERENCE = /^\$(?:\$|undefined$|NaN$|-?Infinity$|-0$|D|n-?\d{1,400}$|K[0-9a-f]{1,8}$)/;
+
+function isPlainReplyValue(value: unknown, depth: number, budget: { left: number }): boolean {
+  budget.left -= 1;
+  if (budget.left < 0 || depth > MAX_REPLY_DEPTH) return false;
+  if (typeof value === "string") return !value.startsWith("$") || PLAIN_REFERENCE.test(value);
+  if (typeof value !== "object" || value === null) return true;
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return children.every((child) => isPlainReplyValue(child, depth + 1, budget));
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -6,15 +6,17 @@ import type { DeviceLookupState } from "@/lib/device-lookup-state";
 import { requireSession } from "@/server/auth/current-session";
 import { lookUpDeviceCode } from "@/server/device/device-approval";
 import { getServices } from "@/server/services";
+import { actionForm } from "@/server/http/action-form";
 
 /**
  * "Continue": the typed code is looked up (a POST: a link or another site cannot make a person's
  * browser spend their attempts), counted against the session, the person and the IP.
  */
 export async function lookUpDeviceCodeAction(_previous: DeviceLookupState, formData: FormData): Promise<DeviceLookupState> {
+  const form = actionForm(formData);
   const session = await requireSession("/device");
   // Given back with the answer, so the field keeps what was typed (React resets a form after its action).
-  const typed = String(formData.get("userCode") ?? "").slice(0, 32);
+  const typed = String(form.get("userCode") ?? "").slice(0, 32);
   const lookup = await lookUpDeviceCode(session, typed);
   if (lookup.outcome !== "found") return { ...lookup, typed };
   const { id, client, scopes, createdAt } = lookup.request;
@@ -27,9 +29,10 @@ export async function lookUpDeviceCodeAction(_previous: DeviceLookupState, formD
  * looked up again through the same limits (a decision is never a free guess) and must name that request.
  */
 async function decide(formData: FormData, approve: boolean) {
+  const form = actionForm(formData);
   const session = await requireSession("/device");
-  const lookup = await lookUpDeviceCode(session, String(formData.get("userCode") ?? "").slice(0, 64));
-  const shownId = String(formData.get("deviceCodeId") ?? "");
+  const lookup = await lookUpDeviceCode(session, String(form.get("userCode") ?? "").slice(0, 64));
+  const shownId = String(form.get("deviceCodeId") ?? "");
   const decided =
     lookup.outcome === "found" && lookup.request.id === shownId
       ? await getServices().tokens.decideDeviceCode({ deviceCodeId: shownId, userCode: lookup.userCode, userId: session.userId, approve })

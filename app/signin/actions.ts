@@ -7,6 +7,7 @@ import { safeCallbackPath } from "@/lib/safe-redirect";
 import { enabledProviderId } from "@/server/auth/providers";
 import { getEnv } from "@/server/env";
 import { answerPageError } from "@/server/http/page-error";
+import { actionForm } from "@/server/http/action-form";
 
 const signInFormSchema = z.object({
   provider: z.string().trim().max(32),
@@ -15,9 +16,10 @@ const signInFormSchema = z.object({
 
 /** Starts the provider's authorization code flow; Auth.js redirects the browser to the provider. */
 export async function signInWithProvider(formData: FormData) {
+  const form = actionForm(formData);
   const parsed = signInFormSchema.safeParse({
-    provider: formData.get("provider"),
-    callbackUrl: formData.get("callbackUrl") ?? undefined,
+    provider: form.get("provider"),
+    callbackUrl: form.get("callbackUrl") ?? undefined,
   });
   let provider: string;
   try {

@@ -5,6 +5,7 @@ export const API_ERROR_STATUS = {
   insufficient_scope: 403,
   cross_site_request: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

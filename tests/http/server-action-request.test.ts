@@ -49,16 +49,41 @@ describe("next.config.ts", () => {
 });
 
 describe("action arguments", () => {
-  it("are JSON, or refused", async () => {
-    const { isActionArgumentsJson, isJsonActionField } = await import("@/lib/server-action-request");
-    expect(isActionArgumentsJson('["$undefined"]')).toBe(true);
-    expect(isActionArgumentsJson("[]")).toBe(true);
-    expect(isActionArgumentsJson("not json")).toBe(false);
-    expect(isActionArgumentsJson("")).toBe(false);
-    expect(isJsonActionField("0", true)).toBe(true);
-    expect(isJsonActionField("0", false)).toBe(false);
-    expect(isJsonActionField("$ACTION_1:0", false)).toBe(true);
-    expect(isJsonActionField("$ACTION_ID_abc", false)).toBe(false);
-    expect(isJsonActionField("$ACTION_REF_1", false)).toBe(false);
+  it("admit what React's client encodes for our actions' values", async () => {
+    const { isActionArguments } = await import("@/lib/server-action-request");
+    for (const text of [
+      "[]",
+      '["$undefined"]',
+      '["$K1"]',
+      '[{"status":"idle","typed":"ABCD-EFGH"},"$K1"]',
+      '["cmxd5jdtv0000dn7d6v0hlp04"]',
+      "[null]",
+      '["$$a dollar", "$D2026-12-07T10:00:00.000Z", "$n123", "$-0", "$NaN", "$Infinity"]',
+    ]) {
+      expect(isActionArguments(text), text).toBe(true);
+    }
+  });
+
+  it("refuse what React cannot decode or apply (Next.js answered each of these with a 500)", async () => {
+    const { isActionArguments } = await import("@/lib/server-action-request");
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const many = JSON.stringify(Array.from({ length: 400_000 }, () => 1));
+    for (const text of ["not json", "", "{}", "null", '"x"', "1", '["$Q1"]', '["$@1"]', '["$h1"]', '["$B1"]', '["$T"]', '["$1"]', '["$nxyz"]', '[{"a":"$W2"}]', deep, many]) {
+      expect(isActionArguments(text), text.slice(0, 40)).toBe(false);
+    }
+  });
+
+  it("tell a bound action's field from its arguments, and refuse a bound action of another shape", async () => {
+    const { actionReplyField, isBoundAction } = await import("@/lib/server-action-request");
+    expect(actionReplyField("0", true)).toBe("arguments");
+    expect(actionReplyField("0", false)).toBeNull();
+    expect(actionReplyField("1_name", true)).toBeNull();
+    expect(actionReplyField("$ACTION_1:0", false)).toBe("bound-action");
+    expect(actionReplyField("$ACTION_1:1", false)).toBe("arguments");
+    expect(actionReplyField("$ACTION_ID_abc", false)).toBeNull();
+    expect(actionReplyField("$ACTION_REF_1", false)).toBeNull();
+    expect(isBoundAction('{"id":"40a6d1cf","bound":"$@1"}')).toBe(true);
+    expect(isBoundAction('{"id":"40a6d1cf","bound":null}')).toBe(true);
+    for (const text of ["[]", '{"id":1,"bound":null}', '{"id":"x","bound":"$Q1"}', '{"id":"x"}', "nope"]) expect(isBoundAction(text), text).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { SESSION_COOKIE_NAMES, sessionCookieOptions } from "@/lib/session-cookie
 import { endOtherSessions, endSessions, signOutEverywhere } from "@/server/account/end-sessions";
 import { requireSession } from "@/server/auth/current-session";
 import { getTokenService } from "@/server/services";
+import { actionForm } from "@/server/http/action-form";
 
 const PAGE = "/account/security";
 
@@ -20,8 +21,9 @@ async function clearSessionCookie() {
 
 /** "Sign out this device": ends one of the person's own sessions (ids of others' sessions do nothing). */
 export async function revokeSessionAction(formData: FormData) {
+  const form = actionForm(formData);
   const session = await requireSession(PAGE);
-  const sessionId = parseId(formData.get("sessionId"));
+  const sessionId = parseId(form.get("sessionId"));
   if (!sessionId) return;
   await endSessions({ actorId: session.userId, userId: session.userId, sessionIds: [sessionId] });
   if (sessionId === session.sessionId) {
@@ -37,8 +39,9 @@ export async function revokeSessionAction(formData: FormData) {
  * token service records `token_family_revoked` itself.
  */
 export async function revokeTokenFamilyAction(formData: FormData) {
+  const form = actionForm(formData);
   const session = await requireSession(PAGE);
-  const familyId = parseId(formData.get("familyId"));
+  const familyId = parseId(form.get("familyId"));
   if (!familyId) return;
   await getTokenService().revokeUserFamily(session.userId, familyId);
   revalidatePath(PAGE);

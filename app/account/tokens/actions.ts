@@ -8,13 +8,15 @@ import { parseId } from "@/lib/record-id";
 import { createPersonalToken, revokePersonalToken, type PersonalTokenCreation } from "@/server/account/personal-tokens";
 import { requireSession } from "@/server/auth/current-session";
 import { answerPageError } from "@/server/http/page-error";
+import { actionForm } from "@/server/http/action-form";
 
 const PAGE = "/account/tokens";
 
 /** "Create token": the pair goes back in the action's answer only, to be shown once. */
 export async function createPersonalTokenAction(_previous: PersonalTokenCreateState, formData: FormData): Promise<PersonalTokenCreateState> {
+  const form = actionForm(formData);
   const session = await requireSession(PAGE);
-  const raw = { name: formData.get("name"), scopes: formData.getAll("scope") };
+  const raw = { name: form.get("name"), scopes: form.getAll("scope") };
   const parsed = personalTokenCreateSchema.safeParse(raw);
   const values = { name: typeof raw.name === "string" ? raw.name : "", scopes: raw.scopes.filter((scope) => typeof scope === "string") };
   if (!parsed.success) {
@@ -42,8 +44,9 @@ export async function createPersonalTokenAction(_previous: PersonalTokenCreateSt
 
 /** "Revoke": the pair stops working at once, its live access token included. Ids of other people's families do nothing. */
 export async function revokePersonalTokenAction(formData: FormData) {
+  const form = actionForm(formData);
   const session = await requireSession(PAGE);
-  const familyId = parseId(formData.get("familyId"));
+  const familyId = parseId(form.get("familyId"));
   if (!familyId) return;
   await revokePersonalToken(session.userId, familyId);
   revalidatePath(PAGE);

@@ -7,6 +7,7 @@ import { ROTATION_OVERLAPS, type ClientCreateState, type ClientRotateState } fro
 import { requireAdmin } from "@/server/auth/require-admin";
 import { newClientSchema } from "@/server/clients/client-input";
 import { getServices } from "@/server/services";
+import { actionForm } from "@/server/http/action-form";
 
 const PAGE = "/admin/clients";
 
@@ -20,19 +21,20 @@ const strings = (values: FormDataEntryValue[]) => values.filter((value): value i
 
 /** "Register": the secret goes back in the action's answer only, to be shown once. */
 export async function createClientAction(_previous: ClientCreateState, formData: FormData): Promise<ClientCreateState> {
+  const form = actionForm(formData);
   const admin = await requireAdmin(PAGE);
-  const redirectUris = String(formData.get("redirectUris") ?? "")
+  const redirectUris = String(form.get("redirectUris") ?? "")
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter(Boolean);
   const parsed = newClientSchema.safeParse({
-    name: formData.get("name"),
-    type: formData.get("type"),
-    grantTypes: strings(formData.getAll("grantType")),
-    scopes: strings(formData.getAll("scope")),
+    name: form.get("name"),
+    type: form.get("type"),
+    grantTypes: strings(form.getAll("grantType")),
+    scopes: strings(form.getAll("scope")),
     redirectUris,
-    firstParty: formData.get("firstParty") === "on",
-    mayIntrospect: formData.get("mayIntrospect") === "on",
+    firstParty: form.get("firstParty") === "on",
+    mayIntrospect: form.get("mayIntrospect") === "on",
   });
   if (!parsed.success) {
     const { fieldErrors } = z.flattenError(parsed.error);
@@ -45,8 +47,9 @@ export async function createClientAction(_previous: ClientCreateState, formData:
 
 /** "Rotate secret": the new secret is shown once; the old one works for the chosen overlap. */
 export async function rotateClientSecretAction(_previous: ClientRotateState, formData: FormData): Promise<ClientRotateState> {
+  const form = actionForm(formData);
   const admin = await requireAdmin(PAGE);
-  const parsed = rotateSchema.safeParse({ clientId: formData.get("clientId"), overlapSeconds: formData.get("overlapSeconds") });
+  const parsed = rotateSchema.safeParse({ clientId: form.get("clientId"), overlapSeconds: form.get("overlapSeconds") });
   if (!parsed.success) return { status: "error", message: "Choose one of the overlaps offered." };
   const rotated = await getServices().clientRegistry.rotateSecret(parsed.data.clientId, parsed.data.overlapSeconds, admin.userId);
   if (!rotated) return { status: "error", message: "Only an active confidential client has a secret to rotate." };
@@ -56,8 +59,9 @@ export async function rotateClientSecretAction(_previous: ClientRotateState, for
 
 /** "Revoke": the client authenticates no more and Gatehouse refuses every token issued to it. */
 export async function revokeClientAction(formData: FormData) {
+  const form = actionForm(formData);
   const admin = await requireAdmin(PAGE);
-  const parsed = clientIdSchema.safeParse(formData.get("clientId"));
+  const parsed = clientIdSchema.safeParse(form.get("clientId"));
   if (!parsed.success) return;
   await getServices().clientRegistry.revoke(parsed.data, admin.userId);
   revalidatePath(PAGE);
