@@ -9,7 +9,12 @@
 //
 // The same is done, and for the same reason, for a client-side navigation (an `RSC: 1` request) whose
 // `Next-Router-State-Tree` header Next.js cannot parse: its answer is a bare 500 too, and the proxy
-// cannot check it first, because Next.js strips that header from the requests it shows the proxy.
+// cannot check it first, because Next.js strips that header from the requests it shows the proxy. And
+// for what Node's parser lets through but Next.js answers with a 500 (or a bare 400): a method outside
+// the seven the app serves (TRACE, PROPFIND, ...: 405 with the methods it does serve), the asterisk
+// form (`OPTIONS *`: 400), and the absolute form (`GET http://host/path`) naming a host other than the
+// request's `Host` (400; Next.js would redirect the client there). An absolute form naming this host is
+// accepted as RFC 9112 §3.2.2 asks, as its path.
 //
 // Plain CommonJS, like join-repeated-authorization.cjs and for the same reason: the run scripts load it
 // with `node --require` before Next.js listens, and instrumentation.ts installs it for hosts that start
@@ -23,6 +28,27 @@ const { Server } = require("node:http");
 const PATCHED = Symbol.for("gatehouse.refuseMalformedPaths");
 const MESSAGE = "The request path is not valid percent-encoded UTF-8.";
 const ROUTER_STATE_MESSAGE = "The Next-Router-State-Tree header is not a router state.";
+const SERVED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+const METHOD_MESSAGE = `This site answers ${SERVED_METHODS.join(", ")} only.`;
+const TARGET_MESSAGE = "The request target must be a path on this host.";
+
+/**
+ * A request target Next.js would mishandle: the asterisk form, or an absolute form naming another host
+ * than `Host`. An absolute form naming this host is rewritten to its path (the caller does so).
+ * @returns "refuse", the origin-form path to use instead, or null to leave the target as it is.
+ */
+function targetProblem(target, host) {
+  if (typeof target !== "string" || target.startsWith("/")) return null;
+  if (!/^https?:\/\//i.test(target)) return "refuse";
+  let url;
+  try {
+    url = new URL(target);
+  } catch {
+    return "refuse";
+  }
+  if (typeof host !== "string" || url.host.toLowerCase() !== host.toLowerCase()) return "refuse";
+  return `${url.pathname}${url.search}`;
+}
 
 /** Whether the path of a request target (origin-form or absolute-form) fails to percent-decode. */
 function isMalformedPath(target) {
@@ -76,15 +102,16 @@ function isMalformedRouterState(headers) {
   }
 }
 
-function refusalFor(path, message) {
+function refusalFor(path, message, status) {
   if (/^\/(?:oauth|\.well-known)\//i.test(path)) return { type: "application/json", body: JSON.stringify({ error: "invalid_request", error_description: message }) };
-  if (/^\/api(?:\/|$)/i.test(path)) return { type: "application/json", body: JSON.stringify({ error: { code: "invalid_request", message } }) };
-  return { type: "text/plain; charset=utf-8", body: `Bad Request: ${message}\n` };
+  if (/^\/api(?:\/|$)/i.test(path)) return { type: "application/json", body: JSON.stringify({ error: { code: status === 405 ? "method_not_allowed" : "invalid_request", message } }) };
+  return { type: "text/plain; charset=utf-8", body: `${status === 405 ? "Method Not Allowed" : "Bad Request"}: ${message}\n` };
 }
 
-function refuse(request, response, message) {
-  const { type, body } = refusalFor(request.url, message);
+function refuse(request, response, message, status = 400, extraHeaders = {}) {
+  const { type, body } = refusalFor(request.url, message, status);
   const headers = {
+    ...extraHeaders,
     "Content-Type": type,
     "Content-Length": Buffer.byteLength(body),
     "Cache-Control": "no-store",
@@ -94,7 +121,7 @@ function refuse(request, response, message) {
     Connection: "close",
   };
   if (process.env.NODE_ENV === "production") headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
-  response.writeHead(400, headers);
+  response.writeHead(status, headers);
   response.end(request.method === "HEAD" ? undefined : body);
 }
 
@@ -105,6 +132,16 @@ function refuseMalformedPaths() {
     const emit = prototype.emit;
     prototype.emit = function emitUnlessMalformed(event, request, response) {
       if (event === "request") {
+        if (!SERVED_METHODS.includes(request.method)) {
+          refuse(request, response, METHOD_MESSAGE, 405, { Allow: SERVED_METHODS.join(", ") });
+          return true;
+        }
+        const target = targetProblem(request.url, request.headers.host);
+        if (target === "refuse") {
+          refuse(request, response, TARGET_MESSAGE);
+          return true;
+        }
+        if (target !== null) request.url = target;
         const refusal = isMalformedPath(request.url) ? MESSAGE : isMalformedRouterState(request.headers) ? ROUTER_STATE_MESSAGE : null;
         if (refusal) {
           refuse(request, response, refusal);
@@ -118,7 +155,7 @@ function refuseMalformedPaths() {
   return prototype[PATCHED] === true;
 }
 
-module.exports = { isMalformedPath, isMalformedRouterState, refuseMalformedPaths };
+module.exports = { isMalformedPath, isMalformedRouterState, refuseMalformedPaths, targetProblem };
 
 // Loaded with `--require`: install at once.
 if (process.env.GATEHOUSE_PRELOAD_REFUSE_MALFORMED_PATHS === "1") refuseMalformedPaths();

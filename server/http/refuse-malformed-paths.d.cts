@@ -6,3 +6,5 @@ export function isMalformedPath(target: string | undefined): boolean;
 export function isMalformedRouterState(headers: IncomingHttpHeaders): boolean;
 /** Answers 400 to requests with such a path or router state on every HTTP server of this process (idempotent). */
 export function refuseMalformedPaths(): boolean;
+/** "refuse" for an asterisk-form target or an absolute form naming another host than `host`; the path for one naming it; else null. */
+export function targetProblem(target: string | undefined, host: string | undefined): "refuse" | string | null;

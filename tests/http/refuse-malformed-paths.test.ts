@@ -90,6 +90,24 @@ describe("an HTTP server with the check installed", () => {
     for (const path of ["/api/v1/notes/abc", "/caf%C3%A9", "/x?q=%E0", "/api/v1/notes/%2F"]) expect(await get(path), path).toEqual({ status: 200, type: undefined, body: "handled" });
   });
 
+  it("answers a method the app does not serve with 405 and the methods it does, in the shape of the path", async () => {
+    const trace = await send("/api/v1/me", "TRACE");
+    expect(trace).toMatchObject({ status: 405, type: "application/json" });
+    expect(trace.headers.allow).toBe("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    expect(JSON.parse(trace.body)).toEqual({ error: { code: "method_not_allowed", message: expect.any(String) } });
+    expect(await get("/oauth/token", "PROPFIND")).toMatchObject({ status: 405, body: expect.stringContaining('"error":"invalid_request"') });
+    expect(await get("/account", "TRACE")).toMatchObject({ status: 405, type: "text/plain; charset=utf-8" });
+    for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) expect((await get("/api/v1/me", method)).status, method).toBe(200);
+  });
+
+  it("refuses the asterisk form and an absolute form naming another host; takes one naming this host as its path", async () => {
+    expect(await get("*", "OPTIONS")).toMatchObject({ status: 400 });
+    expect(await get("http://evil.example/admin")).toMatchObject({ status: 400, body: expect.stringContaining("path on this host") });
+    const { headers: _headers, ...own } = await send(`http://127.0.0.1:${port}/api/v1/notes/abc`, "GET", { host: `127.0.0.1:${port}` });
+    expect(own).toEqual({ status: 200, type: undefined, body: "handled" });
+    expect(await get(`http://127.0.0.1:${port}/api/v1/notes/%E0`)).toMatchObject({ status: 400, type: "application/json" });
+  });
+
   it("installs once, however often it is called", () => {
     const emit = Server.prototype.emit;
     refuseMalformedPaths();

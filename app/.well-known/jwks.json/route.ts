@@ -4,6 +4,7 @@
 import { apiErrorResponse } from "@/server/http/api-error";
 import { getServices } from "@/server/services";
 import { apiRoute } from "@/server/http/api-route";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -20,3 +21,6 @@ export const GET = apiRoute(async () => {
     return apiErrorResponse(error);
   }
 });
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"], "oauth");

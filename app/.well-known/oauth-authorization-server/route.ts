@@ -4,6 +4,7 @@ import { ALL_SCOPES } from "@/lib/scopes";
 import { SUPPORTED_GRANT_TYPES } from "@/server/oauth/token-request";
 import { getTokenConfig } from "@/server/services";
 import { apiRoute } from "@/server/http/api-route";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -33,3 +34,6 @@ export const GET = apiRoute(() => {
     { headers: { "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*" } },
   );
 });
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"], "oauth");

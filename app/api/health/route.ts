@@ -2,6 +2,7 @@
 import { getDb } from "@/server/db";
 import { checkDatabase } from "@/server/health/check-database";
 import { apiRoute } from "@/server/http/api-route";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -13,3 +14,6 @@ export const GET = apiRoute(async () => {
     { status: healthy ? 200 : 503, headers: { "Cache-Control": "no-store" } },
   );
 });
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"], "api");

@@ -11,6 +11,7 @@ import { withRequestContext } from "@/server/http/with-request-context";
 import { getServices, getTokenConfig } from "@/server/services";
 import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clients";
 import { scopeParameterSchema } from "@/server/tokens/grants/scope-parameter";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -37,3 +38,6 @@ export const POST = apiRoute(withRequestContext(async (request: Request) => {
     return oauthErrorResponse(error);
   }
 }));
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { GET, HEAD, PUT, PATCH, DELETE } = methodsNotAllowed(["POST"], "oauth");

@@ -8,6 +8,7 @@ import { tokenParameterSchema } from "@/server/oauth/token-request";
 import { getServices } from "@/server/services";
 import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clients";
 import { apiRoute } from "@/server/http/api-route";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -25,3 +26,6 @@ export const POST = apiRoute(async (request: Request) => {
     return oauthErrorResponse(error);
   }
 });
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { GET, HEAD, PUT, PATCH, DELETE } = methodsNotAllowed(["POST"], "oauth");

@@ -7,6 +7,7 @@ import { tokenParameterSchema } from "@/server/oauth/token-request";
 import { getServices } from "@/server/services";
 import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clients";
 import { apiRoute } from "@/server/http/api-route";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -23,3 +24,6 @@ export const POST = apiRoute(withRequestContext(async (request: Request) => {
     return oauthErrorResponse(error);
   }
 }));
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { GET, HEAD, PUT, PATCH, DELETE } = methodsNotAllowed(["POST"], "oauth");

@@ -10,6 +10,7 @@ import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clien
 import { OAuthError } from "@/server/tokens/errors";
 import { findGrant, SUPPORTED_GRANT_TYPES } from "@/server/tokens/grants";
 import { apiRoute } from "@/server/http/api-route";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -28,3 +29,6 @@ export const POST = apiRoute(withRequestContext(async (request: Request) => {
     return oauthErrorResponse(error);
   }
 }));
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { GET, HEAD, PUT, PATCH, DELETE } = methodsNotAllowed(["POST"], "oauth");

@@ -7,6 +7,7 @@ import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { isCronRequest } from "@/server/maintenance/cron-auth";
 import { pruneExpired } from "@/server/maintenance/prune-expired";
 import { apiRoute } from "@/server/http/api-route";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -20,3 +21,6 @@ export const GET = apiRoute(async (request: Request) => {
     return apiErrorResponse(error);
   }
 });
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"], "api");

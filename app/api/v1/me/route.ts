@@ -7,6 +7,7 @@ import { describeClientCaller } from "@/server/account/describe-client";
 import { getProfile } from "@/server/account/get-profile";
 import { apiErrorResponse } from "@/server/http/api-error";
 import { apiRoute } from "@/server/http/api-route";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -21,3 +22,6 @@ export const GET = apiRoute(async (request: NextRequest) => {
     return apiErrorResponse(error);
   }
 });
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"], "api");

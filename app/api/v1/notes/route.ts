@@ -10,6 +10,7 @@ import { readJsonBody } from "@/server/http/json-body";
 import { parseInput } from "@/server/http/parse-input";
 import { getServices } from "@/server/services";
 import { apiRoute } from "@/server/http/api-route";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -35,3 +36,6 @@ export const POST = apiRoute(async (request: NextRequest) => {
     return apiErrorResponse(error);
   }
 });
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { PUT, PATCH, DELETE } = methodsNotAllowed(["GET", "POST"], "api");

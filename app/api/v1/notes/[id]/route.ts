@@ -11,6 +11,7 @@ import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { readJsonBody } from "@/server/http/json-body";
 import { getServices } from "@/server/services";
 import { apiRoute } from "@/server/http/api-route";
+import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
 
 export const dynamic = "force-dynamic";
 
@@ -58,3 +59,6 @@ export const DELETE = apiRoute(async (request: NextRequest, context: Context) =>
     return apiErrorResponse(error);
   }
 });
+
+// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
+export const { POST, PUT } = methodsNotAllowed(["GET", "PATCH", "DELETE"], "api");
