@@ -2,12 +2,14 @@ import { z } from "zod";
 
 import { AUDIT_EVENTS } from "@/lib/audit-events";
 import { recordIdSchema } from "@/lib/record-id";
+import { isStorableText } from "@/lib/storable-text";
 
 /** Query parameters of the admin pages: anything malformed falls back to the defaults, never an error. */
 const page = z.coerce.number().int().min(1).max(10_000).catch(1);
 
 export const adminUsersQuerySchema = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
+  // A NUL would make PostgreSQL refuse the search (a 500): such a query is ignored, as any malformed one.
+  q: z.string().trim().max(100).refine(isStorableText).optional().catch(undefined),
   page,
 });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { RECORD_ID_PATTERN } from "./record-id";
+import { isStorableText, STORABLE_TEXT_MESSAGE } from "./storable-text";
 
 /**
  * The demo API's notes, as clients send them. Shared by the route handlers, the OpenAPI document and any
@@ -15,8 +16,8 @@ export const NOTE_PAGE_MAX = 100;
 /** Note ids are record ids (cuids). Anything else cannot name a note. */
 export const noteIdSchema = z.string().regex(RECORD_ID_PATTERN, "Not a note id.");
 
-const noteTitleSchema = z.string().trim().min(1).max(NOTE_TITLE_MAX);
-const noteBodySchema = z.string().max(NOTE_BODY_MAX);
+const noteTitleSchema = z.string().trim().min(1).max(NOTE_TITLE_MAX).refine(isStorableText, STORABLE_TEXT_MESSAGE);
+const noteBodySchema = z.string().max(NOTE_BODY_MAX).refine(isStorableText, STORABLE_TEXT_MESSAGE);
 
 export const noteCreateSchema = z.strictObject({
   title: noteTitleSchema,

@@ -25,8 +25,9 @@ export const personalTokenCreateSchema = z.object({
     .trim()
     .min(1, "Give the token a name, such as the script that will use it.")
     .max(PERSONAL_TOKEN_NAME_MAX, `Keep the name to ${PERSONAL_TOKEN_NAME_MAX} characters or fewer.`)
-    // Control characters would make the name ambiguous in the list and in logs.
-    .regex(/^[^\p{Cc}]*$/u, "The name cannot contain control characters."),
+    // Control characters would make the name ambiguous in the list and in logs; an unpaired surrogate
+    // cannot be stored as sent.
+    .regex(/^[^\p{Cc}\p{Cs}]*$/u, "The name cannot contain control characters or unpaired surrogates."),
   scopes: z
     .array(z.custom<Scope>((value) => typeof value === "string" && isScope(value), "Unknown scope."))
     .min(1, "Choose at least one scope.")

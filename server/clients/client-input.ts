@@ -48,7 +48,7 @@ const text = (max: number) =>
     .trim()
     .min(1, { error: "is required" })
     .max(max, { error: `must be at most ${max} characters` })
-    .refine((value) => !/[\p{Cc}\p{Cf}]/u.test(value), { error: "must not contain control characters" });
+    .refine((value) => !/[\p{Cc}\p{Cf}\p{Cs}]/u.test(value), { error: "must not contain control characters or unpaired surrogates" });
 
 /** What registering a client takes: from the CLI's flags or the admin page's form. */
 export const newClientSchema = z
