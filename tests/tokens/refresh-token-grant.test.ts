@@ -64,6 +64,19 @@ describe("token service", () => {
       await expect(tokens.refresh(native, { refreshToken: late.refresh_token })).resolves.toMatchObject({ token_type: "Bearer" });
     });
 
+    it("a retry within the grace window is refused once the access token it would hand back has been revoked", async () => {
+      const tokens = service();
+      const user = await newUser();
+      const first = await pairFor(tokens, user.id);
+      const second = await tokens.refresh(native, { refreshToken: first.refresh_token });
+      await tokens.revokeToken(native, second.access_token);
+      advance(2_000);
+      expect(await oauthError(tokens.refresh(native, { refreshToken: first.refresh_token }))).toBe("invalid_grant");
+      // Not taken for reuse: the family and its successor refresh token live on.
+      expect((await db.tokenFamily.findFirstOrThrow({ where: { userId: user.id } })).revokedAt).toBeNull();
+      await expect(tokens.refresh(native, { refreshToken: second.refresh_token })).resolves.toMatchObject({ token_type: "Bearer" });
+    });
+
     it("a new pair's expires_in is the whole lifetime, even when a second turns while the grant is written", async () => {
       const user = await newUser();
       const first = await pairFor(service(), user.id);

@@ -1,3 +1,4 @@
+import { decodeJwt } from "jose";
 import { z } from "zod";
 
 import type { TokenPair } from "@/lib/token-response";
@@ -85,6 +86,9 @@ async function answerRetired(context: TokenContext, refreshToken: string, tokenI
   const withinGrace = row.retiredAt !== null && now().getTime() - row.retiredAt.getTime() <= config.reuseGraceSeconds * 1000;
   if (withinGrace && successor && successor.retiredAt === null && row.successorSealed && !row.family.revokedAt) {
     const pair = await openSuccessor(refreshToken, row.successorSealed);
+    // Its access token may have been revoked since (RFC 7009, or "sign out everywhere"): handed out again
+    // it would be a dead token given as new. The retry is refused; the successor refresh token stays as it is.
+    if (await isRevokedAccessToken(context, pair.accessToken, row.family.userId)) throw invalidGrant(STALE_REFRESH);
     return tokenResponse(context, pair.accessToken, pair.expiresAt, pair.refreshToken, pair.scope);
   }
   // RFC 9700 §4.14.2: a rotated refresh token used again means two parties hold it; one is an attacker,
@@ -94,4 +98,10 @@ async function answerRetired(context: TokenContext, refreshToken: string, tokenI
     audit({ event: "refresh_token_reused", subjectId: row.family.userId, details: { familyId: row.familyId, clientId: row.family.clientId } });
   }
   throw invalidGrant(STALE_REFRESH);
+}
+
+/** Whether an access token this server signed (a sealed successor's) has been revoked since. */
+async function isRevokedAccessToken(context: TokenContext, accessToken: string, userId: string | null): Promise<boolean> {
+  const { jti, iat } = decodeJwt(accessToken);
+  return typeof jti !== "string" || typeof iat !== "number" || (await context.revocations.isRevoked({ jti, userId, iat }));
 }
