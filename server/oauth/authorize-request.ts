@@ -45,7 +45,8 @@ export async function validateAuthorizeRequest(db: PrismaClient, params: Record<
   const fail = (error: string, description: string): AuthorizeValidation => ({
     outcome: "redirect-error",
     redirectUri,
-    state: typeof state === "string" ? state : undefined,
+    // Echoed only when it is one the client could have meant: an oversized one is not sent back.
+    state: typeof state === "string" && state.length <= 1024 ? state : undefined,
     error,
     description,
   });

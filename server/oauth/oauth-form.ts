@@ -5,26 +5,57 @@ import { OAuthError } from "@/server/tokens/errors";
 const MAX_FORM_BYTES = 8 * 1024;
 
 /**
- * Reads an OAuth endpoint's body: `application/x-www-form-urlencoded` (RFC 6749 §3.2), at most 8 KiB,
- * each parameter at most once (RFC 6749 §3.1: a repeated parameter could be read differently by two
- * parsers).
+ * Reads an OAuth endpoint's body: `application/x-www-form-urlencoded` in UTF-8 (RFC 6749 §3.2 and
+ * Appendix B), not content-encoded, at most 8 KiB, each parameter at most once (RFC 6749 §3.1: a repeated
+ * parameter could be read differently by two parsers). Bytes or percent-escapes that are not UTF-8 are
+ * refused rather than read as U+FFFD, as a declared charset other than UTF-8 is rather than ignored:
+ * either would make the server read another value than the client sent.
  * @throws {OAuthError} invalid_request, never anything that would become a 500.
  */
 export async function readOAuthForm(request: Request): Promise<Record<string, string>> {
-  const contentType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (contentType !== "application/x-www-form-urlencoded") {
+  const [mediaType = "", ...parameters] = (request.headers.get("content-type") ?? "").split(";");
+  if (mediaType.trim().toLowerCase() !== "application/x-www-form-urlencoded") {
     throw new OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded.");
   }
+  const charset = parameters.map((parameter) => /^\s*charset\s*=\s*"?([^";\s]*)"?\s*$/i.exec(parameter)?.[1]).find((value) => value !== undefined);
+  if (charset !== undefined && charset.toLowerCase() !== "utf-8") throw new OAuthError("invalid_request", "The body must be UTF-8 (RFC 6749 Appendix B).");
+  const encoding = request.headers.get("content-encoding")?.trim().toLowerCase();
+  if (encoding && encoding !== "identity") throw new OAuthError("invalid_request", "The body must not be content-encoded.");
   const bytes = await readBodyAtMost(request, MAX_FORM_BYTES, {
     tooLarge: () => new OAuthError("invalid_request", "The request body is too large."),
     unreadable: () => new OAuthError("invalid_request", "The request body could not be read."),
   });
-  const text = new TextDecoder().decode(bytes);
   const form: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(text)) {
+  for (const [name, value] of parseUrlencoded(bytes)) {
     if (Object.hasOwn(form, name)) throw new OAuthError("invalid_request", `The parameter ${name.slice(0, 40)} is repeated.`);
     // RFC 6749 §3.1: parameters sent without a value are treated as omitted.
     if (value !== "") form[name] = value;
   }
   return form;
+}
+
+const NOT_UTF8 = () => new OAuthError("invalid_request", "The body is not valid UTF-8 form encoding.");
+
+/** The WHATWG urlencoded parser's pairs, but refusing what it would repair: bytes, or escapes, that are not UTF-8. */
+function parseUrlencoded(bytes: Uint8Array): Array<[string, string]> {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw NOT_UTF8();
+  }
+  const decode = (part: string) => {
+    try {
+      return decodeURIComponent(part.replace(/\+/g, " "));
+    } catch {
+      throw NOT_UTF8();
+    }
+  };
+  return text
+    .split("&")
+    .filter((piece) => piece !== "")
+    .map((piece) => {
+      const equals = piece.indexOf("=");
+      return equals === -1 ? [decode(piece), ""] : [decode(piece.slice(0, equals)), decode(piece.slice(equals + 1))];
+    });
 }

@@ -50,6 +50,12 @@ describe("validateAuthorizeRequest", () => {
     }
   });
 
+  it("refuses an oversized state without echoing it back", async () => {
+    const result = await validate({ ...valid, state: "s".repeat(2000) });
+    expect(result).toMatchObject({ outcome: "redirect-error", redirectUri, error: "invalid_request" });
+    expect(result).toHaveProperty("state", undefined);
+  });
+
   it("refuses a repeated parameter, however it arrives", async () => {
     const query = new URLSearchParams(valid);
     query.append("scope", "notes:write");

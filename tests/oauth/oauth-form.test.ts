@@ -29,6 +29,22 @@ describe("readOAuthForm", () => {
     expect(await refusal(form(`a=${"x".repeat(9000)}`))).toBe("invalid_request");
   });
 
+  it("reads percent-escapes, plus signs and UTF-8 as the form encoding has them, and a declared UTF-8 charset", async () => {
+    expect(await readOAuthForm(form("scope=notes%3Aread+profile&client_id=caf%C3%A9&x=%E2%82%AC", { "content-type": "application/x-www-form-urlencoded; charset=UTF-8" }))).toEqual({
+      scope: "notes:read profile",
+      client_id: "café",
+      x: "€",
+    });
+    expect(await readOAuthForm(form("a=1&&b", { "content-type": 'Application/X-WWW-Form-Urlencoded; charset="utf-8"' }))).toEqual({ a: "1" });
+  });
+
+  it("refuses what it would otherwise read as another value: another charset, a content encoding, bytes or escapes that are not UTF-8", async () => {
+    expect(await refusal(form("grant_type=client_credentials", { "content-type": "application/x-www-form-urlencoded; charset=utf-16" }))).toBe("invalid_request");
+    expect(await refusal(form("grant_type=client_credentials", { "content-type": "application/x-www-form-urlencoded", "content-encoding": "gzip" }))).toBe("invalid_request");
+    expect(await refusal(form(new Uint8Array([0x61, 0x3d, 0xff])))).toBe("invalid_request");
+    for (const body of ["a=%E0", "a=%FF", "a=%ZZ", "%C0%AF=1", "a=%ED%A0%80"]) expect(await refusal(form(body)), body).toBe("invalid_request");
+  });
+
   it("refuses an oversized body whose Content-Length lies", async () => {
     const stream = new ReadableStream({
       start(controller) {
