@@ -202,6 +202,69 @@ test.describe("a POST Next.js would take for a server action, but answer with a 
   });
 });
 
+test.describe("a real server action called with arguments of its own is answered 4xx or as a form, never with a 500", () => {
+  const host = new URL(e2eConfig.baseURL).host;
+  const sameSite = { host, origin: e2eConfig.baseURL, "sec-fetch-site": "same-origin" };
+
+  test("JSON arguments React cannot decode or apply get 400; a list of the wrong values reaches the action, which reads no form", async () => {
+    // The sign-in form's action id is in the page (a form that works before the script has loaded).
+    const page = await rawRequest("/signin");
+    const actionId = /\$ACTION_ID_([0-9a-f]{40,42})/.exec(page.body)?.[1];
+    expect(actionId, "the sign-in page's action id").toBeTruthy();
+    const call = (body: string) => rawRequest("/signin", { method: "POST", headers: { ...sameSite, "next-action": actionId!, "content-type": "text/plain;charset=UTF-8" }, body });
+    for (const body of ["{}", "null", '"x"', '["$Q1"]', '["$@1"]', '["$h1"]', '["$B1"]', '["$T"]', `${"[".repeat(10_000)}${"]".repeat(10_000)}`]) {
+      const answer = await call(body);
+      expect(answer.status, body.slice(0, 20)).toBe(400);
+      expect(JSON.parse(answer.body), body.slice(0, 20)).toEqual({ error: { code: "invalid_request", message: expect.any(String) } });
+    }
+    // Decodable, but not a form: the action reads an empty one and sends the person back to sign in.
+    for (const body of ["[1]", '[{"a":1}]', '["x"]']) expect((await call(body)).status, body).toBeLessThan(500);
+  });
+});
+
+test.describe("methods", () => {
+  test("a route handler answers a method it does not serve with 405, Allow and its own error shape", async ({ request }) => {
+    const api = await request.post("/api/v1/me", { failOnStatusCode: false });
+    expect(api.status()).toBe(405);
+    expect(api.headers()["allow"]).toBe("GET, HEAD, OPTIONS");
+    expect(await api.json()).toEqual({ error: { code: "method_not_allowed", message: expect.any(String) } });
+    expect(api.headers()["x-content-type-options"]).toBe("nosniff");
+    const oauth = await request.get("/oauth/token", { failOnStatusCode: false });
+    expect(oauth.status()).toBe(405);
+    expect(oauth.headers()["allow"]).toBe("POST, OPTIONS");
+    expect(await oauth.json()).toEqual({ error: "invalid_request", error_description: expect.any(String) });
+    expect(oauth.headers()["cache-control"]).toContain("no-store");
+  });
+
+  test("a page is read or sent a form: PUT, PATCH and DELETE get 405 (Next.js rendered the page), OPTIONS names what it takes", async () => {
+    const host = new URL(e2eConfig.baseURL).host;
+    for (const method of ["PUT", "PATCH", "DELETE"]) {
+      const answer = await rawRequest("/signin", { method, headers: { host, origin: e2eConfig.baseURL }, body: "" });
+      expect(answer.status, method).toBe(405);
+      expect(answer.headers.allow, method).toBe("GET, HEAD, POST");
+    }
+    const options = await rawRequest("/oauth/authorize", { method: "OPTIONS", headers: { host }, body: "" });
+    expect(options.status).toBe(204);
+    expect(options.headers.allow).toBe("GET, HEAD, POST");
+  });
+
+  test("a method the app serves nowhere (TRACE, PROPFIND) is 405, not Next.js's 500 or empty 400", async () => {
+    const trace = await rawRequest("/api/v1/me", { method: "TRACE", body: "" });
+    expect(trace.status).toBe(405);
+    expect(JSON.parse(trace.body)).toEqual({ error: { code: "method_not_allowed", message: expect.any(String) } });
+    expect((await rawRequest("/account", { method: "PROPFIND", body: "" })).status).toBe(405);
+  });
+
+  test("the asterisk form and an absolute form naming another host are 400; one naming this host is its path", async () => {
+    expect((await rawRequest("*", { method: "OPTIONS", body: "" })).status).toBe(400);
+    const elsewhere = await rawRequest("http://evil.example/admin", { headers: { host: new URL(e2eConfig.baseURL).host } });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.headers.location).toBeUndefined();
+    const own = await rawRequest(`${e2eConfig.baseURL}/api/v1/ping`, { headers: { host: new URL(e2eConfig.baseURL).host } });
+    expect(own.status).toBe(200);
+  });
+});
+
 test("a client-side navigation whose router state does not parse gets 400, not Next's 500", async () => {
   const headers = { host: new URL(e2eConfig.baseURL).host, rsc: "1", "next-router-state-tree": "%%%not-a-router-state" };
   let response = await rawRequest("/signin", { headers });
