@@ -11,8 +11,8 @@ import { bearer, createPersonalToken, scriptClient } from "./support/personal-to
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
 /** A second browser (an iPhone), signed in as the same person; `baseURL` picks the app process. */
-async function signInOnAnotherDevice(browser: Browser, identity: LocalIdentity, baseURL?: string): Promise<Page> {
-  const context = await browser.newContext({ userAgent: IPHONE, ...(baseURL ? { baseURL } : {}) });
+async function signInOnAnotherDevice(browser: Browser, identity: LocalIdentity, baseURL?: string, extraHTTPHeaders?: Record<string, string>): Promise<Page> {
+  const context = await browser.newContext({ userAgent: IPHONE, ...(baseURL ? { baseURL } : {}), ...(extraHTTPHeaders ? { extraHTTPHeaders } : {}) });
   const page = await context.newPage();
   await page.goto("/signin");
   await signInWithLocalId(page, identity);
@@ -57,6 +57,19 @@ test.describe("Devices & access", () => {
     await phone.goto("/account/security");
     await expect(phone).toHaveURL(`${e2eConfig.secondBaseURL}/signin?callbackUrl=%2Faccount%2Fsecurity`);
     await phone.context().close();
+  });
+
+  test("a session records the client's IP: the proxy's report behind one, the socket's address with none in front", async ({ browser, signInNewPerson }) => {
+    const { identity } = await signInNewPerson();
+    // The first process trusts one proxy: the header plays that proxy's entry.
+    const behindProxy = await signInOnAnotherDevice(browser, identity, undefined, { "X-Forwarded-For": "203.0.113.77" });
+    expect((await sessionByToken((await sessionToken(behindProxy.context()))!))?.ip).toBe("203.0.113.77");
+    // The second has none in front (TRUST_PROXY_HOPS=0): the same header is the client's own writing.
+    const direct = await signInOnAnotherDevice(browser, identity, e2eConfig.secondBaseURL, { "X-Forwarded-For": "203.0.113.78" });
+    // The browser reaches localhost over IPv4 or IPv6, whichever resolves first.
+    expect(["127.0.0.1", "::1"]).toContain((await sessionByToken((await sessionToken(direct.context()))!))?.ip);
+    await behindProxy.context().close();
+    await direct.context().close();
   });
 
   test("sign out all other devices keeps this one", async ({ page, browser, signInNewPerson }) => {

@@ -159,7 +159,7 @@ export const envSchema = z
         touchIntervalMs: raw.SESSION_TOUCH_INTERVAL_SECONDS * 1000,
       },
       // How many X-Forwarded-For entries, from the right, our own proxies wrote (server/http/client-ip.ts).
-      // 0 = none: the header is the client's own, so the IP is unknown. TRUST_PROXY=true is the older
+      // 0 = none: the header is the client's own, so the socket's address is taken. TRUST_PROXY=true is the older
       // spelling of 1 (a conflicting pair is refused below); Vercel is one proxy that sets the header.
       trustedProxyHops: raw.TRUST_PROXY_HOPS ?? (raw.TRUST_PROXY === undefined ? (raw.VERCEL ? 1 : 0) : Number(raw.TRUST_PROXY)),
       localIdp: localIdpEnabled(raw)

@@ -121,7 +121,7 @@ export function SessionCard({
             facts={[
               ["Session id", <span key="id" className="break-all font-mono text-xs">{row.id}</span>],
               ["Device", [row.browser ?? "Unknown browser", row.os ? `on ${row.os}` : null, row.deviceType ? `(${row.deviceType})` : null].filter(Boolean).join(" ")],
-              ["IP address", row.ip ?? "unknown (no trusted proxy in front)"],
+              ["IP address", row.ip ?? "unknown"],
               ["Signed in", formatDateTime(row.createdAt)],
               ["Last used", formatDateTime(row.lastUsedAt)],
               ["Ends by", formatDateTime(row.expiresAt)],

@@ -21,8 +21,8 @@ export async function usersWithEmail(email: string) {
 
 /** The Session row a cookie's token names (the table holds only the token's SHA-256). */
 export async function sessionByToken(sessionToken: string) {
-  const rows = await query<{ id: string; userId: string; expiresAt: Date; browser: string | null; os: string | null; deviceType: string | null }>(
-    `SELECT id, "userId", "expiresAt", browser, os, "deviceType" FROM "Session" WHERE "tokenHash" = $1`,
+  const rows = await query<{ id: string; userId: string; expiresAt: Date; browser: string | null; os: string | null; deviceType: string | null; ip: string | null }>(
+    `SELECT id, "userId", "expiresAt", browser, os, "deviceType", ip FROM "Session" WHERE "tokenHash" = $1`,
     [hashSessionToken(sessionToken)],
   );
   return rows[0] ?? null;

@@ -41,6 +41,8 @@ process.exit(
   await runStack({
     mode: "start",
     extraAppPorts: [e2eConfig.secondAppPort],
+    // The second process has no proxy in front: its client IP is the socket's (server/http/peer-address.cjs).
+    extraAppOverrides: { TRUST_PROXY_HOPS: "0" },
     overrides: {
       PORT: String(e2eConfig.appPort),
       // Both app processes are one authorization server: the same issuer whichever port answers.

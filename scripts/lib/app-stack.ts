@@ -22,6 +22,8 @@ export interface StackOptions {
    * revocation made through one process holds in another (`start` mode only).
    */
   extraAppPorts?: number[];
+  /** Environment for those extra processes only, over the rest (the tests run one with no proxy in front). */
+  extraAppOverrides?: Record<string, string>;
 }
 
 const DEFAULT_PORT = 3000;
@@ -120,7 +122,8 @@ export async function runStack(options: StackOptions): Promise<number> {
       NODE_OPTIONS: [env.NODE_OPTIONS, ...preloads].filter(Boolean).join(" "),
     };
     for (const appPort of [port, ...(production ? (options.extraAppPorts ?? []) : [])]) {
-      const next = startProcess(`Next.js on port ${appPort}`, nextBin(), [production ? "start" : "dev", "--port", String(appPort)], nextProcessEnv);
+      const processEnv = appPort === port ? nextProcessEnv : { ...nextProcessEnv, ...options.extraAppOverrides };
+      const next = startProcess(`Next.js on port ${appPort}`, nextBin(), [production ? "start" : "dev", "--port", String(appPort)], processEnv);
       cleanups.push(next.stop);
       watched.push(next);
       // One at a time in production (each is up in about a second), so that when the last one answers,

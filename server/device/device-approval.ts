@@ -12,7 +12,7 @@ import { normalizeUserCode, type PendingDeviceCode } from "@/server/tokens/devic
  * browser session, the person and the client's IP (its /64 for IPv6) before the database is asked, and a
  * right code gives its attempt back: so parallel guesses are all counted, and a decision (a POST as much
  * as a lookup) is never a free guess. RFC 8628 §5.1: 20^8 codes, a few tries per 10 minutes each.
- * Without a known client IP (no trusted proxy) the session and person limits still hold.
+ * Without a known client IP (see server/http/client-ip.ts) the session and person limits still hold.
  */
 export type DeviceLookup =
   | { outcome: "malformed" }

@@ -25,7 +25,9 @@ import { peerAddressFrom } from "./peer-address.cjs";
 export function clientIpFrom(headers: Headers, hops: number): string | null {
   if (hops === 0) {
     const peer = peerAddressFrom(headers);
-    return peer === null ? null : canonicalIp(peer);
+    const ip = peer === null ? null : canonicalIp(peer);
+    if (ip !== null) warnIfBehindProxy(ip, headers);
+    return ip;
   }
   if (!Number.isInteger(hops) || hops < 1) return null;
   // `get` joins repeated X-Forwarded-For headers with ", ", in order, so they count as one list.
@@ -34,6 +36,24 @@ export function clientIpFrom(headers: Headers, hops: number): string | null {
   // Empty entries stay in place: a trusted proxy never writes one, so they can only be the client's, and
   // dropping them would not change which entry is ours; an empty entry where ours should be means null.
   return canonicalIp(entries[Math.max(entries.length - hops, 0)]!);
+}
+
+let warnedBehindProxy = false;
+
+/**
+ * With TRUST_PROXY_HOPS=0 the client is the socket's peer. A peer on a loopback or private address that
+ * forwards another client's address is most likely a reverse proxy the setting forgot: every client
+ * would then share its one rate-limit bucket. Said once, loudly, rather than guessed at.
+ */
+function warnIfBehindProxy(peer: string, headers: Headers): void {
+  if (warnedBehindProxy || !/^(?:127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|::1$|f[cd][0-9a-f]{2}:)/.test(peer)) return;
+  // Next.js fills a missing X-Forwarded-For with the socket's address: only another one was forwarded.
+  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  if (!forwarded || forwarded === peer || canonicalIp(forwarded) === peer) return;
+  warnedBehindProxy = true;
+  console.warn(
+    `[client-ip] requests come from ${peer} carrying X-Forwarded-For ${forwarded.slice(0, 64)}, but TRUST_PROXY_HOPS is 0: if a reverse proxy is in front of this server, set TRUST_PROXY_HOPS to the number of proxies, or every client counts as ${peer} for the per-IP limits.`,
+  );
 }
 
 /**

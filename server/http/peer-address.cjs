@@ -34,9 +34,21 @@ function stampPeerAddresses() {
   if (!prototype[PATCHED]) {
     const secret = processSecret();
     const emit = prototype.emit;
-    prototype.emit = function emitWithPeerAddress(event, request) {
-      // Assigning replaces what the client sent under this name (Node keeps one value per such header).
-      if (event === "request") request.headers[HEADER] = `${secret} ${request.socket?.remoteAddress ?? ""}`;
+    prototype.emit = function emitWithPeerAddress(event, socketOrRequest) {
+      // Read as the connection opens: Node caches it then, while a client that resets the connection
+      // right after sending its request would leave `remoteAddress` undefined by the time it is emitted.
+      if (event === "connection") void socketOrRequest?.remoteAddress;
+      if (event === "request") {
+        const address = socketOrRequest.socket?.remoteAddress;
+        // No address means the connection is already gone: nobody is left to answer, and a request
+        // with no address must not escape the per-IP limits.
+        if (!address) {
+          socketOrRequest.socket?.destroy();
+          return true;
+        }
+        // Assigning replaces what the client sent under this name (Node keeps one value per such header).
+        socketOrRequest.headers[HEADER] = `${secret} ${address}`;
+      }
       return emit.apply(this, arguments);
     };
     prototype[PATCHED] = true;

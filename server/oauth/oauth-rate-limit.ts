@@ -11,8 +11,8 @@ import { OAuthRateLimitedError } from "./oauth-response";
 
 /**
  * An OAuth endpoint's form, read once the request has been counted against its IP (its /64 for IPv6):
- * counted first, so a malformed request counts too. An IP the app cannot know (no trusted proxy:
- * TRUST_PROXY_HOPS) is not limited per IP.
+ * counted first, so a malformed request counts too. An IP the app cannot know (a host that does not run
+ * Next.js's own server, with no trusted proxy in front: see client-ip.ts) is not limited per IP.
  * @throws {OAuthRateLimitedError} 429, `slow_down` to a device polling (RFC 8628 §3.5).
  * @throws {OAuthError} invalid_request for a body readOAuthForm refuses.
  */
