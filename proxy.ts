@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 import { isForgedRequest } from "@/lib/cross-site-request";
 import { signInUrlReturningTo } from "@/lib/safe-redirect";
-import { actionReplyField, isActionArguments, isBoundAction, isFetchAction, isMultipartBody, isPossibleServerAction, originMatchesHost } from "@/lib/server-action-request";
+import { isActionArguments, isDecodableActionForm, isFetchAction, isMultipartBody, isPossibleServerAction, originMatchesHost } from "@/lib/server-action-request";
 import { contentSecurityPolicy } from "@/lib/security-headers";
 import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCookieFrom, sessionCookieName, sessionCookieOptions } from "@/lib/session-cookie";
 import { getEnv } from "@/server/env";
@@ -22,8 +22,9 @@ import { getServices } from "@/server/services";
  * 1. CSRF: a state-changing request that does not come from our own origin is refused with 403, unless
  *    no cookie can authenticate it (`isForgedRequest`, the same decision `apiRoute` makes). A POST that
  *    Next.js would take for a server action but answer with a 500 is refused with its 4xx here too.
- *    A page is only read (GET, HEAD) or sent a form or an action (POST): other methods get 405 (Next.js
- *    rendered the page for a PUT or a DELETE), OPTIONS a 204 naming the three.
+ *    A page, like Auth.js's routes, is only read (GET, HEAD) or sent a form or an action (POST): other
+ *    methods get 405 (Next.js rendered the page for a PUT or a DELETE, and Auth.js's routes answered an
+ *    empty 405), OPTIONS a 204 naming the three.
  * 2. Sign-in attempts are rate-limited per client IP (429 with Retry-After): the socket's address with no
  *    proxy in front (server/http/peer-address.cjs), else the one the trusted proxies report.
  * 3. A per-request CSP nonce, so only our own scripts run.
@@ -39,7 +40,7 @@ import { getServices } from "@/server/services";
  * sockets for PostgreSQL or Redis). On Vercel it runs as a Node.js function in front of the routes.
  */
 const PROTECTED_PREFIXES = ["/account", "/admin", "/playground", "/device"];
-/** What a page answers: a read, or a form or action sent to it (Auth.js's routes answer their own). */
+/** What a page answers: a read, or a form or action sent to it; Auth.js's routes take the same two. */
 const PAGE_METHODS = ["GET", "HEAD", "POST"];
 
 function methodRefusal(method: string): Response {
@@ -61,7 +62,7 @@ export async function proxy(request: NextRequest) {
   if (isForgedRequest(request, env.authUrl)) {
     return crossSiteRefusal();
   }
-  if (!PAGE_METHODS.includes(request.method) && !pathname.startsWith("/api/auth/")) {
+  if (!PAGE_METHODS.includes(request.method)) {
     return methodRefusal(request.method);
   }
   if (isPossibleServerAction(request.method, request.headers)) {
@@ -130,17 +131,7 @@ async function refuseMalformedServerAction(request: NextRequest): Promise<Respon
       const form = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData().catch(() => {
         throw new ApiError("invalid_request", "The form's body is not valid multipart/form-data.");
       });
-      // A call from the page's script always sends its arguments (field 0), a form's bound action its own.
-      if (fetchAction && !form.has("0")) throw undecodable();
-      for (const [name, value] of form) {
-        const kind = actionReplyField(name, fetchAction);
-        if (kind === null) continue;
-        if (typeof value !== "string" || !(kind === "arguments" ? isActionArguments(value) : isBoundAction(value))) throw undecodable();
-      }
-      for (const name of form.keys()) {
-        const reference = /^\$ACTION_REF_(\d{1,9})$/.exec(name);
-        if (reference && !form.has(`$ACTION_${reference[1]}:0`)) throw undecodable();
-      }
+      if (!isDecodableActionForm(form, fetchAction)) throw undecodable();
     } else if (fetchAction && contentType !== "application/x-www-form-urlencoded" && !isActionArguments(new TextDecoder().decode(body))) {
       // (Next.js answers a urlencoded action 404 before reading it.)
       throw undecodable();

@@ -54,6 +54,34 @@ export function actionReplyField(name: string, fetchAction: boolean): ActionRepl
   return bound[1] === "0" ? "bound-action" : "arguments";
 }
 
+/** The `$ACTION_` field names React's forms use; React reads any other suffix too, so the rest are refused. */
+const ACTION_FIELD = /^\$ACTION_(?:ID_[0-9a-f]{1,128}|REF_\d{1,9}|\d{1,9}:\d{1,9}|KEY)$/;
+
+/**
+ * Whether a multipart action body is one React can decode: field 0 present for a call from the page's
+ * script, every `$ACTION_` field named as React's forms name them, every JSON field of the shapes
+ * below, and every bound action's `$ACTION_<n>:0` and the part its `bound: "$@<k>"` names present.
+ */
+export function isDecodableActionForm(form: FormData, fetchAction: boolean): boolean {
+  if (fetchAction && !form.has("0")) return false;
+  for (const [name, value] of form) {
+    if (name.startsWith("$ACTION_") && !ACTION_FIELD.test(name)) return false;
+    const kind = actionReplyField(name, fetchAction);
+    if (kind === null) continue;
+    if (typeof value !== "string" || !(kind === "arguments" ? isActionArguments(value) : isBoundAction(value))) return false;
+    if (kind === "bound-action") {
+      const bound = (JSON.parse(value) as { bound: string | null }).bound;
+      const prefix = name.slice(0, -1); // "$ACTION_<n>:"
+      if (bound !== null && !form.has(`${prefix}${parseInt(bound.slice(2), 16)}`)) return false;
+    }
+  }
+  for (const name of form.keys()) {
+    const reference = /^\$ACTION_REF_(\d{1,9})$/.exec(name);
+    if (reference && !form.has(`$ACTION_${reference[1]}:0`)) return false;
+  }
+  return true;
+}
+
 /** An action's argument list as React encodes it: a JSON array of the values above. */
 export function isActionArguments(text: string): boolean {
   const value = parseJson(text);

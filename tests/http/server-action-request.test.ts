@@ -86,4 +86,27 @@ describe("action arguments", () => {
     expect(isBoundAction('{"id":"40a6d1cf","bound":null}')).toBe(true);
     for (const text of ["[]", '{"id":1,"bound":null}', '{"id":"x","bound":"$Q1"}', '{"id":"x"}', "nope"]) expect(isBoundAction(text), text).toBe(false);
   });
+
+  it("admit the multipart bodies our pages send, and refuse field names and bound parts React would fail on", async () => {
+    const { isDecodableActionForm } = await import("@/lib/server-action-request");
+    const form = (fields: Array<[string, string]>) => {
+      const data = new FormData();
+      for (const [name, value] of fields) data.append(name, value);
+      return data;
+    };
+    const id = "40b7822f7af2b3f3cba1febb88718b28cc65f5d7ac";
+    // From the page's script: the arguments in field 0, the form's fields under 1_.
+    expect(isDecodableActionForm(form([["1_provider", "local"], ["0", '["$K1"]']]), true)).toBe(true);
+    // Before the script ran: a plain action, and a useActionState one with its state bound.
+    expect(isDecodableActionForm(form([[`$ACTION_ID_${id}`, ""], ["provider", "local"]]), false)).toBe(true);
+    const bound: Array<[string, string]> = [["$ACTION_REF_1", ""], ["$ACTION_1:0", `{"id":"${id}","bound":"$@1"}`], ["$ACTION_1:1", '[{"status":"idle"}]'], ["$ACTION_KEY", "k0"], ["userCode", "ABCD"]];
+    expect(isDecodableActionForm(form(bound), false)).toBe(true);
+
+    expect(isDecodableActionForm(form([["1_provider", "local"]]), true)).toBe(false); // no field 0
+    expect(isDecodableActionForm(form([["$ACTION_REF_x", ""], ["$ACTION_x:0", `{"id":"${id}",`]]), false)).toBe(false); // React reads any suffix
+    expect(isDecodableActionForm(form([["$ACTION_REF_1", ""], ["$ACTION_1:0", `{"id":"${id}","bound":"$@5"}`]]), false)).toBe(false); // names a part that is not there
+    expect(isDecodableActionForm(form([["$ACTION_REF_1", ""]]), false)).toBe(false); // a reference to nothing
+    expect(isDecodableActionForm(form([["$ACTION_1:1", "[1]"], ["$ACTION_1:0", "{}"]]), false)).toBe(false);
+  });
 });
+
