@@ -9,7 +9,7 @@ export async function register() {
     // Before any request: two Authorization headers must reach the handlers as two (and be refused).
     const { joinRepeatedAuthorizationHeaders } = await import("@/server/http/repeated-authorization");
     joinRepeatedAuthorizationHeaders();
-    // A path that does not percent-decode is refused with 400 before Next.js answers it with a 500.
+    // Requests Next.js would answer with a 500 (a path that does not percent-decode, TRACE, ...) get their 4xx first.
     const { refuseMalformedPaths } = await import("@/server/http/refuse-malformed-paths.cjs");
     refuseMalformedPaths();
     // With no reverse proxy in front (TRUST_PROXY_HOPS=0), the client's address is the socket's.

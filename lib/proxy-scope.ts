@@ -19,7 +19,7 @@ export const PROXY_SCOPE_SOURCE = `/((?!_next/static/|_next/image$|${SELF_GUARDE
  * Where next.config.ts's security-header rule applies: every answer but the self-guarded route handlers',
  * which set the headers JSON needs themselves (server/http/api-route.ts). Pages, the build's assets and
  * Next.js's own 404 pages keep the rule. (Next.js drops a rule's headers from its own redirects, the
- * trailing-slash one included, whatever the path: a 308 with no body. The route handlers' automatic 405
- * and OPTIONS answers go without it too: no body, nothing to sniff or frame.)
+ * trailing-slash one included, whatever the path: a 308 with no body.) The route handlers' 405 and OPTIONS
+ * answers come from methodsNotAllowed, through apiRoute, with the JSON headers.
  */
 export const HEADER_RULE_SOURCE = `/((?!${SELF_GUARDED_API}|${SELF_GUARDED_ENDPOINTS}).*)`;

@@ -83,6 +83,9 @@ describe("the proxy's scope", () => {
       expect(source, `${name} exports a handler as a function`).not.toMatch(/export (async )?function (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\b/);
       const methods = [...source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) = ([^\n]+)/g)];
       expect(methods.length, `${name} exports no handler`).toBeGreaterThan(0);
+      // Handlers exported together (the methods a route does not serve) come from methodsNotAllowed, which wraps them in apiRoute.
+      for (const [, value] of source.matchAll(/export const \{[^}]*\} = ([^\n]+)/g)) expect(value, `${name} exports handlers from something else`).toMatch(/^methodsNotAllowed\(/);
+      expect(readFileSync(path.join(root, "server/http/methods-not-allowed.ts"), "utf8")).toMatch(/= apiRoute\(/);
       for (const [, method, value] of methods) {
         const wrapped = value!.startsWith("apiRoute(") || new RegExp(`const ${value!.replace(/;$/, "")} = apiRoute\\(`).test(source);
         expect(wrapped, `${name} ${method}`).toBe(true);

@@ -46,8 +46,21 @@ function targetProblem(target, host) {
   } catch {
     return "refuse";
   }
-  if (typeof host !== "string" || url.host.toLowerCase() !== host.toLowerCase()) return "refuse";
+  // `URL` drops a scheme's default port, so `Host: example.com:80` names the same host as http://example.com/.
+  const defaultPort = url.protocol === "https:" ? ":443" : ":80";
+  const named = typeof host === "string" ? host.toLowerCase().replace(new RegExp(`${defaultPort}$`), "") : null;
+  if (named === null || url.host.toLowerCase() !== named) return "refuse";
   return `${url.pathname}${url.search}`;
+}
+
+/** The path a request target names (an absolute form's own), for the shape of a refusal. */
+function pathOf(target) {
+  if (typeof target !== "string" || target.startsWith("/")) return target;
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return "";
+  }
 }
 
 /** Whether the path of a request target (origin-form or absolute-form) fails to percent-decode. */
@@ -109,7 +122,7 @@ function refusalFor(path, message, status) {
 }
 
 function refuse(request, response, message, status = 400, extraHeaders = {}) {
-  const { type, body } = refusalFor(request.url, message, status);
+  const { type, body } = refusalFor(pathOf(request.url), message, status);
   const headers = {
     ...extraHeaders,
     "Content-Type": type,

@@ -106,6 +106,9 @@ describe("an HTTP server with the check installed", () => {
     const { headers: _headers, ...own } = await send(`http://127.0.0.1:${port}/api/v1/notes/abc`, "GET", { host: `127.0.0.1:${port}` });
     expect(own).toEqual({ status: 200, type: undefined, body: "handled" });
     expect(await get(`http://127.0.0.1:${port}/api/v1/notes/%E0`)).toMatchObject({ status: 400, type: "application/json" });
+    // Refused in the shape of the path it names; a Host with the scheme's default port names the same host.
+    expect(await get("http://evil.example/api/v1/me")).toMatchObject({ status: 400, type: "application/json" });
+    expect((await send("http://example.test/api/v1/ping", "GET", { host: "example.test:80" })).status).toBe(200);
   });
 
   it("installs once, however often it is called", () => {

@@ -23,4 +23,4 @@ export const GET = apiRoute(async () => {
 });
 
 // Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"], "oauth");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"], "oauth");

@@ -26,4 +26,4 @@ export const POST = apiRoute(withRequestContext(async (request: Request) => {
 }));
 
 // Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { GET, HEAD, PUT, PATCH, DELETE } = methodsNotAllowed(["POST"], "oauth");
+export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"], "oauth");

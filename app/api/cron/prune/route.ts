@@ -23,4 +23,4 @@ export const GET = apiRoute(async (request: Request) => {
 });
 
 // Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed(["GET"], "api");
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"], "api");

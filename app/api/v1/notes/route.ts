@@ -38,4 +38,4 @@ export const POST = apiRoute(async (request: NextRequest) => {
 });
 
 // Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { PUT, PATCH, DELETE } = methodsNotAllowed(["GET", "POST"], "api");
+export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"], "api");

@@ -61,4 +61,4 @@ export const DELETE = apiRoute(async (request: NextRequest, context: Context) =>
 });
 
 // Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { POST, PUT } = methodsNotAllowed(["GET", "PATCH", "DELETE"], "api");
+export const { POST, PUT, OPTIONS } = methodsNotAllowed(["GET", "PATCH", "DELETE"], "api");
