@@ -18,13 +18,13 @@ export async function readOAuthForm(request: Request): Promise<Record<string, st
     throw new OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded.");
   }
   const charset = parameters.map((parameter) => /^\s*charset\s*=\s*"?([^";\s]*)"?\s*$/i.exec(parameter)?.[1]).find((value) => value !== undefined);
-  if (charset !== undefined && charset.toLowerCase() !== "utf-8") throw new OAuthError("invalid_request", "The body must be UTF-8 (RFC 6749 Appendix B).");
   const encoding = request.headers.get("content-encoding")?.trim().toLowerCase();
   if (encoding && encoding !== "identity") throw new OAuthError("invalid_request", "The body must not be content-encoded.");
   const bytes = await readBodyAtMost(request, MAX_FORM_BYTES, {
     tooLarge: () => new OAuthError("invalid_request", "The request body is too large."),
     unreadable: () => new OAuthError("invalid_request", "The request body could not be read."),
   });
+  if (charset !== undefined && !readsAsUtf8(charset, bytes)) throw new OAuthError("invalid_request", "The body must be UTF-8 (RFC 6749 Appendix B).");
   const form: Record<string, string> = {};
   for (const [name, value] of parseUrlencoded(bytes)) {
     if (Object.hasOwn(form, name)) throw new OAuthError("invalid_request", `The parameter ${name.slice(0, 40)} is repeated.`);
@@ -36,17 +36,50 @@ export async function readOAuthForm(request: Request): Promise<Record<string, st
 
 const NOT_UTF8 = () => new OAuthError("invalid_request", "The body is not valid UTF-8 form encoding.");
 
-/** The WHATWG urlencoded parser's pairs, but refusing what it would repair: bytes, or escapes, that are not UTF-8. */
+/**
+ * Whether a body declared in `label` reads the same as UTF-8: the label is one of UTF-8's (`utf-8`,
+ * `utf8`, ...), or the body is all ASCII and the label an ASCII-compatible charset (`US-ASCII`,
+ * `ISO-8859-1`, as some older clients declare), whose ASCII bytes mean what they mean in UTF-8.
+ */
+function readsAsUtf8(label: string, bytes: Uint8Array): boolean {
+  let encoding: string;
+  try {
+    encoding = new TextDecoder(label).encoding;
+  } catch {
+    return false;
+  }
+  if (encoding === "utf-8") return true;
+  return !encoding.startsWith("utf-16") && bytes.every((byte) => byte < 0x80);
+}
+
+/**
+ * The WHATWG urlencoded parser's pairs (`+` is a space; `%XX` a byte, any other `%` itself), but
+ * refusing what it would repair: bytes that do not form UTF-8, raw or escaped, instead of U+FFFD.
+ */
 function parseUrlencoded(bytes: Uint8Array): Array<[string, string]> {
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    text = utf8.decode(bytes);
   } catch {
     throw NOT_UTF8();
   }
   const decode = (part: string) => {
+    const raw = Buffer.from(part.replace(/\+/g, " "), "utf8");
+    const out = new Uint8Array(raw.length);
+    let length = 0;
+    for (let index = 0; index < raw.length; index += 1) {
+      const byte = raw[index]!;
+      const hex = byte === 0x25 && index + 2 < raw.length ? raw.toString("latin1", index + 1, index + 3) : "";
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        out[length++] = parseInt(hex, 16);
+        index += 2;
+      } else {
+        out[length++] = byte;
+      }
+    }
     try {
-      return decodeURIComponent(part.replace(/\+/g, " "));
+      return utf8.decode(out.subarray(0, length));
     } catch {
       throw NOT_UTF8();
     }

@@ -36,13 +36,22 @@ describe("readOAuthForm", () => {
       x: "€",
     });
     expect(await readOAuthForm(form("a=1&&b", { "content-type": 'Application/X-WWW-Form-Urlencoded; charset="utf-8"' }))).toEqual({ a: "1" });
+    // Other labels of UTF-8, ASCII bodies under ASCII-compatible charsets, and a `%` that starts no escape (kept, as WHATWG does).
+    expect(await readOAuthForm(form("a=%C3%A9", { "content-type": "application/x-www-form-urlencoded; charset=utf8" }))).toEqual({ a: "é" });
+    expect(await readOAuthForm(form("a=b", { "content-type": "application/x-www-form-urlencoded; charset=ISO-8859-1" }))).toEqual({ a: "b" });
+    expect(await readOAuthForm(form("a=100%&b=%zz%4"))).toEqual({ a: "100%", b: "%zz%4" });
+    // The same parse as URLSearchParams for whatever is well formed.
+    const sample = "x=%41%2b+b&y=%E2%82%AC%25&z=a%3Db";
+    expect(await readOAuthForm(form(sample))).toEqual(Object.fromEntries(new URLSearchParams(sample)));
   });
 
   it("refuses what it would otherwise read as another value: another charset, a content encoding, bytes or escapes that are not UTF-8", async () => {
     expect(await refusal(form("grant_type=client_credentials", { "content-type": "application/x-www-form-urlencoded; charset=utf-16" }))).toBe("invalid_request");
     expect(await refusal(form("grant_type=client_credentials", { "content-type": "application/x-www-form-urlencoded", "content-encoding": "gzip" }))).toBe("invalid_request");
     expect(await refusal(form(new Uint8Array([0x61, 0x3d, 0xff])))).toBe("invalid_request");
-    for (const body of ["a=%E0", "a=%FF", "a=%ZZ", "%C0%AF=1", "a=%ED%A0%80"]) expect(await refusal(form(body)), body).toBe("invalid_request");
+    expect(await refusal(form(new Uint8Array([0x61, 0x3d, 0xe9]), { "content-type": "application/x-www-form-urlencoded; charset=ISO-8859-1" }))).toBe("invalid_request");
+    expect(await refusal(form("a=b", { "content-type": "application/x-www-form-urlencoded; charset=nonsense" }))).toBe("invalid_request");
+    for (const body of ["a=%E0", "a=%FF", "%C0%AF=1", "a=%ED%A0%80", "a=%C3"]) expect(await refusal(form(body)), body).toBe("invalid_request");
   });
 
   it("refuses an oversized body whose Content-Length lies", async () => {
