@@ -14,7 +14,8 @@
 // the seven the app serves (TRACE, PROPFIND, ...: 405 with the methods it does serve), the asterisk
 // form (`OPTIONS *`: 400), and the absolute form (`GET http://host/path`) naming a host other than the
 // request's `Host` (400; Next.js would redirect the client there). An absolute form naming this host is
-// accepted as RFC 9112 §3.2.2 asks, as its path.
+// accepted as RFC 9112 §3.2.2 asks, as its path. A protocol upgrade (WebSocket, h2c) is refused: the app
+// speaks HTTP only, and Next.js left an unmatched one hanging with its socket open.
 //
 // Plain CommonJS, like join-repeated-authorization.cjs and for the same reason: the run scripts load it
 // with `node --require` before Next.js listens, and instrumentation.ts installs it for hosts that start
@@ -138,12 +139,34 @@ function refuse(request, response, message, status = 400, extraHeaders = {}) {
   response.end(request.method === "HEAD" ? undefined : body);
 }
 
+/**
+ * Next.js's development server takes its hot-reload WebSocket under /_next/; nothing else here speaks
+ * another protocol. (In production Next.js left an upgrade to a path it did not match open forever, a
+ * socket held per request: an easy way to run a server out of file descriptors.)
+ */
+function isDevelopmentUpgrade(request) {
+  return process.env.NODE_ENV !== "production" && typeof request.url === "string" && request.url.startsWith("/_next/");
+}
+
+/** An upgrade's socket is the raw connection: the answer is written to it whole, and it is closed. */
+function refuseUpgrade(request, socket) {
+  const body = "Bad Request: this site does not switch protocols.\n";
+  socket.on("error", () => {});
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${request.method === "HEAD" ? "" : body}`,
+  );
+}
+
 /** Installs the check on every HTTP server of this process (idempotent). @returns whether it is installed. */
 function refuseMalformedPaths() {
   const prototype = Server.prototype;
   if (!prototype[PATCHED]) {
     const emit = prototype.emit;
     prototype.emit = function emitUnlessMalformed(event, request, response) {
+      if (event === "upgrade" && !isDevelopmentUpgrade(request)) {
+        refuseUpgrade(request, response);
+        return true;
+      }
       if (event === "request") {
         if (!SERVED_METHODS.includes(request.method)) {
           refuse(request, response, METHOD_MESSAGE, 405, { Allow: SERVED_METHODS.join(", ") });

@@ -1,5 +1,5 @@
 import { createServer, request, Server, type IncomingHttpHeaders } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -109,6 +109,22 @@ describe("an HTTP server with the check installed", () => {
     // Refused in the shape of the path it names; a Host with the scheme's default port names the same host.
     expect(await get("http://evil.example/api/v1/me")).toMatchObject({ status: 400, type: "application/json" });
     expect((await send("http://example.test/api/v1/ping", "GET", { host: "example.test:80" })).status).toBe(200);
+  });
+
+  it("refuses a protocol upgrade with 400 and closes the connection (Next.js left an unmatched one open)", async () => {
+    server.on("upgrade", () => {
+      throw new Error("the upgrade reached the server's own listener");
+    });
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => socket.write("GET /does-not-exist HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"));
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => (text += chunk));
+      socket.on("end", () => resolve(text)); // closed by the server, not left open
+      socket.on("error", reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(answer).toContain("Connection: close");
   });
 
   it("installs once, however often it is called", () => {
