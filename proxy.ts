@@ -8,6 +8,7 @@ import { HTTPS_SESSION_COOKIE, isHttpsRequest, LEGACY_SESSION_COOKIE, sessionCoo
 import { getEnv } from "@/server/env";
 import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { crossSiteRefusal } from "@/server/http/api-route";
+import { readActionMultipart } from "@/server/http/action-multipart";
 import { readBodyAtMost } from "@/server/http/read-body";
 import { clientIpFrom, rateLimitBucket } from "@/server/http/client-ip";
 import { isSignInAttempt } from "@/server/rate-limit/sign-in-limiter";
@@ -127,12 +128,22 @@ async function refuseMalformedServerAction(request: NextRequest): Promise<Respon
     const contentType = request.headers.get("content-type") ?? "";
     const fetchAction = isFetchAction(request.method, request.headers);
     const undecodable = () => new ApiError("invalid_request", "The action's arguments are not what this site's pages send.");
-    if (isMultipartBody(request.headers)) {
+    const notMultipart = () => new ApiError("invalid_request", "The form's body is not valid multipart/form-data.");
+    if (isMultipartBody(request.headers) && fetchAction) {
+      // Read as Next.js reads it (busboy): the Fetch API's parser reads some bodies otherwise.
+      const parsed = await readActionMultipart(body, contentType);
+      if (!parsed) throw notMultipart();
+      // Field 0 (the arguments) sent as a file, or twice, would leave React's model undecidable.
+      if (parsed.fileNames.includes("0") || parsed.fields.getAll("0").length > 1) throw undecodable();
+      if (!isDecodableActionForm(parsed.fields, fetchAction)) throw undecodable();
+    } else if (isMultipartBody(request.headers)) {
+      // A form sent before the page's script ran: Next.js reads it with the Fetch API's parser, as here.
       const form = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData().catch(() => {
-        throw new ApiError("invalid_request", "The form's body is not valid multipart/form-data.");
+        throw notMultipart();
       });
       if (!isDecodableActionForm(form, fetchAction)) throw undecodable();
-    } else if (fetchAction && contentType !== "application/x-www-form-urlencoded" && !isActionArguments(new TextDecoder().decode(body))) {
+    } else if (fetchAction && contentType !== "application/x-www-form-urlencoded" && !isActionArguments(new TextDecoder("utf-8", { ignoreBOM: true }).decode(body))) {
+      // (ignoreBOM keeps a byte-order mark, on which React's JSON.parse fails: so must this check.)
       // (Next.js answers a urlencoded action 404 before reading it.)
       throw undecodable();
     }
