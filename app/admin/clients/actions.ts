@@ -3,7 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
-import { ROTATION_OVERLAPS, type ClientCreateState, type ClientRotateState } from "@/lib/client-admin-state";
+import type { ClientCreateState, ClientRotateState } from "@/lib/client-admin-state";
+import { CLIENT_ID_PATTERN, clientRotationSchema } from "@/lib/client-rotation-schema";
 import { requireAdmin } from "@/server/auth/require-admin";
 import { newClientSchema } from "@/server/clients/client-input";
 import { getServices } from "@/server/services";
@@ -11,11 +12,7 @@ import { actionForm } from "@/server/http/action-form";
 
 const PAGE = "/admin/clients";
 
-const clientIdSchema = z.string().regex(/^[A-Za-z0-9._~-]{1,128}$/);
-const rotateSchema = z.object({
-  clientId: clientIdSchema,
-  overlapSeconds: z.coerce.number().refine((seconds) => ROTATION_OVERLAPS.some((overlap) => overlap.seconds === seconds)),
-});
+const clientIdSchema = z.string().regex(CLIENT_ID_PATTERN);
 
 const strings = (values: FormDataEntryValue[]) => values.filter((value): value is string => typeof value === "string");
 
@@ -49,7 +46,7 @@ export async function createClientAction(_previous: ClientCreateState, formData:
 export async function rotateClientSecretAction(_previous: ClientRotateState, formData: FormData): Promise<ClientRotateState> {
   const form = actionForm(formData);
   const admin = await requireAdmin(PAGE);
-  const parsed = rotateSchema.safeParse({ clientId: form.get("clientId"), overlapSeconds: form.get("overlapSeconds") });
+  const parsed = clientRotationSchema.safeParse({ clientId: form.get("clientId"), overlapSeconds: form.get("overlapSeconds") });
   if (!parsed.success) return { status: "error", message: "Choose one of the overlaps offered." };
   const rotated = await getServices().clientRegistry.rotateSecret(parsed.data.clientId, parsed.data.overlapSeconds, admin.userId);
   if (!rotated) return { status: "error", message: "Only an active confidential client has a secret to rotate." };

@@ -1,0 +1,19 @@
+import { z } from "zod";
+
+import { ROTATION_OVERLAPS } from "./client-admin-state";
+
+/** A client id as the registry makes them (the forms send it back as they got it). */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{1,128}$/;
+
+/**
+ * The rotate form: a client and one of the offered overlaps, spelled as the form spells it. A missing or
+ * blank choice is not "none" (z.coerce read "" and null as 0, the choice that ends the old secret at once).
+ */
+export const clientRotationSchema = z.object({
+  clientId: z.string().regex(CLIENT_ID_PATTERN),
+  overlapSeconds: z
+    .string()
+    .regex(/^\d{1,7}$/)
+    .transform(Number)
+    .refine((seconds) => ROTATION_OVERLAPS.some((overlap) => overlap.seconds === seconds)),
+});
