@@ -38,8 +38,9 @@ const NOT_UTF8 = () => new OAuthError("invalid_request", "The body is not valid 
 
 /**
  * Whether a body declared in `label` reads the same as UTF-8: the label is one of UTF-8's (`utf-8`,
- * `utf8`, ...), or the body is all ASCII and the label an ASCII-compatible charset (`US-ASCII`,
- * `ISO-8859-1`, as some older clients declare), whose ASCII bytes mean what they mean in UTF-8.
+ * `utf8`, ...), or the body is all ASCII and the label one of Latin-1's (`US-ASCII`, `ISO-8859-1`, as
+ * some older clients declare, which the Encoding Standard reads as windows-1252): there ASCII bytes mean
+ * what they mean in UTF-8. (Not in every charset: in ISO-2022-JP they may be half of a kanji.)
  */
 function readsAsUtf8(label: string, bytes: Uint8Array): boolean {
   let encoding: string;
@@ -49,7 +50,7 @@ function readsAsUtf8(label: string, bytes: Uint8Array): boolean {
     return false;
   }
   if (encoding === "utf-8") return true;
-  return !encoding.startsWith("utf-16") && bytes.every((byte) => byte < 0x80);
+  return encoding === "windows-1252" && bytes.every((byte) => byte < 0x80);
 }
 
 /**
@@ -57,7 +58,8 @@ function readsAsUtf8(label: string, bytes: Uint8Array): boolean {
  * refusing what it would repair: bytes that do not form UTF-8, raw or escaped, instead of U+FFFD.
  */
 function parseUrlencoded(bytes: Uint8Array): Array<[string, string]> {
-  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  // ignoreBOM keeps a byte-order mark as U+FEFF rather than dropping it: it is then part of the value.
+  const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
   let text: string;
   try {
     text = utf8.decode(bytes);
