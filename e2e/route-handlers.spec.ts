@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { connect } from "node:net";
 
 import { e2eConfig } from "./support/config";
 import { expect, test } from "./support/fixtures";
@@ -219,6 +220,13 @@ test.describe("a real server action called with arguments of its own is answered
     }
     // Decodable, but not a form: the action reads an empty one and sends the person back to sign in.
     for (const body of ["[1]", '[{"a":1}]', '["x"]']) expect((await call(body)).status, body).toBeLessThan(500);
+    // A byte-order mark: React's JSON.parse fails on it, so the check must not drop it.
+    expect((await call("\ufeff[]")).status).toBe(400);
+    // Multipart read as Next.js reads it (busboy), not as the Fetch API would: a part with two names.
+    const boundary = "gatehouse";
+    const twoNames = `--${boundary}\r\nContent-Disposition: form-data; name="0"\r\nContent-Disposition: form-data; name="zz"\r\n\r\nnot json\r\n--${boundary}\r\nContent-Disposition: form-data; name="0"\r\n\r\n[]\r\n--${boundary}--\r\n`;
+    const multipart = await rawRequest("/signin", { method: "POST", headers: { ...sameSite, "next-action": actionId!, "content-type": `multipart/form-data; boundary=${boundary}` }, body: twoNames });
+    expect(multipart.status).toBe(400);
   });
 });
 
@@ -253,6 +261,19 @@ test.describe("methods", () => {
     expect(trace.status).toBe(405);
     expect(JSON.parse(trace.body)).toEqual({ error: { code: "method_not_allowed", message: expect.any(String) } });
     expect((await rawRequest("/account", { method: "PROPFIND", body: "" })).status).toBe(405);
+  });
+
+  test("a protocol upgrade is refused with 400 and the connection closed, not left open (a socket held per request)", async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(e2eConfig.appPort, "127.0.0.1", () => socket.write("GET /does-not-exist HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"));
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.setTimeout(10_000, () => reject(new Error("the server left the upgrade open")));
+      socket.on("data", (chunk: string) => (text += chunk));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
   });
 
   test("the asterisk form and an absolute form naming another host are 400; one naming this host is its path", async () => {
