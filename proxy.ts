@@ -131,11 +131,8 @@ async function refuseMalformedServerAction(request: NextRequest): Promise<Respon
     const notMultipart = () => new ApiError("invalid_request", "The form's body is not valid multipart/form-data.");
     if (isMultipartBody(request.headers) && fetchAction) {
       // Read as Next.js reads it (busboy): the Fetch API's parser reads some bodies otherwise.
-      const parsed = await readActionMultipart(body, contentType);
-      if (!parsed) throw notMultipart();
-      // Field 0 (the arguments) sent as a file, or twice, would leave React's model undecidable.
-      if (parsed.fileNames.includes("0") || parsed.fields.getAll("0").length > 1) throw undecodable();
-      if (!isDecodableActionForm(parsed.fields, fetchAction)) throw undecodable();
+      const fields = await readActionMultipart(body, contentType);
+      if (!fields || !isDecodableActionForm(fields, fetchAction)) throw undecodable();
     } else if (isMultipartBody(request.headers)) {
       // A form sent before the page's script ran: Next.js reads it with the Fetch API's parser, as here.
       const form = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData().catch(() => {
