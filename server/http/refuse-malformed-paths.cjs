@@ -15,7 +15,8 @@
 // form (`OPTIONS *`: 400), and the absolute form (`GET http://host/path`) naming a host other than the
 // request's `Host` (400; Next.js would redirect the client there). An absolute form naming this host is
 // accepted as RFC 9112 §3.2.2 asks, as its path. A protocol upgrade (WebSocket, h2c) is refused: the app
-// speaks HTTP only, and Next.js left an unmatched one hanging with its socket open.
+// speaks HTTP only, and Next.js left an unmatched one hanging with its socket open. (An h2c client that
+// would have gone on in HTTP/1.1 gets the 400 too: Next.js closed or held those as well.)
 //
 // Plain CommonJS, like join-repeated-authorization.cjs and for the same reason: the run scripts load it
 // with `node --require` before Next.js listens, and instrumentation.ts installs it for hosts that start
@@ -140,18 +141,26 @@ function refuse(request, response, message, status = 400, extraHeaders = {}) {
 }
 
 /**
- * Next.js's development server takes its hot-reload WebSocket under /_next/; nothing else here speaks
+ * Next.js's development server takes its hot-reload WebSocket at /_next/hmr; nothing else here speaks
  * another protocol. (In production Next.js left an upgrade to a path it did not match open forever, a
  * socket held per request: an easy way to run a server out of file descriptors.)
  */
 function isDevelopmentUpgrade(request) {
-  return process.env.NODE_ENV !== "production" && typeof request.url === "string" && request.url.startsWith("/_next/");
+  return process.env.NODE_ENV !== "production" && typeof request.url === "string" && /^(?:\/[^?]*)?\/_next\/hmr(?:[/?]|$)/.test(request.url);
 }
 
-/** An upgrade's socket is the raw connection: the answer is written to it whole, and it is closed. */
+/**
+ * An upgrade's socket is the raw connection, outside Node's HTTP timeouts: the answer is written to it
+ * whole, what the client still sends is drained, and the socket is destroyed a second later even if the
+ * client never closes its side (Node's server allows half-open sockets).
+ */
 function refuseUpgrade(request, socket) {
   const body = "Bad Request: this site does not switch protocols.\n";
   socket.on("error", () => {});
+  socket.resume();
+  const timer = setTimeout(() => socket.destroy(), 1000);
+  timer.unref?.();
+  socket.once("close", () => clearTimeout(timer));
   socket.end(
     `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${request.method === "HEAD" ? "" : body}`,
   );
