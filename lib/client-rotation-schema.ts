@@ -13,7 +13,7 @@ export const clientRotationSchema = z.object({
   clientId: z.string().regex(CLIENT_ID_PATTERN),
   overlapSeconds: z
     .string()
-    .regex(/^\d{1,7}$/)
+    .regex(/^(?:0|[1-9]\d{0,6})$/)
     .transform(Number)
     .refine((seconds) => ROTATION_OVERLAPS.some((overlap) => overlap.seconds === seconds)),
 });

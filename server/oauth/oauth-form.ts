@@ -38,19 +38,17 @@ const NOT_UTF8 = () => new OAuthError("invalid_request", "The body is not valid 
 
 /**
  * Whether a body declared in `label` reads the same as UTF-8: the label is one of UTF-8's (`utf-8`,
- * `utf8`, ...), or the body is all ASCII and the label one of Latin-1's (`US-ASCII`, `ISO-8859-1`, as
- * some older clients declare, which the Encoding Standard reads as windows-1252): there ASCII bytes mean
- * what they mean in UTF-8. (Not in every charset: in ISO-2022-JP they may be half of a kanji.)
+ * `utf8`, ...), or decoding the body in the declared charset gives what decoding it as UTF-8 gives (an
+ * ASCII body under `US-ASCII` or `ISO-8859-1`, as some older clients declare). Otherwise the client
+ * meant other characters than we would read: an unknown label, or a body that differs between the two.
  */
 function readsAsUtf8(label: string, bytes: Uint8Array): boolean {
-  let encoding: string;
   try {
-    encoding = new TextDecoder(label).encoding;
+    const declared = new TextDecoder(label, { fatal: true, ignoreBOM: true });
+    return declared.encoding === "utf-8" || declared.decode(bytes) === new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return false;
   }
-  if (encoding === "utf-8") return true;
-  return encoding === "windows-1252" && bytes.every((byte) => byte < 0x80);
 }
 
 /**

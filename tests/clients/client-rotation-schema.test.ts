@@ -9,7 +9,7 @@ describe("clientRotationSchema", () => {
     expect(clientRotationSchema.parse({ clientId: "billing-1", overlapSeconds: "3600" }).overlapSeconds).toBe(3600);
   });
 
-  it.each([null, undefined, "", " ", "0x0", "1e3", "-0", "3601", "999999999"])("refuses %j, rather than reading it as none (the old secret's end)", (overlapSeconds) => {
+  it.each([null, undefined, "", " ", "0x0", "1e3", "-0", "03600", "3601", "999999999"])("refuses %j, rather than reading it as none (the old secret's end)", (overlapSeconds) => {
     expect(clientRotationSchema.safeParse({ clientId: "billing-1", overlapSeconds }).success).toBe(false);
   });
 });
