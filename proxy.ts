@@ -129,16 +129,15 @@ async function refuseMalformedServerAction(request: NextRequest): Promise<Respon
     const fetchAction = isFetchAction(request.method, request.headers);
     const undecodable = () => new ApiError("invalid_request", "The action's arguments are not what this site's pages send.");
     const notMultipart = () => new ApiError("invalid_request", "The form's body is not valid multipart/form-data.");
-    if (isMultipartBody(request.headers) && fetchAction) {
-      // Read as Next.js reads it (busboy): the Fetch API's parser reads some bodies otherwise.
-      const fields = await readActionMultipart(body, contentType);
-      if (!fields || !isDecodableActionForm(fields, fetchAction)) throw undecodable();
-    } else if (isMultipartBody(request.headers)) {
-      // A form sent before the page's script ran: Next.js reads it with the Fetch API's parser, as here.
-      const form = await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData().catch(() => {
-        throw notMultipart();
-      });
-      if (!isDecodableActionForm(form, fetchAction)) throw undecodable();
+    if (isMultipartBody(request.headers)) {
+      // Read as Next.js reads each: a script-called action with busboy (which reads some bodies otherwise
+      // than the Fetch API's parser), a form sent before the page's script ran with the Fetch API's.
+      const form = fetchAction
+        ? await readActionMultipart(body, contentType)
+        : await new Response(body as Uint8Array<ArrayBuffer>, { headers: { "content-type": contentType } }).formData().catch(() => {
+            throw notMultipart();
+          });
+      if (!form || !isDecodableActionForm(form, fetchAction)) throw undecodable();
     } else if (fetchAction && contentType !== "application/x-www-form-urlencoded" && !isActionArguments(new TextDecoder("utf-8", { ignoreBOM: true }).decode(body))) {
       // (ignoreBOM keeps a byte-order mark, on which React's JSON.parse fails: so must this check.)
       // (Next.js answers a urlencoded action 404 before reading it.)

@@ -1,9 +1,7 @@
 import { z } from "zod";
 
 import { ROTATION_OVERLAPS } from "./client-admin-state";
-
-/** A client id as the registry makes them (the forms send it back as they got it). */
-export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{1,128}$/;
+import { CLIENT_ID_PATTERN } from "./client-id";
 
 /**
  * The rotate form: a client and one of the offered overlaps, spelled as the form spells it. A missing or

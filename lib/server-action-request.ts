@@ -66,18 +66,19 @@ export function isDecodableActionForm(form: FormData, fetchAction: boolean): boo
   if (fetchAction && !form.has("0")) return false;
   for (const [name, value] of form) {
     if (name.startsWith("$ACTION_") && !ACTION_FIELD.test(name)) return false;
-    const kind = actionReplyField(name, fetchAction);
-    if (kind === null) continue;
-    if (typeof value !== "string" || !(kind === "arguments" ? isActionArguments(value) : isBoundAction(value))) return false;
-    if (kind === "bound-action") {
-      const bound = (JSON.parse(value) as { bound: string | null }).bound;
-      const prefix = name.slice(0, -1); // "$ACTION_<n>:"
-      if (bound !== null && !form.has(`${prefix}${parseInt(bound.slice(2), 16)}`)) return false;
-    }
-  }
-  for (const name of form.keys()) {
     const reference = /^\$ACTION_REF_(\d{1,9})$/.exec(name);
     if (reference && !form.has(`$ACTION_${reference[1]}:0`)) return false;
+    const kind = actionReplyField(name, fetchAction);
+    if (kind === null) continue;
+    if (typeof value !== "string") return false;
+    if (kind === "arguments") {
+      if (!isActionArguments(value)) return false;
+      continue;
+    }
+    const bound = boundActionPart(value);
+    if (bound === undefined) return false;
+    // "$@<k>" names the part "$ACTION_<n>:<k>" (k in hex), which must be there.
+    if (bound !== null && !form.has(`${name.slice(0, -1)}${parseInt(bound.slice(2), 16)}`)) return false;
   }
   return true;
 }
@@ -90,10 +91,16 @@ export function isActionArguments(text: string): boolean {
 
 /** A form's bound action (`$ACTION_<n>:0`): `{"id": "...", "bound": "$@<k>" | null}`. */
 export function isBoundAction(text: string): boolean {
+  return boundActionPart(text) !== undefined;
+}
+
+/** A bound action's `bound` ("$@<k>", or null for none), or undefined when the text is not a bound action. */
+function boundActionPart(text: string): string | null | undefined {
   const value = parseJson(text);
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
   const { id, bound } = value as Record<string, unknown>;
-  return typeof id === "string" && id.length <= 128 && (bound === null || (typeof bound === "string" && /^\$@[0-9a-f]{1,8}$/.test(bound)));
+  if (typeof id !== "string" || id.length > 128) return undefined;
+  return bound === null || (typeof bound === "string" && /^\$@[0-9a-f]{1,8}$/.test(bound)) ? bound : undefined;
 }
 
 /** Deeper than any form state of ours; far short of what would exhaust a decoder's stack. */

@@ -1,5 +1,7 @@
 import type { NextRequest } from "next/server";
 
+import { oauthJson } from "@/server/oauth/oauth-response";
+
 import { ApiError, apiErrorResponse } from "./api-error";
 import { apiRoute } from "./api-route";
 
@@ -24,7 +26,7 @@ export function methodsNotAllowed(served: readonly Method[], boundary: "api" | "
     const response =
       boundary === "api"
         ? apiErrorResponse(new ApiError("method_not_allowed", message))
-        : Response.json({ error: "invalid_request", error_description: message }, { status: 405, headers: { "Cache-Control": "no-store", Pragma: "no-cache" } });
+        : oauthJson({ error: "invalid_request", error_description: message }, 405);
     response.headers.set("Allow", allow);
     return response;
   });

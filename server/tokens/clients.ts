@@ -6,6 +6,7 @@ import { constantTimeEqual } from "@/server/crypto/constant-time";
 import type { CachedClientLookup, ClientLookup } from "./client-cache";
 import { OAuthError } from "./errors";
 import { hashOpaqueToken } from "./opaque-token";
+import { CLIENT_ID_PATTERN } from "@/lib/client-id";
 
 /** A client as the token service uses it (never its secrets' hashes). */
 export type OAuthClient = Omit<Client, "secretHash" | "previousSecretHash" | "previousSecretExpiresAt">;
@@ -18,7 +19,6 @@ export interface ClientCredentials {
   method: "client_secret_basic" | "client_secret_post" | "none";
 }
 
-const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
 
 /**
  * Reads client credentials from `Authorization: Basic` or from the body, never both (RFC 6749 §2.3:
@@ -98,7 +98,7 @@ export function clientsIn(sql: Sql): ClientLookup {
 export async function authenticateClient(clients: ClientLookup & Partial<Pick<CachedClientLookup, "forget">>, credentials: ClientCredentials, now: Date = new Date()): Promise<OAuthClient> {
   // Made only when thrown: an Error captures its stack when constructed, which showed in the profile.
   const refused = () => new OAuthError("invalid_client", "Client authentication failed.");
-  if (!CLIENT_ID.test(credentials.clientId)) throw refused();
+  if (!CLIENT_ID_PATTERN.test(credentials.clientId)) throw refused();
   let client = await clients(credentials.clientId);
   // Hashed whether or not the client is known: the comparison below takes the same time either way.
   const presentedHash = credentials.clientSecret !== undefined ? hashOpaqueToken(credentials.clientSecret) : undefined;
@@ -140,6 +140,6 @@ function matchesASecret(client: Client, presentedHash: string, now: Date): boole
 
 /** A client by id for the authorization endpoint (no authentication there: the person is the one signed in). */
 export async function findClient(db: PrismaClient, clientId: string): Promise<OAuthClient | null> {
-  if (!CLIENT_ID.test(clientId)) return null;
+  if (!CLIENT_ID_PATTERN.test(clientId)) return null;
   return db.client.findFirst({ where: { id: clientId, disabledAt: null }, omit: { secretHash: true, previousSecretHash: true, previousSecretExpiresAt: true } });
 }

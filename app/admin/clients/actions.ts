@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
 import type { ClientCreateState, ClientRotateState } from "@/lib/client-admin-state";
-import { CLIENT_ID_PATTERN, clientRotationSchema } from "@/lib/client-rotation-schema";
+import { CLIENT_ID_PATTERN } from "@/lib/client-id";
+import { clientRotationSchema } from "@/lib/client-rotation-schema";
 import { requireAdmin } from "@/server/auth/require-admin";
 import { newClientSchema } from "@/server/clients/client-input";
 import { getServices } from "@/server/services";
