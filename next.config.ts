@@ -13,6 +13,15 @@ const nextConfig: NextConfig = {
   experimental: { authInterrupts: true, caseSensitiveRoutes: true },
   // Packages that must stay in Node's own module system (native `pg`, Prisma's Wasm query compiler).
   serverExternalPackages: ["pg", "@prisma/adapter-pg"],
+  // The API and the OAuth endpoints are Pages Router API routes (server/http/pages-api-route.ts says
+  // why): bundle their dependencies as the App Router does, so both share one set of rules (the list
+  // above, and `server-only`, which Next.js resolves for server bundles only when it bundles).
+  bundlePagesRouterDependencies: true,
+  // The OAuth endpoints keep their public paths (RFC 8414 metadata, clients' configuration); their
+  // routes live under /api/oauth/, where the Pages Router serves API routes, and answer only here.
+  async rewrites() {
+    return { beforeFiles: [], afterFiles: [{ source: "/oauth/:endpoint(token|introspect|revoke|device_authorization)", destination: "/api/oauth/:endpoint" }], fallback: [] };
+  },
   // On every answer but the route handlers' (lib/proxy-scope.ts), Next.js's own 404s and /_next/*
   // included (Next drops these from its redirects). The CSP, which needs a nonce per page, is set by proxy.ts; the
   // route handlers set the headers JSON needs themselves (server/http/api-route.ts), which measured

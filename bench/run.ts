@@ -11,7 +11,9 @@
  * against the stock POST) divide their two adjusted ratios. Each round takes the routes in another order
  * (see below):
  *
- *   - GET /api/ping of the stock app (the baseline) and our own GET /api/v1/ping;
+ *   - GET /api/ping of the stock app (the baseline) and our own GET /api/v1/ping; the stock app's
+ *     GET /api/pages-ping, the same answer from a Pages Router API route, the kind of route our API is
+ *     (server/http/pages-api-route.ts), reported beside the App Router baseline;
  *   - GET /api/v1/me with a Bearer token, and with the session cookie;
  *   - GET /account (a protected page) beside the public page closest to it in size;
  *   - POST /oauth/token: the refresh grant (each worker rotating its own family), the
@@ -56,6 +58,7 @@ const REFRESH_CHAINS = BENCH_CONNECTIONS * 3;
 const POOL_PEOPLE = 200;
 const POOL_TOKENS_PER_PERSON = 5;
 const only = process.env.BENCH_ONLY;
+const PAGES_ROUTE_BASELINE = "Next.js alone: stock app, GET /api/pages-ping (a Pages Router API route)";
 
 interface Load {
   name: string;
@@ -118,6 +121,9 @@ async function benchConfiguration(label: string, databaseUrl: string, withRedis:
     const baselineLoad: Load = { name: "Next.js alone: stock app, GET /api/ping", run: (s) => measure(`${baselineBase}/api/ping`, {}, s) };
     const loads: Load[] = [
       { name: "GET /api/v1/ping (ours, unauthenticated)", run: (s) => measure(`${app.base}/api/v1/ping`, {}, s) },
+      // Our API is served as Pages Router API routes (server/http/pages-api-route.ts): what Next.js alone
+      // costs for that kind of route, so that what we add above the pipeline we use shows too.
+      { name: PAGES_ROUTE_BASELINE, run: (s) => measure(`${baselineBase}/api/pages-ping`, {}, s) },
       { name: "GET /api/v1/me, Bearer token", run: (s) => measure(`${app.base}/api/v1/me`, bearer, s) },
       {
         name: `GET /api/v1/me, Bearer, ${pool.length} tokens of ${POOL_PEOPLE} people in turn`,
@@ -230,6 +236,9 @@ function printTable(label: string, results: LoadResult[]) {
   const postBase = results.find((result) => result.name.includes("POST /api/form"))!;
   const clientCredentials = results.find((result) => result.name.includes("client_credentials"))!;
   console.log(`\nClient credentials against Next.js alone's POST route: ${listed(relativeRatios(clientCredentials, postBase))}`);
+  const pagesRoute = results.find((result) => result.name === PAGES_ROUTE_BASELINE)!;
+  console.log(`\nAgainst Next.js alone's Pages Router API route (the kind of route our API and OAuth endpoints are), by req/s:`);
+  for (const result of results.filter((r) => /^(GET \/api\/v1\/|POST \/oauth\/token)/.test(r.name))) console.log(`- ${result.name}: ${listed(relativeRatios(result, pagesRoute))}`);
   const account = results.find((result) => result.name.startsWith("GET /account"))!;
   console.log(`\nProtected page against the public page of about its size: ${listed(relativeRatios(account, pageBase))}`);
 }

@@ -1,6 +1,8 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { NextRequest } from "next/server";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { afterAll, describe, expect, it, onTestFinished, vi } from "vitest";
 
 import { PrismaClient } from "@/generated/prisma/client";
 import { checkDatabase } from "@/server/health/check-database";
@@ -36,13 +38,17 @@ describe("GET /api/health", () => {
     vi.stubEnv("AUTH_SECRET", "s".repeat(40));
     vi.stubEnv("LOCAL_IDP_CLIENT_SECRET", "s".repeat(40));
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const { GET } = await import("@/app/api/health/route");
+    const { default: health } = await import("@/pages/api/health");
+    // The route as Next.js's Pages Router calls it: Node's request and response, over a real socket.
+    const server = createServer((req, res) => void health(req, res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    const response = await GET(new NextRequest("http://127.0.0.1:3000/api/health"), undefined);
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/health`);
 
     expect(response.status).toBe(503);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    // apiRoute's CSP for JSON (the proxy does not run in front of route handlers).
+    // apiRoute's CSP for JSON (the proxy does not run in front of the API).
     expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(await response.json()).toEqual({ status: "unavailable", database: { status: "down" } });
   });

@@ -69,7 +69,7 @@ describe("the proxy's scope", () => {
 
   it("leaves out every route handler but Auth.js's, and each of those is wrapped in apiRoute", () => {
     const routes = filesNamed(appDir, /^route\.ts$/);
-    expect(routes.length).toBeGreaterThan(5);
+    expect(routes.length).toBeGreaterThanOrEqual(3);
     for (const route of routes) {
       const name = path.relative(root, route);
       const source = readFileSync(route, "utf8");
@@ -90,6 +90,28 @@ describe("the proxy's scope", () => {
         const wrapped = value!.startsWith("apiRoute(") || new RegExp(`const ${value!.replace(/;$/, "")} = apiRoute\\(`).test(source);
         expect(wrapped, `${name} ${method}`).toBe(true);
       }
+    }
+  });
+
+  it("leaves out every Pages Router API route, each serving only apiRoute handlers through pagesApiRoute", () => {
+    const pagesDir = path.join(root, "pages");
+    const routes = filesNamed(pagesDir, /\.tsx?$/);
+    expect(routes.length).toBeGreaterThan(5);
+    for (const route of routes) {
+      const name = path.relative(root, route);
+      // The Pages Router serves the API only: a page there would have no proxy (CSP nonce, sign-in) in front.
+      expect(name.startsWith(path.join("pages", "api") + path.sep), `${name} is a page in the Pages Router`).toBe(true);
+      const source = readFileSync(route, "utf8");
+      const served = /^export default pagesApiRoute\("(?:api|oauth)", \{ ([A-Z, ]+) \}(?:, \{ publicPath: "([^"]+)" \})?\);$/m.exec(source);
+      expect(served, `${name} default-exports pagesApiRoute(boundary, { handlers })`).not.toBeNull();
+      expect(source, `${name} reads its own body`).toContain("export const config = { api: { bodyParser: false } };");
+      const urlPath = `/${path.relative(pagesDir, route).replace(/\.tsx?$/, "").replace(/(^|\/)index$/, "").split(path.sep).map((segment) => (segment.startsWith("[") ? "x" : segment)).join("/")}`;
+      // An endpoint rewritten to its route (next.config.ts) is asked for at its public path.
+      for (const pathname of [urlPath, ...(served![2] ? [served![2]] : [])]) {
+        expect(inScope(pathname), `${name} (${pathname})`).toBe(false);
+        expect(hasPageHeaders(pathname), `${name} (${pathname}) sets its own headers`).toBe(false);
+      }
+      for (const method of served![1]!.split(", ")) expect(source, `${name} ${method}`).toMatch(new RegExp(`^const ${method} = apiRoute\\(`, "m"));
     }
   });
 

@@ -4,6 +4,7 @@ import { headers } from "next/headers";
 import { after } from "next/server";
 
 import { clientIpFrom } from "@/server/http/client-ip";
+import { deferUntilPagesApiResponseSent } from "@/server/http/pages-api-route";
 import { currentRequestContext } from "@/server/http/request-context";
 
 import type { AuditEntry, AuditLog } from "./audit-log";
@@ -13,8 +14,12 @@ import type { AuditEntry, AuditLog } from "./audit-log";
  * the response (`after()`), and events carry the IP and user agent of the request that caused them.
  */
 
-/** Runs a write once the response is sent; outside a request (scripts, tests), at once, unawaited. */
+/**
+ * Runs a write once the response is sent (the API's Pages Router routes queue it in their adapter; the
+ * App Router has `after()`); outside a request (scripts, tests), at once, unawaited.
+ */
 export function scheduleAfterResponse(task: () => Promise<void>): void {
+  if (deferUntilPagesApiResponseSent(task)) return;
   try {
     after(task);
   } catch {

@@ -9,7 +9,12 @@ export interface RequestContext {
   ip: string | null;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
+/*
+ * One store for the process, on globalThis: Next.js bundles this module once for the App Router and once
+ * for the Pages Router (the API's routes), and a context set in one copy must be read in the other.
+ */
+const STORAGE = Symbol.for("gatehouse.requestContext");
+const storage: AsyncLocalStorage<RequestContext> = ((globalThis as unknown as Record<symbol, AsyncLocalStorage<RequestContext> | undefined>)[STORAGE] ??= new AsyncLocalStorage());
 
 export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
   return storage.run(context, fn);

@@ -8,11 +8,9 @@ import { tokenParameterSchema } from "@/server/oauth/token-request";
 import { getServices } from "@/server/services";
 import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clients";
 import { apiRoute } from "@/server/http/api-route";
-import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
+import { pagesApiRoute } from "@/server/http/pages-api-route";
 
-export const dynamic = "force-dynamic";
-
-export const POST = apiRoute(async (request: Request) => {
+const POST = apiRoute(async (request: Request) => {
   const authorization = request.headers.get("authorization");
   try {
     const form = await readOAuthFormWithinLimits(request);
@@ -27,5 +25,6 @@ export const POST = apiRoute(async (request: Request) => {
   }
 });
 
-// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"], "oauth");
+// Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
+export default pagesApiRoute("oauth", { POST }, { publicPath: "/oauth/introspect" });
+export const config = { api: { bodyParser: false } };

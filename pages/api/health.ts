@@ -2,11 +2,9 @@
 import { getDb } from "@/server/db";
 import { checkDatabase } from "@/server/health/check-database";
 import { apiRoute } from "@/server/http/api-route";
-import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
+import { pagesApiRoute } from "@/server/http/pages-api-route";
 
-export const dynamic = "force-dynamic";
-
-export const GET = apiRoute(async () => {
+const GET = apiRoute(async () => {
   const database = await checkDatabase(getDb());
   const healthy = database.status === "up";
   return Response.json(
@@ -15,5 +13,6 @@ export const GET = apiRoute(async () => {
   );
 });
 
-// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"], "api");
+// Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
+export default pagesApiRoute("api", { GET });
+export const config = { api: { bodyParser: false } };

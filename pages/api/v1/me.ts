@@ -7,11 +7,9 @@ import { describeClientCaller } from "@/server/account/describe-client";
 import { getProfile } from "@/server/account/get-profile";
 import { apiErrorResponse } from "@/server/http/api-error";
 import { apiRoute } from "@/server/http/api-route";
-import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
+import { pagesApiRoute } from "@/server/http/pages-api-route";
 
-export const dynamic = "force-dynamic";
-
-export const GET = apiRoute(async (request: NextRequest) => {
+const GET = apiRoute(async (request: NextRequest) => {
   try {
     const principal = await authenticate(request);
     const headers = { "Cache-Control": "private, no-store" };
@@ -23,5 +21,6 @@ export const GET = apiRoute(async (request: NextRequest) => {
   }
 });
 
-// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"], "api");
+// Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
+export default pagesApiRoute("api", { GET });
+export const config = { api: { bodyParser: false } };

@@ -11,13 +11,11 @@ import { withRequestContext } from "@/server/http/with-request-context";
 import { getServices, getTokenConfig } from "@/server/services";
 import { authenticateClient, clientCredentialsFrom } from "@/server/tokens/clients";
 import { scopeParameterSchema } from "@/server/tokens/grants/scope-parameter";
-import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
-
-export const dynamic = "force-dynamic";
+import { pagesApiRoute } from "@/server/http/pages-api-route";
 
 const deviceAuthorizationSchema = z.object({ scope: scopeParameterSchema.optional() });
 
-export const POST = apiRoute(withRequestContext(async (request: Request) => {
+const POST = apiRoute(withRequestContext(async (request: Request) => {
   try {
     const form = await readOAuthFormWithinLimits(request);
     const client = await authenticateClient(getServices().clients, clientCredentialsFrom(request.headers.get("authorization"), form));
@@ -39,5 +37,6 @@ export const POST = apiRoute(withRequestContext(async (request: Request) => {
   }
 }));
 
-// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { GET, HEAD, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["POST"], "oauth");
+// Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
+export default pagesApiRoute("oauth", { POST }, { publicPath: "/oauth/device_authorization" });
+export const config = { api: { bodyParser: false } };

@@ -10,14 +10,12 @@ import { readJsonBody } from "@/server/http/json-body";
 import { parseInput } from "@/server/http/parse-input";
 import { getServices } from "@/server/services";
 import { apiRoute } from "@/server/http/api-route";
-import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
-
-export const dynamic = "force-dynamic";
+import { pagesApiRoute } from "@/server/http/pages-api-route";
 
 // A person's notes: never in a shared cache, nor kept by the browser.
 const headers = { "Cache-Control": "private, no-store" };
 
-export const GET = apiRoute(async (request: NextRequest) => {
+const GET = apiRoute(async (request: NextRequest) => {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:read"] }));
     const query = parseInput(noteListQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
@@ -27,7 +25,7 @@ export const GET = apiRoute(async (request: NextRequest) => {
   }
 });
 
-export const POST = apiRoute(async (request: NextRequest) => {
+const POST = apiRoute(async (request: NextRequest) => {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
     const note = await getServices().notes.create(userId, await readJsonBody(request, noteCreateSchema));
@@ -37,5 +35,6 @@ export const POST = apiRoute(async (request: NextRequest) => {
   }
 });
 
-// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET", "POST"], "api");
+// Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
+export default pagesApiRoute("api", { GET, POST });
+export const config = { api: { bodyParser: false } };

@@ -11,11 +11,10 @@ import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { readJsonBody } from "@/server/http/json-body";
 import { getServices } from "@/server/services";
 import { apiRoute } from "@/server/http/api-route";
-import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
+import { pagesApiRoute } from "@/server/http/pages-api-route";
 
-export const dynamic = "force-dynamic";
-
-type Context = { params: Promise<{ id: string }> };
+// The route's `[id]` (a list only if someone sends `?id=` twice and Next reads it so: then no note).
+type Context = { params: Promise<Record<string, string | string[]>> };
 
 const headers = { "Cache-Control": "private, no-store" };
 const notFound = () => new ApiError("not_found", "There is no such note.");
@@ -27,7 +26,7 @@ async function noteIdFrom(context: Context): Promise<string> {
   return parsed.data;
 }
 
-export const GET = apiRoute(async (request: NextRequest, context: Context) => {
+const GET = apiRoute(async (request: NextRequest, context: Context) => {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:read"] }));
     const note = await getServices().notes.get(userId, await noteIdFrom(context));
@@ -38,7 +37,7 @@ export const GET = apiRoute(async (request: NextRequest, context: Context) => {
   }
 });
 
-export const PATCH = apiRoute(async (request: NextRequest, context: Context) => {
+const PATCH = apiRoute(async (request: NextRequest, context: Context) => {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
     const id = await noteIdFrom(context);
@@ -50,7 +49,7 @@ export const PATCH = apiRoute(async (request: NextRequest, context: Context) => 
   }
 });
 
-export const DELETE = apiRoute(async (request: NextRequest, context: Context) => {
+const DELETE = apiRoute(async (request: NextRequest, context: Context) => {
   try {
     const userId = requireUserId(await authenticate(request, { scopes: ["notes:write"] }));
     if (!(await getServices().notes.remove(userId, await noteIdFrom(context)))) throw notFound();
@@ -60,5 +59,6 @@ export const DELETE = apiRoute(async (request: NextRequest, context: Context) =>
   }
 });
 
-// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { POST, PUT, OPTIONS } = methodsNotAllowed(["GET", "PATCH", "DELETE"], "api");
+// Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
+export default pagesApiRoute("api", { GET, PATCH, DELETE });
+export const config = { api: { bodyParser: false } };

@@ -7,11 +7,9 @@ import { ApiError, apiErrorResponse } from "@/server/http/api-error";
 import { isCronRequest } from "@/server/maintenance/cron-auth";
 import { pruneExpired } from "@/server/maintenance/prune-expired";
 import { apiRoute } from "@/server/http/api-route";
-import { methodsNotAllowed } from "@/server/http/methods-not-allowed";
+import { pagesApiRoute } from "@/server/http/pages-api-route";
 
-export const dynamic = "force-dynamic";
-
-export const GET = apiRoute(async (request: Request) => {
+const GET = apiRoute(async (request: Request) => {
   try {
     const { cronSecret, sessionLifetimes } = getEnv();
     if (!cronSecret) throw new ApiError("not_found", "Not found.");
@@ -22,5 +20,6 @@ export const GET = apiRoute(async (request: Request) => {
   }
 });
 
-// Any other method: 405 with Allow, in this endpoint's error shape (Next.js would answer an empty 405).
-export const { POST, PUT, PATCH, DELETE, OPTIONS } = methodsNotAllowed(["GET"], "api");
+// Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
+export default pagesApiRoute("api", { GET });
+export const config = { api: { bodyParser: false } };

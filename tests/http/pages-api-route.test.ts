@@ -1,0 +1,119 @@
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+import { readBodyAtMost } from "@/server/http/read-body";
+
+/*
+ * The adapter that serves our web-standard handlers as Pages Router API routes, over a real socket as
+ * Next.js calls it (Node's request and response; Next.js adds `req.query` and its request meta).
+ */
+vi.stubEnv("DATABASE_URL", "postgresql://postgres@127.0.0.1:9/unused");
+vi.stubEnv("AUTH_SECRET", "s".repeat(40));
+vi.stubEnv("LOCAL_IDP_CLIENT_SECRET", "s".repeat(40));
+const { apiRoute } = await import("@/server/http/api-route");
+const { pagesApiRoute, deferUntilPagesApiResponseSent } = await import("@/server/http/pages-api-route");
+
+const events: string[] = [];
+
+const routes: Record<string, ReturnType<typeof pagesApiRoute>> = {
+  "/api/thing": pagesApiRoute("api", {
+    GET: apiRoute(async (request, context) => {
+      const params = await context.params;
+      return Response.json({ url: request.url, id: params.id ?? null, cookie: request.cookies.get("c")?.value ?? null }, { headers: [["Set-Cookie", "a=1"], ["Set-Cookie", "b=2"]] });
+    }),
+    POST: apiRoute(async (request) => {
+      const tooLarge = () => Object.assign(new Error("too large"), { tooLarge: true });
+      try {
+        const body = await readBodyAtMost(request, 1024, { tooLarge, unreadable: () => new Error("unreadable") });
+        deferUntilPagesApiResponseSent(async () => void events.push(`after ${body.byteLength}`));
+        events.push("answered");
+        return Response.json({ bytes: body.byteLength });
+      } catch (error) {
+        if ((error as { tooLarge?: boolean }).tooLarge) return Response.json({ error: "too large" }, { status: 413 });
+        throw error;
+      }
+    }),
+  }),
+  "/oauth/token": pagesApiRoute("oauth", { POST: apiRoute(() => Response.json({ ok: true })) }, { publicPath: "/oauth/token" }),
+};
+
+let base: string;
+const server = createServer((req: IncomingMessage & { query?: Record<string, string> }, res: ServerResponse) => {
+  const url = new URL(req.url!, "http://x");
+  // As Next.js does: the route's dynamic segments in req.query over a query parameter of the same name, and the URL it built.
+  req.query = { ...Object.fromEntries(url.searchParams), ...(url.searchParams.has("route-id") ? { id: url.searchParams.get("route-id")! } : {}) };
+  (req as unknown as Record<symbol, unknown>)[Symbol.for("NextInternalRequestMeta")] = { initURL: `http://public.example${req.url}` };
+  const route = url.pathname === "/api/oauth/token" ? routes["/oauth/token"] : routes[url.pathname];
+  void route!(req, res);
+});
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("pagesApiRoute", () => {
+  it("hands the handler the public URL, the route's params and the cookies, and sends every Set-Cookie", async () => {
+    const response = await fetch(`${base}/api/thing?route-id=7&id=spoofed`, { headers: { cookie: "c=v" } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ url: "http://public.example/api/thing?route-id=7&id=spoofed", id: "7", cookie: "v" });
+    expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
+    // apiRoute's headers come through.
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("content-length")).toBe(String(Buffer.byteLength(JSON.stringify({ url: "http://public.example/api/thing?route-id=7&id=spoofed", id: "7", cookie: "v" }))));
+  });
+
+  it("answers HEAD from GET, without the body", async () => {
+    const response = await fetch(`${base}/api/thing`, { method: "HEAD" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    expect(await response.text()).toBe("");
+  });
+
+  it("answers a method the route does not serve with 405 and Allow in the boundary's shape, and OPTIONS with 204", async () => {
+    const put = await fetch(`${base}/api/thing`, { method: "PUT" });
+    expect(put.status).toBe(405);
+    expect(put.headers.get("allow")).toBe("GET, POST, HEAD, OPTIONS");
+    expect(await put.json()).toMatchObject({ error: { code: "method_not_allowed" } });
+    const get = await fetch(`${base}/oauth/token`);
+    expect(get.status).toBe(405);
+    expect(await get.json()).toMatchObject({ error: "invalid_request" });
+    const options = await fetch(`${base}/oauth/token`, { method: "OPTIONS" });
+    expect(options.status).toBe(204);
+    expect(options.headers.get("allow")).toBe("POST, OPTIONS");
+  });
+
+  it("answers an endpoint rewritten to it only at its public path", async () => {
+    expect((await fetch(`${base}/oauth/token`, { method: "POST" })).status).toBe(200);
+    const internal = await fetch(`${base}/api/oauth/token`, { method: "POST" });
+    expect(internal.status).toBe(404);
+    expect(await internal.json()).toMatchObject({ error: { code: "not_found" } });
+    expect(internal.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("streams the body to the handler, and runs what it deferred once the answer is sent", async () => {
+    events.length = 0;
+    const response = await fetch(`${base}/api/thing`, { method: "POST", body: "x".repeat(1000) });
+    expect(await response.json()).toEqual({ bytes: 1000 });
+    await vi.waitFor(() => expect(events).toEqual(["answered", "after 1000"]));
+  });
+
+  it("can still answer when the handler stops reading a body over its limit (the socket is not destroyed)", async () => {
+    // Chunked, with no Content-Length, so the limit is found while reading; the client keeps sending.
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(`${base}/api/thing`, { method: "POST", headers: { "transfer-encoding": "chunked" } }, (response) => {
+        let text = "";
+        response.on("data", (chunk) => (text += chunk));
+        response.on("end", () => resolve({ status: response.statusCode!, body: text }));
+      });
+      request.on("error", reject);
+      for (let i = 0; i < 64; i += 1) request.write("y".repeat(1024));
+      request.end();
+    });
+    expect(status).toBe(413);
+    expect(JSON.parse(body)).toEqual({ error: "too large" });
+  });
+});
