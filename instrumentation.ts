@@ -6,6 +6,9 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { checkStartup } = await import("@/server/startup");
     checkStartup();
+    // The OAuth endpoints' public paths go straight to their routes (next.config.ts's rewrite, without its cost).
+    const { routeOAuthEndpointsDirectly } = await import("@/server/http/oauth-endpoint-routes.cjs");
+    routeOAuthEndpointsDirectly();
     // Before any request: two Authorization headers must reach the handlers as two (and be refused).
     const { joinRepeatedAuthorizationHeaders } = await import("@/server/http/repeated-authorization");
     joinRepeatedAuthorizationHeaders();

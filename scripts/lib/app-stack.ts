@@ -113,9 +113,12 @@ export async function runStack(options: StackOptions): Promise<number> {
     // stamped with its socket address, from the first request on (server/http/repeated-authorization.ts,
     // refuse-malformed-paths.cjs, peer-address.cjs): loaded before Next.js listens, since Node parses a
     // request before any of Next's code runs.
-    const preloads = ["join-repeated-authorization.cjs", "refuse-malformed-paths.cjs", "peer-address.cjs"].map((file) => `--require ${JSON.stringify(path.join(repoRoot, "server", "http", file))}`);
+    // The OAuth endpoints' paths are mapped to their routes first (oauth-endpoint-routes.cjs), so the
+    // others (which wrap it: the last installed runs first) judge the path the client sent.
+    const preloads = ["oauth-endpoint-routes.cjs", "join-repeated-authorization.cjs", "refuse-malformed-paths.cjs", "peer-address.cjs"].map((file) => `--require ${JSON.stringify(path.join(repoRoot, "server", "http", file))}`);
     const nextProcessEnv = {
       ...env,
+      GATEHOUSE_PRELOAD_OAUTH_ENDPOINT_ROUTES: "1",
       GATEHOUSE_PRELOAD_JOIN_AUTHORIZATION: "1",
       GATEHOUSE_PRELOAD_REFUSE_MALFORMED_PATHS: "1",
       GATEHOUSE_PRELOAD_PEER_ADDRESS: "1",

@@ -14,6 +14,7 @@ vi.stubEnv("AUTH_SECRET", "s".repeat(40));
 vi.stubEnv("LOCAL_IDP_CLIENT_SECRET", "s".repeat(40));
 const { apiRoute } = await import("@/server/http/api-route");
 const { pagesApiRoute, deferUntilPagesApiResponseSent } = await import("@/server/http/pages-api-route");
+const { routeOAuthEndpointsDirectly } = await import("@/server/http/oauth-endpoint-routes.cjs");
 
 const events: string[] = [];
 
@@ -45,11 +46,13 @@ const server = createServer((req: IncomingMessage & { query?: Record<string, str
   // As Next.js does: the route's dynamic segments in req.query over a query parameter of the same name, and the URL it built.
   req.query = { ...Object.fromEntries(url.searchParams), ...(url.searchParams.has("route-id") ? { id: url.searchParams.get("route-id")! } : {}) };
   (req as unknown as Record<symbol, unknown>)[Symbol.for("NextInternalRequestMeta")] = { initURL: `http://public.example${req.url}` };
+  // /oauth/token arrives here as /api/oauth/token, mapped by the hook (as it is in the app).
   const route = url.pathname === "/api/oauth/token" ? routes["/oauth/token"] : routes[url.pathname];
   void route!(req, res);
 });
 
 beforeAll(async () => {
+  expect(routeOAuthEndpointsDirectly()).toBe(true);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
