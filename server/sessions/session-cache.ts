@@ -38,7 +38,7 @@ export const SESSION_CACHE_PREFIXES = [KEY_PREFIX] as const;
 /** The cache's key for a session (by its token's hash): the benchmark checks a server really uses Redis. */
 export const sessionCacheKey = (tokenHash: string) => KEY_PREFIX + tokenHash;
 const NEGATIVE = "-";
-/** How soon a failed purge is tried again when nothing else prompts it. */
+/** How often an owed purge is tried again when nothing else prompts it. */
 const PURGE_RETRY_MS = 1_000;
 
 interface StoredSession extends Omit<CachedSession, "expiresAt" | "lastUsedAt" | "legacyCookieUntil" | "user"> {
@@ -64,6 +64,7 @@ interface StoredSession extends Omit<CachedSession, "expiresAt" | "lastUsedAt" |
 export class RedisSessionCache implements SessionCache {
   private mustPurge = false;
   private purging: Promise<void> | undefined;
+  private purgeRetry: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -118,8 +119,14 @@ export class RedisSessionCache implements SessionCache {
       this.mustPurge = true;
       this.onError("delete", error);
       // The failure may arrive after Redis is back (a command lost with its connection): no "ready"
-      // event will come for it, so the purge starts now if it can.
+      // event will come for it, so the purge starts now if it can, and is tried every second until
+      // done, whether or not an event or a lookup prompts it.
       this.purgeWhenReady();
+      this.purgeRetry ??= setInterval(() => {
+        if (this.mustPurge) return this.purgeWhenReady();
+        clearInterval(this.purgeRetry);
+        this.purgeRetry = undefined;
+      }, PURGE_RETRY_MS).unref();
     } finally {
       this.reads?.forget(keys);
     }
