@@ -118,6 +118,27 @@ test.describe("the OAuth endpoints programs call, from another origin", () => {
   }
 });
 
+test.describe("the OAuth endpoints' routes", () => {
+  // They are Pages Router API routes under /api/oauth/ (server/http/pages-api-route.ts), reached from
+  // their public paths by oauth-endpoint-routes.cjs or, where that hook does not map a spelling, by
+  // next.config.ts's rewrite.
+  const form = { "content-type": "application/x-www-form-urlencoded" };
+
+  test("a spelling Next.js normalises to /oauth/token reaches it through the rewrite, answered as the endpoint", async () => {
+    const answer = await rawRequest("/oauth/./token", { method: "POST", headers: form, body: "grant_type=client_credentials&client_id=nobody" });
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: "invalid_client" });
+  });
+
+  test("the internal path of an endpoint is no route: one address per endpoint", async () => {
+    for (const path of ["/api/oauth/token", "/api/oauth/revoke", "/api/oauth/introspect", "/api/oauth/device_authorization", "/api/oauth/token?grant_type=client_credentials"]) {
+      const answer = await rawRequest(path, { method: "POST", headers: form, body: "grant_type=client_credentials&client_id=gatehouse-cli" });
+      expect(answer.status, path).toBe(404);
+      expect(JSON.parse(answer.body), path).toMatchObject({ error: { code: "not_found" } });
+    }
+  });
+});
+
 test.describe("CSRF in the route handlers", () => {
   test("a note cannot be changed or deleted from another origin, nor without an origin, with the cookie", async ({ page, signInNewPerson }) => {
     await signInNewPerson();

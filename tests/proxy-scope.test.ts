@@ -102,7 +102,7 @@ describe("the proxy's scope", () => {
       // The Pages Router serves the API only: a page there would have no proxy (CSP nonce, sign-in) in front.
       expect(name.startsWith(path.join("pages", "api") + path.sep), `${name} is a page in the Pages Router`).toBe(true);
       const source = readFileSync(route, "utf8");
-      const served = /^export default pagesApiRoute\("(?:api|oauth)", \{ ([A-Z, ]+) \}(?:, \{ publicPath: "([^"]+)" \})?\);$/m.exec(source);
+      const served = /^export default pagesApiRoute\("(?:api|oauth)", \{ ([A-Z, ]+) \}(?:, \{ publicPath: "([^"]+)" \}|, \{ params: \[[^\]]*\] \})?\);$/m.exec(source);
       expect(served, `${name} default-exports pagesApiRoute(boundary, { handlers })`).not.toBeNull();
       expect(source, `${name} reads its own body`).toContain("export const config = { api: { bodyParser: false } };");
       const urlPath = `/${path.relative(pagesDir, route).replace(/\.tsx?$/, "").replace(/(^|\/)index$/, "").split(path.sep).map((segment) => (segment.startsWith("[") ? "x" : segment)).join("/")}`;

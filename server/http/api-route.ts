@@ -46,9 +46,9 @@ export function apiRoute<Context = unknown>(handler: RouteHandler<Context>): Rou
   };
 }
 
-/** An error no handler answered (the request could not even be built), as the API's 500 with these headers. */
-export function unhandledErrorResponse(error: unknown): Response {
-  return withJsonHeaders(apiErrorResponse(error), getEnv().isProduction ? PRODUCTION_HEADERS : DEVELOPMENT_HEADERS);
+/** The answer to an error no handler saw (the request could not even be built), with these headers. */
+export function unhandledErrorResponse(errorResponse: Response): Response {
+  return withJsonHeaders(errorResponse, getEnv().isProduction ? PRODUCTION_HEADERS : DEVELOPMENT_HEADERS);
 }
 
 const PRODUCTION_HEADERS = jsonSecurityHeaders({ production: true });

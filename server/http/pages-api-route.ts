@@ -6,6 +6,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { NextRequest } from "next/server";
 
 import { ApiError, apiErrorResponse } from "./api-error";
+import { oauthErrorResponse } from "@/server/oauth/oauth-response";
+
 import { apiRoute, unhandledErrorResponse } from "./api-route";
 import { methodsNotAllowed } from "./methods-not-allowed";
 import { publicUrlOf } from "./oauth-endpoint-routes.cjs";
@@ -45,7 +47,15 @@ export interface PagesApiRouteOptions {
    * endpoint has one address (its metadata's, its rate limits', its CSRF rule's).
    */
   publicPath?: string;
+  /**
+   * The route's dynamic segments (`["id"]` for `[id].ts`), handed to the handler as `context.params`.
+   * Named, because Next.js puts them in `req.query` together with every query parameter.
+   */
+  params?: readonly string[];
 }
+
+/** Methods the Fetch API will not build a request with (RFC 9110 allows them; we serve none of them). */
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 export function pagesApiRoute(boundary: "api" | "oauth", handlers: Partial<Record<Method, Handler>>, options: PagesApiRouteOptions = {}): PagesApiHandler {
   const served = Object.keys(handlers) as Method[];
@@ -60,18 +70,25 @@ export function pagesApiRoute(boundary: "api" | "oauth", handlers: Partial<Recor
       options.publicPath !== undefined && pathname !== options.publicPath
         ? noSuchRoute
         : (handlers[method as Method] ?? (method === "HEAD" ? handlers.GET : undefined) ?? refusals[method as Method | "OPTIONS"] ?? refusals.POST);
-    const afterResponse: Array<() => Promise<void>> = [];
+    const queue: AfterResponseQueue = { tasks: [], closed: false };
     let response: Response;
     try {
-      const request = nextRequestFrom(req, url);
-      const context: Context = { params: Promise.resolve(routeParams(req)) };
-      response = await afterResponseQueue().run(afterResponse, () => handler(request, context));
+      // A method fetch cannot carry only ever meets a refusal (server/http/refuse-malformed-paths.cjs
+      // answers it first where that hook runs): its request is built as a GET, which the refusal ignores.
+      const request = nextRequestFrom(req, url, FORBIDDEN_METHODS.has(method) ? "GET" : method);
+      const context: Context = { params: Promise.resolve(routeParams(req, options.params ?? [])) };
+      response = await afterResponseQueue().run(queue, () => handler(request, context));
     } catch (error) {
-      // What apiRoute did not answer (the request itself could not be built): the API's 500, logged.
-      response = unhandledErrorResponse(error);
+      // What apiRoute did not answer (the request itself could not be built): a 500 in the endpoint's shape, logged.
+      response = unhandledErrorResponse(boundary === "oauth" ? oauthErrorResponse(error) : apiErrorResponse(error));
     }
-    await send(res, response, method === "HEAD");
-    runAfterResponse(afterResponse);
+    try {
+      await send(res, response, method === "HEAD");
+    } finally {
+      // A body the handler left unread (a refusal, a 401) is drained, so the connection can carry the next request.
+      releaseBody(req);
+      runAfterResponse(queue);
+    }
   };
 }
 
@@ -82,8 +99,16 @@ export function pagesApiRoute(boundary: "api" | "oauth", handlers: Partial<Recor
 export function deferUntilPagesApiResponseSent(task: () => Promise<void>): boolean {
   const queue = afterResponseQueue().getStore();
   if (!queue) return false;
-  queue.push(task);
+  // Work started during a request can outlive it (a timer, a connection's loop) and still carry its
+  // store: once the answer is sent, what it schedules runs at once.
+  if (queue.closed) void task().catch(() => {});
+  else queue.tasks.push(task);
   return true;
+}
+
+interface AfterResponseQueue {
+  tasks: Array<() => Promise<void>>;
+  closed: boolean;
 }
 
 /*
@@ -92,15 +117,16 @@ export function deferUntilPagesApiResponseSent(task: () => Promise<void>): boole
  * the queue this copy opened.
  */
 const QUEUE = Symbol.for("gatehouse.pagesApiAfterResponse");
-function afterResponseQueue(): AsyncLocalStorage<Array<() => Promise<void>>> {
-  const global = globalThis as unknown as Record<symbol, AsyncLocalStorage<Array<() => Promise<void>>> | undefined>;
+function afterResponseQueue(): AsyncLocalStorage<AfterResponseQueue> {
+  const global = globalThis as unknown as Record<symbol, AsyncLocalStorage<AfterResponseQueue> | undefined>;
   return (global[QUEUE] ??= new AsyncLocalStorage());
 }
 
 /** Runs the tasks, and on a host that lets a function outlive its answer (Vercel), keeps it alive for them. */
-function runAfterResponse(tasks: Array<() => Promise<void>>): void {
-  if (tasks.length === 0) return;
-  const done = Promise.allSettled(tasks.map((task) => task())).then(() => undefined);
+function runAfterResponse(queue: AfterResponseQueue): void {
+  queue.closed = true;
+  if (queue.tasks.length === 0) return;
+  const done = Promise.allSettled(queue.tasks.splice(0).map((task) => task())).then(() => undefined);
   // Next.js's own `after()` hands its work to the host the same way (the request context it exposes).
   const requestContext = (globalThis as unknown as Record<symbol, { get?: () => { waitUntil?: (promise: Promise<unknown>) => void } | undefined } | undefined>)[
     Symbol.for("@next/request-context")
@@ -114,7 +140,7 @@ function runAfterResponse(tasks: Array<() => Promise<void>>): void {
  * oauth-endpoint-routes.cjs hook), the headers
  * as Node joined them, and the body as a stream that never destroys the socket (see requestBody).
  */
-function nextRequestFrom(req: IncomingMessage, publicUrl: string): NextRequest {
+function nextRequestFrom(req: IncomingMessage, publicUrl: string, method: string): NextRequest {
   const url = new URL(publicUrl, requestBase(req));
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -122,10 +148,10 @@ function nextRequestFrom(req: IncomingMessage, publicUrl: string): NextRequest {
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else headers.set(name, value);
   }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const hasBody = method !== "GET" && method !== "HEAD";
   // `duplex: "half"`: undici's requirement for a streamed body, not yet in TypeScript's RequestInit.
   const body = hasBody ? ({ body: requestBody(req), duplex: "half" } as { body: ReadableStream<Uint8Array> }) : {};
-  return new NextRequest(url, { method: req.method, headers, ...body });
+  return new NextRequest(url, { method, headers, ...body });
 }
 
 /** Next.js records the URL it built for the request (scheme and host included) as `initURL`. */
@@ -136,9 +162,11 @@ function requestBase(req: IncomingMessage): string {
 }
 
 /**
- * The body as a web stream. Not `Readable.toWeb`: a handler that stops reading (a body over its limit)
- * cancels the stream, and destroying an unfinished IncomingMessage destroys its socket, so the 413 could
- * never be sent. Cancelling here only stops listening; Node discards the rest once the answer is sent.
+ * The body as a web stream, read only if the handler reads it. Not `Readable.toWeb`: a handler that
+ * stops reading (a body over its limit) cancels the stream, and destroying an unfinished IncomingMessage
+ * destroys its socket, so the 413 could never be sent. And nothing is read before the handler asks:
+ * Node discards an unread body once the answer is sent, but not one whose reading began (releaseBody
+ * drains that).
  */
 function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
   type Listener = Parameters<IncomingMessage["on"]>[1];
@@ -151,39 +179,57 @@ function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
   const stopListening = () => {
     for (const [event, listener] of listeners.splice(0)) req.off(event, listener);
   };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      listen("data", (chunk: Buffer) => {
-        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-        if ((controller.desiredSize ?? 0) <= 0) req.pause();
-      });
-      listen("end", () => {
+  (req as RequestWithBodyStream)[STOP_BODY_STREAM] = stopListening;
+  let started = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (!started) {
+          started = true;
+          listen("data", (chunk: Buffer) => {
+            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+            if ((controller.desiredSize ?? 0) <= 0) req.pause();
+          });
+          listen("end", () => {
+            stopListening();
+            controller.close();
+          });
+          const fail = (error: Error) => {
+            stopListening();
+            controller.error(error);
+          };
+          listen("error", fail);
+          listen("close", () => {
+            if (!req.complete) fail(new Error("The client went away before sending the whole body."));
+          });
+        }
+        req.resume();
+      },
+      cancel() {
         stopListening();
-        controller.close();
-      });
-      const fail = (error: Error) => {
-        stopListening();
-        controller.error(error);
-      };
-      listen("error", fail);
-      listen("close", () => {
-        if (!req.complete) fail(new Error("The client went away before sending the whole body."));
-      });
+        req.resume();
+      },
     },
-    pull() {
-      req.resume();
-    },
-    cancel() {
-      stopListening();
-      req.resume();
-    },
-  });
+    { highWaterMark: 0 },
+  );
 }
 
-/** The route's dynamic segments (`[id]`), which Next.js puts in `req.query` over any query parameter of the same name. */
-function routeParams(req: { query?: Record<string, string | string[] | undefined> }): Record<string, string | string[]> {
+const STOP_BODY_STREAM = Symbol("stopBodyStream");
+type RequestWithBodyStream = IncomingMessage & { [STOP_BODY_STREAM]?: () => void };
+
+/** After the answer: whatever of the body is still coming is read and dropped, so the connection stays usable. */
+function releaseBody(req: IncomingMessage): void {
+  (req as RequestWithBodyStream)[STOP_BODY_STREAM]?.();
+  if (!req.readableEnded) req.resume();
+}
+
+/** The route's dynamic segments, by name, from `req.query`, where Next.js puts them over any query parameter of the same name. */
+function routeParams(req: { query?: Record<string, string | string[] | undefined> }, names: readonly string[]): Record<string, string | string[]> {
   const params: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.query ?? {})) if (value !== undefined) params[name] = value;
+  for (const name of names) {
+    const value = req.query?.[name];
+    if (value !== undefined) params[name] = value;
+  }
   return params;
 }
 

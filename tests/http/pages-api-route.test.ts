@@ -1,4 +1,4 @@
-import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -19,6 +19,7 @@ const { routeOAuthEndpointsDirectly } = await import("@/server/http/oauth-endpoi
 const events: string[] = [];
 
 const routes: Record<string, ReturnType<typeof pagesApiRoute>> = {
+  "/api/refuses": pagesApiRoute("api", { GET: apiRoute(() => Response.json({ ok: true })) }),
   "/api/thing": pagesApiRoute("api", {
     GET: apiRoute(async (request, context) => {
       const params = await context.params;
@@ -36,7 +37,7 @@ const routes: Record<string, ReturnType<typeof pagesApiRoute>> = {
         throw error;
       }
     }),
-  }),
+  }, { params: ["id"] }),
   "/oauth/token": pagesApiRoute("oauth", { POST: apiRoute(() => Response.json({ ok: true })) }, { publicPath: "/oauth/token" }),
 };
 
@@ -67,6 +68,40 @@ describe("pagesApiRoute", () => {
     // apiRoute's headers come through.
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("content-length")).toBe(String(Buffer.byteLength(JSON.stringify({ url: "http://public.example/api/thing?route-id=7&id=spoofed", id: "7", cookie: "v" }))));
+  });
+
+  it("hands the handler only the route's named params, not the rest of the query", async () => {
+    const response = await fetch(`${base}/api/thing?other=1`);
+    expect(await response.json()).toMatchObject({ id: null });
+  });
+
+  it("drains a body it refused unread, so the next request on the connection is answered at once", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const send = (method: string, body?: Buffer) =>
+        new Promise<{ status: number; ms: number }>((resolve, reject) => {
+          const started = Date.now();
+          const request = httpRequest(`${base}/api/refuses`, { method, agent, headers: body ? { "content-length": body.length } : {} }, (response) => {
+            response.resume().on("end", () => resolve({ status: response.statusCode!, ms: Date.now() - started }));
+          });
+          request.on("error", reject);
+          request.end(body);
+        });
+      expect((await send("POST", Buffer.alloc(256 * 1024, "z"))).status).toBe(405);
+      const next = await send("GET");
+      expect(next.status).toBe(200);
+      // Without the drain the socket stops reading mid-body, and this waits for the keep-alive timeout (~5 s).
+      expect(next.ms).toBeLessThan(2_000);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it("answers a method fetch cannot carry (TRACE) with the 405, not a 500", async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      httpRequest(`${base}/api/thing`, { method: "TRACE" }, (response) => resolve(response.resume().statusCode!)).on("error", reject).end();
+    });
+    expect(status).toBe(405);
   });
 
   it("answers HEAD from GET, without the body", async () => {
@@ -118,5 +153,26 @@ describe("pagesApiRoute", () => {
     });
     expect(status).toBe(413);
     expect(JSON.parse(body)).toEqual({ error: "too large" });
+  });
+
+  it("shares the request context and the after-response queue with another copy of its modules (Next.js bundles one per router)", async () => {
+    const first = await import("@/server/http/request-context");
+    vi.resetModules();
+    const second = await import("@/server/http/request-context");
+    const secondAdapter = await import("@/server/http/pages-api-route");
+    expect(second).not.toBe(first);
+    first.runWithRequestContext({ userAgent: "ua", ip: "192.0.2.1" }, () => expect(second.currentRequestContext()).toEqual({ userAgent: "ua", ip: "192.0.2.1" }));
+    events.length = 0;
+    // A task scheduled through the other copy still waits for this copy's answer.
+    const route = pagesApiRoute("api", { GET: apiRoute(() => (secondAdapter.deferUntilPagesApiResponseSent(async () => void events.push("after")) ? Response.json({ deferred: true }) : Response.json({ deferred: false }))) });
+    const server = createServer((req, res) => void route(req, res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      expect(await response.json()).toEqual({ deferred: true });
+      await vi.waitFor(() => expect(events).toEqual(["after"]));
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

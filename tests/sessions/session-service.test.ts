@@ -312,6 +312,27 @@ describe("session service", () => {
     }
   });
 
+  it("purges the cache once Redis is usable again, even if no reconnect event and no lookup prompts it", async () => {
+    // The delete finds Redis not ready, and Redis is usable again without a "ready" event reaching the cache.
+    const errors: string[] = [];
+    const sessions = service(new RedisSessionCache(redis, (operation) => void errors.push(operation)));
+    const user = await newUser();
+    const revoked = await sessions.create(user.id, client);
+    await sessions.resolve(revoked.token); // cached in Redis
+    const key = sessionCacheKey(hashSessionToken(revoked.token));
+    expect(await redis.exists(key)).toBe(1);
+
+    const status = redis.status;
+    (redis as { status: string }).status = "reconnecting";
+    try {
+      await sessions.revoke(user.id, [revoked.sessionId]);
+      expect(errors).toContain("delete");
+    } finally {
+      (redis as { status: string }).status = status;
+    }
+    await vi.waitFor(async () => expect(await redis.exists(key)).toBe(0), { timeout: 3_000 });
+  });
+
   it("keeps working from PostgreSQL while Redis is unreachable, and revocations made meanwhile hold when it is back", async () => {
     const proxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
     const viaProxy = await connectTestRedis(`redis://127.0.0.1:${proxy.port}${redisUrl.pathname}`);

@@ -13,7 +13,7 @@ import { getServices } from "@/server/services";
 import { apiRoute } from "@/server/http/api-route";
 import { pagesApiRoute } from "@/server/http/pages-api-route";
 
-// The route's `[id]` (a list only if someone sends `?id=` twice and Next reads it so: then no note).
+// The route's `[id]` (pagesApiRoute's `params` below): a string, which noteIdSchema still checks.
 type Context = { params: Promise<Record<string, string | string[]>> };
 
 const headers = { "Cache-Control": "private, no-store" };
@@ -60,5 +60,5 @@ const DELETE = apiRoute(async (request: NextRequest, context: Context) => {
 });
 
 // Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
-export default pagesApiRoute("api", { GET, PATCH, DELETE });
+export default pagesApiRoute("api", { GET, PATCH, DELETE }, { params: ["id"] });
 export const config = { api: { bodyParser: false } };
