@@ -139,6 +139,21 @@ test.describe("the OAuth endpoints' routes", () => {
   });
 });
 
+test("a note is reached at its own path only: the route file's name with the id in the query is no note", async ({ page, signInNewPerson }) => {
+  await signInNewPerson();
+  const created = await page.request.post("/api/v1/notes", { data: { title: "one address" }, headers: { Origin: e2eConfig.baseURL } });
+  const { id } = (await created.json()) as { id: string };
+  expect((await page.request.get(`/api/v1/notes/${id}`)).status()).toBe(200);
+  for (const path of [`/api/v1/notes/[id]?id=${id}`, `/api/v1/notes/%5Bid%5D?id=${id}`]) {
+    const answer = await page.request.get(path);
+    expect(answer.status(), path).toBe(404);
+    expect(await answer.json(), path).toMatchObject({ error: { code: "not_found" } });
+  }
+  const deleted = await page.request.delete(`/api/v1/notes/[id]?id=${id}`, { headers: { Origin: e2eConfig.baseURL } });
+  expect(deleted.status()).toBe(404);
+  expect((await page.request.get(`/api/v1/notes/${id}`)).status()).toBe(200);
+});
+
 test.describe("CSRF in the route handlers", () => {
   test("a note cannot be changed or deleted from another origin, nor without an origin, with the cookie", async ({ page, signInNewPerson }) => {
     await signInNewPerson();

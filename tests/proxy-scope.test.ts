@@ -102,16 +102,17 @@ describe("the proxy's scope", () => {
       // The Pages Router serves the API only: a page there would have no proxy (CSP nonce, sign-in) in front.
       expect(name.startsWith(path.join("pages", "api") + path.sep), `${name} is a page in the Pages Router`).toBe(true);
       const source = readFileSync(route, "utf8");
-      const served = /^export default pagesApiRoute\("(?:api|oauth)", \{ ([A-Z, ]+) \}(?:, \{ publicPath: "([^"]+)" \}|, \{ params: \[[^\]]*\] \})?\);$/m.exec(source);
-      expect(served, `${name} default-exports pagesApiRoute(boundary, { handlers })`).not.toBeNull();
+      const served = /^export default pagesApiRoute\("([^"]+)", "(?:api|oauth)", \{ ([A-Z, ]+) \}\);$/m.exec(source);
+      expect(served, `${name} default-exports pagesApiRoute(path, boundary, { handlers })`).not.toBeNull();
       expect(source, `${name} reads its own body`).toContain("export const config = { api: { bodyParser: false } };");
-      const urlPath = `/${path.relative(pagesDir, route).replace(/\.tsx?$/, "").replace(/(^|\/)index$/, "").split(path.sep).map((segment) => (segment.startsWith("[") ? "x" : segment)).join("/")}`;
-      // An endpoint rewritten to its route (next.config.ts) is asked for at its public path.
-      for (const pathname of [urlPath, ...(served![2] ? [served![2]] : [])]) {
+      // The path it answers at is its file's, or for an OAuth endpoint (next.config.ts rewrites it here) its public path.
+      const filePath = `/${path.relative(pagesDir, route).replace(/\.tsx?$/, "").replace(/(^|\/)index$/, "").split(path.sep).join("/")}`;
+      expect(served![1], name).toBe(filePath.replace(/^\/api\/oauth\//, "/oauth/"));
+      for (const pathname of new Set([filePath, served![1]!].map((p) => p.replace(/\[\w+\]/g, "x")))) {
         expect(inScope(pathname), `${name} (${pathname})`).toBe(false);
         expect(hasPageHeaders(pathname), `${name} (${pathname}) sets its own headers`).toBe(false);
       }
-      for (const method of served![1]!.split(", ")) expect(source, `${name} ${method}`).toMatch(new RegExp(`^const ${method} = apiRoute\\(`, "m"));
+      for (const method of served![2]!.split(", ")) expect(source, `${name} ${method}`).toMatch(new RegExp(`^const ${method} = apiRoute\\(`, "m"));
     }
   });
 

@@ -14,5 +14,5 @@ const GET = apiRoute(async () => {
 });
 
 // Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
-export default pagesApiRoute("api", { GET });
+export default pagesApiRoute("/api/health", "api", { GET });
 export const config = { api: { bodyParser: false } };

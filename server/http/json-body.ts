@@ -13,6 +13,7 @@ const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/;
  *
  * - 415 `unsupported_media_type` unless the Content-Type is JSON. Besides being honest, this closes a CSRF
  *   path: an HTML form on another site can send `text/plain` or form encodings, not `application/json`.
+ *   Also 415 for a charset other than UTF-8 and for a Content-Encoding (gzip...), which nothing decodes.
  * - 413 `payload_too_large` over `maxBytes`, judged first by Content-Length and then again while the stream
  *   is read, since Content-Length can lie or be absent (chunked uploads): we stop reading at the limit
  *   instead of buffering whatever arrives.
@@ -20,9 +21,20 @@ const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/;
  *   refuses (the message names the first bad field).
  */
 export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>, { maxBytes = 16 * 1024 }: { maxBytes?: number } = {}): Promise<T> {
-  const mediaType = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const [type = "", ...parameters] = (request.headers.get("content-type") ?? "").split(";");
+  const mediaType = type.trim().toLowerCase();
   if (!JSON_MEDIA_TYPE.test(mediaType)) {
     throw new ApiError("unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.");
+  }
+  // JSON is UTF-8 (RFC 8259 §8.1): a body declared in another charset would be read as what it is not.
+  const charset = parameters.map((parameter) => /^\s*charset\s*=\s*"?([^";\s]*)"?\s*$/i.exec(parameter)?.[1]?.toLowerCase()).find((value) => value !== undefined);
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+    throw new ApiError("unsupported_media_type", "Send the JSON body in UTF-8 (charset=utf-8, or no charset).");
+  }
+  // Nothing here decodes gzip or deflate: an encoded body is refused, not read as plain bytes (RFC 9110 §8.4.1).
+  const encoding = request.headers.get("content-encoding")?.trim().toLowerCase();
+  if (encoding && encoding !== "identity") {
+    throw new ApiError("unsupported_media_type", "Send the JSON body without a Content-Encoding.");
   }
   const bytes = await readBodyAtMost(request, maxBytes, {
     tooLarge: () => tooLarge(maxBytes),

@@ -27,37 +27,32 @@ import { publicUrlOf } from "./oauth-endpoint-routes.cjs";
  * The handlers stay web-standard (NextRequest in, Response out) and wrapped in apiRoute as before, so the
  * code reads as route handlers do and any of them could move back. The file exports
  *
- *   export default pagesApiRoute("api", { GET });
+ *   export default pagesApiRoute("/api/v1/me", "api", { GET });
  *   export const config = { api: { bodyParser: false } };   // the handler reads its own body, within limits
  *
- * and this adapter answers the methods it leaves out (405 with Allow in the endpoint's error shape,
+ * and this adapter answers only at the route's public path, answers the methods it leaves out (405 with Allow in the endpoint's error shape,
  * OPTIONS 204), HEAD from GET without the body, and runs what the request scheduled for after its answer
  * (the audit log's writes) once it is sent.
  */
 
 type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
-type Context = { params: Promise<Record<string, string | string[]>> };
+type Context = { params: Promise<Record<string, string>> };
 type Handler = (request: NextRequest, context: Context) => Response | Promise<Response>;
-type PagesApiHandler = (req: IncomingMessage & { query?: Record<string, string | string[] | undefined> }, res: ServerResponse) => Promise<void>;
-
-export interface PagesApiRouteOptions {
-  /**
-   * The one public path of an endpoint that next.config.ts rewrites here (`/oauth/token`): the same
-   * route asked for by its internal path (/api/oauth/token) is answered as no route at all, so each
-   * endpoint has one address (its metadata's, its rate limits', its CSRF rule's).
-   */
-  publicPath?: string;
-  /**
-   * The route's dynamic segments (`["id"]` for `[id].ts`), handed to the handler as `context.params`.
-   * Named, because Next.js puts them in `req.query` together with every query parameter.
-   */
-  params?: readonly string[];
-}
+type PagesApiHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** Methods the Fetch API will not build a request with (RFC 9110 allows them; we serve none of them). */
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
-export function pagesApiRoute(boundary: "api" | "oauth", handlers: Partial<Record<Method, Handler>>, options: PagesApiRouteOptions = {}): PagesApiHandler {
+/**
+ * @param path the one public path the route answers at, dynamic segments in brackets
+ *   (`/api/v1/notes/[id]`, or `/oauth/token` for an endpoint next.config.ts rewrites here). Anything else
+ *   that reaches the route is answered as no route at all: its internal path (/api/oauth/token), or the
+ *   file's own name (`/api/v1/notes/[id]?id=...`, which Next.js serves with the segment taken from the
+ *   query). So each endpoint has one address (its metadata's, its CSRF rule's), and the handler's
+ *   `context.params` come from the path alone.
+ */
+export function pagesApiRoute(path: string, boundary: "api" | "oauth", handlers: Partial<Record<Method, Handler>>): PagesApiHandler {
+  const pattern = path.split("/");
   const served = Object.keys(handlers) as Method[];
   const refusals = methodsNotAllowed(served, boundary);
   const noSuchRoute: Handler = apiRoute(() => apiErrorResponse(new ApiError("not_found", "There is no such API route.")));
@@ -65,9 +60,9 @@ export function pagesApiRoute(boundary: "api" | "oauth", handlers: Partial<Recor
   return async (req, res) => {
     const method = (req.method ?? "GET").toUpperCase();
     const url = publicUrlOf(req) ?? "/";
-    const pathname = url.split("?", 1)[0];
+    const params = paramsFromPath(pattern, url.split("?", 1)[0]!);
     const handler: Handler =
-      options.publicPath !== undefined && pathname !== options.publicPath
+      params === null
         ? noSuchRoute
         : (handlers[method as Method] ?? (method === "HEAD" ? handlers.GET : undefined) ?? refusals[method as Method | "OPTIONS"] ?? refusals.POST);
     const queue: AfterResponseQueue = { tasks: [], closed: false };
@@ -76,16 +71,16 @@ export function pagesApiRoute(boundary: "api" | "oauth", handlers: Partial<Recor
       // A method fetch cannot carry only ever meets a refusal (server/http/refuse-malformed-paths.cjs
       // answers it first where that hook runs): its request is built as a GET, which the refusal ignores.
       const request = nextRequestFrom(req, url, FORBIDDEN_METHODS.has(method) ? "GET" : method);
-      const context: Context = { params: Promise.resolve(routeParams(req, options.params ?? [])) };
+      const context: Context = { params: Promise.resolve(params ?? {}) };
       response = await afterResponseQueue().run(queue, () => handler(request, context));
     } catch (error) {
       // What apiRoute did not answer (the request itself could not be built): a 500 in the endpoint's shape, logged.
       response = unhandledErrorResponse(boundary === "oauth" ? oauthErrorResponse(error) : apiErrorResponse(error));
     }
     try {
-      await send(res, response, method === "HEAD");
+      await send(req, res, response, method === "HEAD");
     } finally {
-      // A body the handler left unread (a refusal, a 401) is drained, so the connection can carry the next request.
+      // A body the handler left unread (a refusal, a 401) is drained while the connection closes.
       releaseBody(req);
       runAfterResponse(queue);
     }
@@ -217,24 +212,43 @@ function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
 const STOP_BODY_STREAM = Symbol("stopBodyStream");
 type RequestWithBodyStream = IncomingMessage & { [STOP_BODY_STREAM]?: () => void };
 
-/** After the answer: whatever of the body is still coming is read and dropped, so the connection stays usable. */
+/** After the answer: whatever of the body is still coming is read and dropped until the connection closes (send asked it to). */
 function releaseBody(req: IncomingMessage): void {
   (req as RequestWithBodyStream)[STOP_BODY_STREAM]?.();
   if (!req.readableEnded) req.resume();
 }
 
-/** The route's dynamic segments, by name, from `req.query`, where Next.js puts them over any query parameter of the same name. */
-function routeParams(req: { query?: Record<string, string | string[] | undefined> }, names: readonly string[]): Record<string, string | string[]> {
-  const params: Record<string, string | string[]> = {};
-  for (const name of names) {
-    const value = req.query?.[name];
-    if (value !== undefined) params[name] = value;
+/**
+ * The route's dynamic segments if `pathname` is a path of `pattern` (both split on "/"; each segment
+ * compared percent-decoded, as Next.js matches routes), else null.
+ */
+function paramsFromPath(pattern: readonly string[], pathname: string): Record<string, string> | null {
+  const segments = pathname.split("/");
+  if (segments.length !== pattern.length) return null;
+  const params: Record<string, string> = {};
+  for (const [index, expected] of pattern.entries()) {
+    let segment: string;
+    try {
+      segment = decodeURIComponent(segments[index]!);
+    } catch {
+      return null;
+    }
+    const dynamic = /^\[(\w+)\]$/.exec(expected);
+    if (dynamic) {
+      if (segment === "") return null;
+      params[dynamic[1]!] = segment;
+    } else if (segment !== expected) {
+      return null;
+    }
   }
   return params;
 }
 
-async function send(res: ServerResponse, response: Response, headOnly: boolean): Promise<void> {
+async function send(req: IncomingMessage, res: ServerResponse, response: Response, headOnly: boolean): Promise<void> {
   res.statusCode = response.status;
+  // A body not read to its end (refused unread, or over its limit) may still be coming, and as large as
+  // the client declared: the connection ends with this answer rather than wait for the rest of it.
+  if (!req.complete) res.setHeader("connection", "close");
   for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);

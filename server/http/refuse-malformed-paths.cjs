@@ -11,7 +11,7 @@
 // `Next-Router-State-Tree` header Next.js cannot parse: its answer is a bare 500 too, and the proxy
 // cannot check it first, because Next.js strips that header from the requests it shows the proxy. And
 // for what Node's parser lets through but Next.js answers with a 500 (or a bare 400): a method outside
-// the seven the app serves (TRACE, PROPFIND, ...: 405 with the methods it does serve), the asterisk
+// the seven the app serves (TRACE, PROPFIND, CONNECT, ...: 405 with the methods it does serve), the asterisk
 // form (`OPTIONS *`: 400), and the absolute form (`GET http://host/path`) naming a host other than the
 // request's `Host` (400; Next.js would redirect the client there). An absolute form naming this host is
 // accepted as RFC 9112 §3.2.2 asks, as its path. A protocol upgrade (WebSocket, h2c) is refused: the app
@@ -150,20 +150,35 @@ function isDevelopmentUpgrade(request) {
 }
 
 /**
- * An upgrade's socket is the raw connection, outside Node's HTTP timeouts: the answer is written to it
- * whole, what the client still sends is drained, and the socket is destroyed a second later even if the
- * client never closes its side (Node's server allows half-open sockets).
+ * An upgrade's or a CONNECT's socket is the raw connection, outside Node's HTTP timeouts: the answer
+ * (in the path's shape, as `refuse` gives it) is written to it whole, what the client still sends is
+ * drained, and the socket is destroyed a second later even if the client never closes its side (Node's
+ * server allows half-open sockets).
  */
-function refuseUpgrade(request, socket) {
-  const body = "Bad Request: this site does not switch protocols.\n";
+function refuseOnSocket(request, socket, message, status, extraHeaders = {}) {
+  const { type, body } = refusalFor(pathOf(request.url), message, status);
   socket.on("error", () => {});
   socket.resume();
   const timer = setTimeout(() => socket.destroy(), 1000);
   timer.unref?.();
   socket.once("close", () => clearTimeout(timer));
-  socket.end(
-    `HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${request.method === "HEAD" ? "" : body}`,
-  );
+  const headers = { ...extraHeaders, "Content-Type": type, "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", Connection: "close" };
+  const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  socket.end(`HTTP/1.1 ${status} ${status === 405 ? "Method Not Allowed" : "Bad Request"}\r\n${head}\r\n${request.method === "HEAD" ? "" : body}`);
+}
+
+const UPGRADE_MESSAGE = "This site does not switch protocols.";
+const CONNECT_HANDLED = Symbol.for("gatehouse.refuseConnect");
+
+/**
+ * CONNECT is a method the app does not serve, but Node never emits it as a request: it emits "connect",
+ * and with no listener destroys the socket without a word. Each server gets a listener that answers it
+ * as any other such method (405 with Allow).
+ */
+function answerConnect(server) {
+  if (server[CONNECT_HANDLED]) return;
+  server[CONNECT_HANDLED] = true;
+  server.on("connect", (request, socket) => refuseOnSocket(request, socket, METHOD_MESSAGE, 405, { Allow: SERVED_METHODS.join(", ") }));
 }
 
 /** Installs the check on every HTTP server of this process (idempotent). @returns whether it is installed. */
@@ -172,8 +187,9 @@ function refuseMalformedPaths() {
   if (!prototype[PATCHED]) {
     const emit = prototype.emit;
     prototype.emit = function emitUnlessMalformed(event, request, response) {
+      if (event === "connection") answerConnect(this);
       if (event === "upgrade" && !isDevelopmentUpgrade(request)) {
-        refuseUpgrade(request, response);
+        refuseOnSocket(request, response, UPGRADE_MESSAGE, 400);
         return true;
       }
       if (event === "request") {

@@ -19,8 +19,8 @@ const { routeOAuthEndpointsDirectly } = await import("@/server/http/oauth-endpoi
 const events: string[] = [];
 
 const routes: Record<string, ReturnType<typeof pagesApiRoute>> = {
-  "/api/refuses": pagesApiRoute("api", { GET: apiRoute(() => Response.json({ ok: true })) }),
-  "/api/thing": pagesApiRoute("api", {
+  "/api/refuses": pagesApiRoute("/api/refuses", "api", { GET: apiRoute(() => Response.json({ ok: true })) }),
+  "/api/thing": pagesApiRoute("/api/thing/[id]", "api", {
     GET: apiRoute(async (request, context) => {
       const params = await context.params;
       return Response.json({ url: request.url, id: params.id ?? null, cookie: request.cookies.get("c")?.value ?? null }, { headers: [["Set-Cookie", "a=1"], ["Set-Cookie", "b=2"]] });
@@ -37,18 +37,17 @@ const routes: Record<string, ReturnType<typeof pagesApiRoute>> = {
         throw error;
       }
     }),
-  }, { params: ["id"] }),
-  "/oauth/token": pagesApiRoute("oauth", { POST: apiRoute(() => Response.json({ ok: true })) }, { publicPath: "/oauth/token" }),
+  }),
+  "/oauth/token": pagesApiRoute("/oauth/token", "oauth", { POST: apiRoute(() => Response.json({ ok: true })) }),
 };
 
 let base: string;
-const server = createServer((req: IncomingMessage & { query?: Record<string, string> }, res: ServerResponse) => {
+const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   const url = new URL(req.url!, "http://x");
-  // As Next.js does: the route's dynamic segments in req.query over a query parameter of the same name, and the URL it built.
-  req.query = { ...Object.fromEntries(url.searchParams), ...(url.searchParams.has("route-id") ? { id: url.searchParams.get("route-id")! } : {}) };
+  // As Next.js does: the URL it built, in its request meta.
   (req as unknown as Record<symbol, unknown>)[Symbol.for("NextInternalRequestMeta")] = { initURL: `http://public.example${req.url}` };
-  // /oauth/token arrives here as /api/oauth/token, mapped by the hook (as it is in the app).
-  const route = url.pathname === "/api/oauth/token" ? routes["/oauth/token"] : routes[url.pathname];
+  // /oauth/token arrives here as /api/oauth/token, mapped by the hook (as it is in the app); /api/thing/* is one route.
+  const route = url.pathname === "/api/oauth/token" ? routes["/oauth/token"] : url.pathname.startsWith("/api/thing") ? routes["/api/thing"] : routes[url.pathname];
   void route!(req, res);
 });
 
@@ -61,34 +60,41 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe("pagesApiRoute", () => {
   it("hands the handler the public URL, the route's params and the cookies, and sends every Set-Cookie", async () => {
-    const response = await fetch(`${base}/api/thing?route-id=7&id=spoofed`, { headers: { cookie: "c=v" } });
+    const response = await fetch(`${base}/api/thing/7?id=spoofed`, { headers: { cookie: "c=v" } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ url: "http://public.example/api/thing?route-id=7&id=spoofed", id: "7", cookie: "v" });
+    expect(await response.json()).toEqual({ url: "http://public.example/api/thing/7?id=spoofed", id: "7", cookie: "v" });
     expect(response.headers.getSetCookie()).toEqual(["a=1", "b=2"]);
     // apiRoute's headers come through.
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(response.headers.get("content-length")).toBe(String(Buffer.byteLength(JSON.stringify({ url: "http://public.example/api/thing?route-id=7&id=spoofed", id: "7", cookie: "v" }))));
+    expect(response.headers.get("content-length")).toBe(String(Buffer.byteLength(JSON.stringify({ url: "http://public.example/api/thing/7?id=spoofed", id: "7", cookie: "v" }))));
   });
 
-  it("hands the handler only the route's named params, not the rest of the query", async () => {
-    const response = await fetch(`${base}/api/thing?other=1`);
-    expect(await response.json()).toMatchObject({ id: null });
+  it("takes the route's params from its path alone, and answers nowhere but at its path", async () => {
+    expect(await (await fetch(`${base}/api/thing/%37?other=1`)).json()).toMatchObject({ id: "7" });
+    // Next.js serves the file's own name with the segment taken from the query: here the segment is the
+    // path's, "[id]" (which no note id is), never the query's 7.
+    for (const path of ["/api/thing/[id]?id=7", "/api/thing/%5Bid%5D?id=7"]) expect(await (await fetch(`${base}${path}`)).json(), path).toMatchObject({ id: "[id]" });
+    for (const path of ["/api/thing?id=7", "/api/thing/7/8", "/api/thing/", "/api/thing/%E0"]) expect((await fetch(`${base}${path}`)).status, path).toBe(404);
   });
 
-  it("drains a body it refused unread, so the next request on the connection is answered at once", async () => {
+  it("ends the connection of a body it refused unread, and the next request is answered at once", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {
       const send = (method: string, body?: Buffer) =>
-        new Promise<{ status: number; ms: number }>((resolve, reject) => {
+        new Promise<{ status: number; ms: number; connection: string | undefined }>((resolve, reject) => {
           const started = Date.now();
           const request = httpRequest(`${base}/api/refuses`, { method, agent, headers: body ? { "content-length": body.length } : {} }, (response) => {
-            response.resume().on("end", () => resolve({ status: response.statusCode!, ms: Date.now() - started }));
+            response.resume().on("end", () => resolve({ status: response.statusCode!, ms: Date.now() - started, connection: response.headers.connection }));
           });
           request.on("error", reject);
           request.end(body);
         });
-      expect((await send("POST", Buffer.alloc(256 * 1024, "z"))).status).toBe(405);
+      const refused = await send("POST", Buffer.alloc(256 * 1024, "z"));
+      expect(refused.status).toBe(405);
+      // The rest of a body refused unread could be as large as declared: that connection ends with the answer.
+      expect(refused.connection).toBe("close");
       const next = await send("GET");
+      expect(next.connection).toBe("keep-alive");
       expect(next.status).toBe(200);
       // Without the drain the socket stops reading mid-body, and this waits for the keep-alive timeout (~5 s).
       expect(next.ms).toBeLessThan(2_000);
@@ -99,20 +105,20 @@ describe("pagesApiRoute", () => {
 
   it("answers a method fetch cannot carry (TRACE) with the 405, not a 500", async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      httpRequest(`${base}/api/thing`, { method: "TRACE" }, (response) => resolve(response.resume().statusCode!)).on("error", reject).end();
+      httpRequest(`${base}/api/thing/1`, { method: "TRACE" }, (response) => resolve(response.resume().statusCode!)).on("error", reject).end();
     });
     expect(status).toBe(405);
   });
 
   it("answers HEAD from GET, without the body", async () => {
-    const response = await fetch(`${base}/api/thing`, { method: "HEAD" });
+    const response = await fetch(`${base}/api/thing/1`, { method: "HEAD" });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("application/json");
     expect(await response.text()).toBe("");
   });
 
   it("answers a method the route does not serve with 405 and Allow in the boundary's shape, and OPTIONS with 204", async () => {
-    const put = await fetch(`${base}/api/thing`, { method: "PUT" });
+    const put = await fetch(`${base}/api/thing/1`, { method: "PUT" });
     expect(put.status).toBe(405);
     expect(put.headers.get("allow")).toBe("GET, POST, HEAD, OPTIONS");
     expect(await put.json()).toMatchObject({ error: { code: "method_not_allowed" } });
@@ -134,7 +140,7 @@ describe("pagesApiRoute", () => {
 
   it("streams the body to the handler, and runs what it deferred once the answer is sent", async () => {
     events.length = 0;
-    const response = await fetch(`${base}/api/thing`, { method: "POST", body: "x".repeat(1000) });
+    const response = await fetch(`${base}/api/thing/1`, { method: "POST", body: "x".repeat(1000) });
     expect(await response.json()).toEqual({ bytes: 1000 });
     await vi.waitFor(() => expect(events).toEqual(["answered", "after 1000"]));
   });
@@ -142,7 +148,7 @@ describe("pagesApiRoute", () => {
   it("can still answer when the handler stops reading a body over its limit (the socket is not destroyed)", async () => {
     // Chunked, with no Content-Length, so the limit is found while reading; the client keeps sending.
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = httpRequest(`${base}/api/thing`, { method: "POST", headers: { "transfer-encoding": "chunked" } }, (response) => {
+      const request = httpRequest(`${base}/api/thing/1`, { method: "POST", headers: { "transfer-encoding": "chunked" } }, (response) => {
         let text = "";
         response.on("data", (chunk) => (text += chunk));
         response.on("end", () => resolve({ status: response.statusCode!, body: text }));
@@ -164,7 +170,7 @@ describe("pagesApiRoute", () => {
     first.runWithRequestContext({ userAgent: "ua", ip: "192.0.2.1" }, () => expect(second.currentRequestContext()).toEqual({ userAgent: "ua", ip: "192.0.2.1" }));
     events.length = 0;
     // A task scheduled through the other copy still waits for this copy's answer.
-    const route = pagesApiRoute("api", { GET: apiRoute(() => (secondAdapter.deferUntilPagesApiResponseSent(async () => void events.push("after")) ? Response.json({ deferred: true }) : Response.json({ deferred: false }))) });
+    const route = pagesApiRoute("/", "api", { GET: apiRoute(() => (secondAdapter.deferUntilPagesApiResponseSent(async () => void events.push("after")) ? Response.json({ deferred: true }) : Response.json({ deferred: false }))) });
     const server = createServer((req, res) => void route(req, res));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {

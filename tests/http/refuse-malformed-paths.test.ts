@@ -127,6 +127,31 @@ describe("an HTTP server with the check installed", () => {
     expect(answer).toContain("Connection: close");
   });
 
+  const rawExchange = (request: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => socket.write(request));
+      let text = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => (text += chunk));
+      socket.on("end", () => resolve(text)); // closed by the server, not left open
+      socket.on("error", reject);
+    });
+
+  it("refuses an upgrade to an API path in the API's JSON shape", async () => {
+    const answer = await rawExchange("GET /api/v1/ping HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+    expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(answer).toContain("Content-Type: application/json");
+    expect(JSON.parse(answer.split("\r\n\r\n")[1]!)).toMatchObject({ error: { code: "invalid_request" } });
+  });
+
+  it("answers CONNECT with 405 and Allow, as any method the app does not serve (Node would close the socket without a word)", async () => {
+    for (const target of ["/api/v1/ping", "localhost:3300"]) {
+      const answer = await rawExchange(`CONNECT ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(answer, target).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+      expect(answer, target).toContain("Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    }
+  });
+
   it("installs once, however often it is called", () => {
     const emit = Server.prototype.emit;
     refuseMalformedPaths();

@@ -56,6 +56,21 @@ describe("readJsonBody", () => {
     expect(error).toMatchObject({ code: "unsupported_media_type", status: 415 });
   });
 
+  it.each([
+    ["a charset other than UTF-8", { "content-type": "application/json; charset=utf-16" }],
+    ["a Latin-1 charset", { "content-type": 'application/json; charset="ISO-8859-1"' }],
+    ["a gzip Content-Encoding (nothing decodes it)", { "content-type": "application/json", "content-encoding": "gzip" }],
+    ["a deflate Content-Encoding", { "content-type": "application/json", "content-encoding": "Deflate" }],
+  ])("refuses %s with 415, rather than read the bytes as plain UTF-8", async (_, headers) => {
+    const error = await apiErrorFrom(readJsonBody(jsonRequest('{"title":"a"}', headers), noteCreateSchema));
+    expect(error).toMatchObject({ code: "unsupported_media_type", status: 415 });
+  });
+
+  it("accepts an identity Content-Encoding and the utf8 label", async () => {
+    const body = jsonRequest('{"title":"a"}', { "content-type": "application/json; charset=UTF8", "content-encoding": "identity" });
+    expect(await readJsonBody(body, noteUpdateSchema)).toEqual({ title: "a" });
+  });
+
   it("refuses a body without a Content-Type with 415", async () => {
     const error = await apiErrorFrom(readJsonBody(jsonRequest(new Blob(['{"title":"a"}']), {}), noteCreateSchema));
     expect(error).toMatchObject({ code: "unsupported_media_type", status: 415 });

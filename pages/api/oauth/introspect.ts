@@ -26,5 +26,5 @@ const POST = apiRoute(async (request: Request) => {
 });
 
 // Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
-export default pagesApiRoute("oauth", { POST }, { publicPath: "/oauth/introspect" });
+export default pagesApiRoute("/oauth/introspect", "oauth", { POST });
 export const config = { api: { bodyParser: false } };

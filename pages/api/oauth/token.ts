@@ -29,5 +29,5 @@ const POST = apiRoute(withRequestContext(async (request: Request) => {
 }));
 
 // Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
-export default pagesApiRoute("oauth", { POST }, { publicPath: "/oauth/token" });
+export default pagesApiRoute("/oauth/token", "oauth", { POST });
 export const config = { api: { bodyParser: false } };

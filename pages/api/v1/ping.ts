@@ -7,5 +7,5 @@ const GET = apiRoute(() => {
 });
 
 // Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
-export default pagesApiRoute("api", { GET });
+export default pagesApiRoute("/api/v1/ping", "api", { GET });
 export const config = { api: { bodyParser: false } };

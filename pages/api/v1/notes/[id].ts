@@ -13,8 +13,8 @@ import { getServices } from "@/server/services";
 import { apiRoute } from "@/server/http/api-route";
 import { pagesApiRoute } from "@/server/http/pages-api-route";
 
-// The route's `[id]` (pagesApiRoute's `params` below): a string, which noteIdSchema still checks.
-type Context = { params: Promise<Record<string, string | string[]>> };
+// The route's `[id]`, from its path (pagesApiRoute below), which noteIdSchema still checks.
+type Context = { params: Promise<Record<string, string>> };
 
 const headers = { "Cache-Control": "private, no-store" };
 const notFound = () => new ApiError("not_found", "There is no such note.");
@@ -60,5 +60,5 @@ const DELETE = apiRoute(async (request: NextRequest, context: Context) => {
 });
 
 // Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
-export default pagesApiRoute("api", { GET, PATCH, DELETE }, { params: ["id"] });
+export default pagesApiRoute("/api/v1/notes/[id]", "api", { GET, PATCH, DELETE });
 export const config = { api: { bodyParser: false } };

@@ -36,5 +36,5 @@ const POST = apiRoute(async (request: NextRequest) => {
 });
 
 // Served as a Pages Router API route (server/http/pages-api-route.ts says why); any other method: 405 with Allow.
-export default pagesApiRoute("api", { GET, POST });
+export default pagesApiRoute("/api/v1/notes", "api", { GET, POST });
 export const config = { api: { bodyParser: false } };
