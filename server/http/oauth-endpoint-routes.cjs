@@ -5,7 +5,7 @@
 // Pages API route here). This hook maps the four exact paths before Next.js reads the request, so Next
 // finds the route as a file and never consults the rewrite, and it records the path the client asked
 // for on the request, where no client can write, so the route still answers as (and only as) the public
-// endpoint (`publicUrlOf`). Where it does not run, the rewrite does the same job: on Vercel the platform
+// endpoint (`routedFrom`). Where it does not run, the rewrite does the same job: on Vercel the platform
 // applies it before the function, and Next.js leaves `req.url` as the client sent it.
 //
 // Plain CommonJS, like the other hooks here: the run scripts load it with `node --require` before
@@ -42,12 +42,12 @@ function routeOAuthEndpointsDirectly() {
   return prototype[PATCHED] === true;
 }
 
-/** The URL path (and query) the client asked for: the public endpoint's when this hook routed the request, else `req.url`. */
-function publicUrlOf(request) {
-  return request[PUBLIC_URL] ?? request.url;
+/** The public endpoint's URL path (and query) the client asked for, when this hook routed the request; else undefined. */
+function routedFrom(request) {
+  return request[PUBLIC_URL];
 }
 
-module.exports = { publicUrlOf, routeOAuthEndpointsDirectly };
+module.exports = { routedFrom, routeOAuthEndpointsDirectly };
 
 // Loaded with `--require`: install at once.
 if (process.env.GATEHOUSE_PRELOAD_OAUTH_ENDPOINT_ROUTES === "1") routeOAuthEndpointsDirectly();

@@ -10,7 +10,7 @@ import { oauthErrorResponse } from "@/server/oauth/oauth-response";
 
 import { apiRoute, unhandledErrorResponse } from "./api-route";
 import { methodsNotAllowed } from "./methods-not-allowed";
-import { publicUrlOf } from "./oauth-endpoint-routes.cjs";
+import { routedFrom } from "./oauth-endpoint-routes.cjs";
 
 /*
  * The API (/api/v1/*, /api/health, /api/cron/*) and the OAuth endpoints programs call (/oauth/token,
@@ -59,7 +59,7 @@ export function pagesApiRoute(path: string, boundary: "api" | "oauth", handlers:
 
   return async (req, res) => {
     const method = (req.method ?? "GET").toUpperCase();
-    const url = publicUrlOf(req) ?? "/";
+    const url = publicUrlOf(req);
     const params = paramsFromPath(pattern, url.split("?", 1)[0]!);
     const handler: Handler =
       params === null
@@ -78,9 +78,9 @@ export function pagesApiRoute(path: string, boundary: "api" | "oauth", handlers:
       response = unhandledErrorResponse(boundary === "oauth" ? oauthErrorResponse(error) : apiErrorResponse(error));
     }
     try {
-      await send(req, res, response, method === "HEAD");
+      await send(res, response, method === "HEAD");
     } finally {
-      // A body the handler left unread (a refusal, a 401) is drained while the connection closes.
+      // A body the handler left unread (a refusal, a 401) is drained, within limits.
       releaseBody(req);
       runAfterResponse(queue);
     }
@@ -149,11 +149,32 @@ function nextRequestFrom(req: IncomingMessage, publicUrl: string, method: string
   return new NextRequest(url, { method, headers, ...body });
 }
 
-/** Next.js records the URL it built for the request (scheme and host included) as `initURL`. */
+/** Next.js records the URL it built for the request (scheme and host included), before routing it, as `initURL`. */
+function initUrlOf(req: IncomingMessage): URL | undefined {
+  const initURL = (req as unknown as Record<symbol, { initURL?: string } | undefined>)[Symbol.for("NextInternalRequestMeta")]?.initURL;
+  if (!initURL?.startsWith("http")) return undefined;
+  try {
+    return new URL(initURL);
+  } catch {
+    return undefined;
+  }
+}
+
 function requestBase(req: IncomingMessage): string {
-  const meta = (req as unknown as Record<symbol, { initURL?: string } | undefined>)[Symbol.for("NextInternalRequestMeta")];
-  const initURL = meta?.initURL;
-  return initURL?.startsWith("http") ? initURL : "http://n";
+  return initUrlOf(req)?.href ?? "http://n";
+}
+
+/**
+ * The path (and query) the client asked for. Not `req.url`: by the time a Pages Router route runs,
+ * Next.js has rewritten it, filling a dynamic segment from the query (`/api/v1/notes/[id]?id=X` arrives
+ * as `/api/v1/notes/X`). The OAuth hook's record comes first (it changed the URL Next.js saw), then the
+ * URL Next.js built before routing (dot segments resolved, as WHATWG URLs do), then `req.url`.
+ */
+function publicUrlOf(req: IncomingMessage): string {
+  const routed = routedFrom(req);
+  if (routed !== undefined) return routed;
+  const initURL = initUrlOf(req);
+  return initURL ? initURL.pathname + initURL.search : (req.url ?? "/");
 }
 
 /**
@@ -212,10 +233,24 @@ function requestBody(req: IncomingMessage): ReadableStream<Uint8Array> {
 const STOP_BODY_STREAM = Symbol("stopBodyStream");
 type RequestWithBodyStream = IncomingMessage & { [STOP_BODY_STREAM]?: () => void };
 
-/** After the answer: whatever of the body is still coming is read and dropped until the connection closes (send asked it to). */
+/** How long a body still arriving after the answer is read and dropped before its connection is cut. */
+const LINGER_MS = 1_000;
+
+/**
+ * After the answer: whatever of the body is still coming is read and dropped, so a client that sends
+ * it all keeps its connection for the next request. One that is still sending a second later (a refused
+ * upload as large as it likes) has its connection cut: by then it has had the answer, which closing at
+ * once could have lost (unread data makes the kernel reset the connection).
+ */
 function releaseBody(req: IncomingMessage): void {
   (req as RequestWithBodyStream)[STOP_BODY_STREAM]?.();
-  if (!req.readableEnded) req.resume();
+  if (req.complete) return;
+  req.resume();
+  const timer = setTimeout(() => req.socket?.destroy(), LINGER_MS);
+  timer.unref();
+  const done = () => clearTimeout(timer);
+  req.once("end", done);
+  req.once("close", done);
 }
 
 /**
@@ -244,11 +279,9 @@ function paramsFromPath(pattern: readonly string[], pathname: string): Record<st
   return params;
 }
 
-async function send(req: IncomingMessage, res: ServerResponse, response: Response, headOnly: boolean): Promise<void> {
+async function send(res: ServerResponse, response: Response, headOnly: boolean): Promise<void> {
   res.statusCode = response.status;
-  // A body not read to its end (refused unread, or over its limit) may still be coming, and as large as
-  // the client declared: the connection ends with this answer rather than wait for the rest of it.
-  if (!req.complete) res.setHeader("connection", "close");
+
   for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);

@@ -178,7 +178,11 @@ const CONNECT_HANDLED = Symbol.for("gatehouse.refuseConnect");
 function answerConnect(server) {
   if (server[CONNECT_HANDLED]) return;
   server[CONNECT_HANDLED] = true;
-  server.on("connect", (request, socket) => refuseOnSocket(request, socket, METHOD_MESSAGE, 405, { Allow: SERVED_METHODS.join(", ") }));
+  server.on("connect", (request, socket) => {
+    // A server that tunnels CONNECT itself (a proxy in the same process) answers it; this is only for ours.
+    if (server.listenerCount("connect") > 1) return;
+    refuseOnSocket(request, socket, METHOD_MESSAGE, 405, { Allow: SERVED_METHODS.join(", ") });
+  });
 }
 
 /** Installs the check on every HTTP server of this process (idempotent). @returns whether it is installed. */
