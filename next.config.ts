@@ -1,6 +1,7 @@
 import type { NextConfig } from "next";
 
 import { HEADER_RULE_SOURCE } from "./lib/proxy-scope";
+import { OAUTH_ENDPOINT_ROUTES } from "./server/http/oauth-endpoint-routes.cjs";
 import { staticSecurityHeaders } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
@@ -18,9 +19,10 @@ const nextConfig: NextConfig = {
   // above, and `server-only`, which Next.js resolves for server bundles only when it bundles).
   bundlePagesRouterDependencies: true,
   // The OAuth endpoints keep their public paths (RFC 8414 metadata, clients' configuration); their
-  // routes live under /api/oauth/, where the Pages Router serves API routes, and answer only here.
+  // routes live under /api/oauth/, where the Pages Router serves API routes, and answer only there. One
+  // list with the hook that maps the same paths before Next.js reads the request (a rewrite's cost).
   async rewrites() {
-    return { beforeFiles: [], afterFiles: [{ source: "/oauth/:endpoint(token|introspect|revoke|device_authorization)", destination: "/api/oauth/:endpoint" }], fallback: [] };
+    return { beforeFiles: [], afterFiles: [...OAUTH_ENDPOINT_ROUTES], fallback: [] };
   },
   // On every answer but the route handlers' (lib/proxy-scope.ts), Next.js's own 404s and /_next/*
   // included (Next drops these from its redirects). The CSP, which needs a nonce per page, is set by proxy.ts; the

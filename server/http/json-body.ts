@@ -1,6 +1,7 @@
 import type { z } from "zod";
 
 import { ApiError } from "./api-error";
+import { contentTypeOf, isContentEncoded } from "./content-type";
 import { parseInput } from "./parse-input";
 import { readBodyAtMost } from "./read-body";
 
@@ -21,19 +22,16 @@ const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9!#$&^_.-]+\+)?json$/;
  *   refuses (the message names the first bad field).
  */
 export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>, { maxBytes = 16 * 1024 }: { maxBytes?: number } = {}): Promise<T> {
-  const [type = "", ...parameters] = (request.headers.get("content-type") ?? "").split(";");
-  const mediaType = type.trim().toLowerCase();
+  const { mediaType, charset } = contentTypeOf(request.headers);
   if (!JSON_MEDIA_TYPE.test(mediaType)) {
     throw new ApiError("unsupported_media_type", "Send the body as JSON, with Content-Type: application/json.");
   }
   // JSON is UTF-8 (RFC 8259 §8.1): a body declared in another charset would be read as what it is not.
-  const charset = parameters.map((parameter) => /^\s*charset\s*=\s*"?([^";\s]*)"?\s*$/i.exec(parameter)?.[1]?.toLowerCase()).find((value) => value !== undefined);
-  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") {
+  if (charset !== undefined && !["utf-8", "utf8"].includes(charset.toLowerCase())) {
     throw new ApiError("unsupported_media_type", "Send the JSON body in UTF-8 (charset=utf-8, or no charset).");
   }
   // Nothing here decodes gzip or deflate: an encoded body is refused, not read as plain bytes (RFC 9110 §8.4.1).
-  const encoding = request.headers.get("content-encoding")?.trim().toLowerCase();
-  if (encoding && encoding !== "identity") {
+  if (isContentEncoded(request.headers)) {
     throw new ApiError("unsupported_media_type", "Send the JSON body without a Content-Encoding.");
   }
   const bytes = await readBodyAtMost(request, maxBytes, {

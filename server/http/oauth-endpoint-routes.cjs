@@ -18,8 +18,9 @@ const { Server } = require("node:http");
 const PATCHED = Symbol.for("gatehouse.oauthEndpointRoutes");
 const PUBLIC_URL = Symbol.for("gatehouse.publicUrl");
 
-/** Each public path and the route that serves it: next.config.ts's rewrite, spelled out. */
-const ROUTES = new Map(["token", "introspect", "revoke", "device_authorization"].map((endpoint) => [`/oauth/${endpoint}`, `/api/oauth/${endpoint}`]));
+/** Each public path and the route that serves it: next.config.ts's rewrites are made from this list. */
+const OAUTH_ENDPOINT_ROUTES = ["token", "introspect", "revoke", "device_authorization"].map((endpoint) => ({ source: `/oauth/${endpoint}`, destination: `/api/oauth/${endpoint}` }));
+const ROUTES = new Map(OAUTH_ENDPOINT_ROUTES.map(({ source, destination }) => [source, destination]));
 
 /** Installs the mapping on every HTTP server of this process (idempotent). */
 function routeOAuthEndpointsDirectly() {
@@ -47,7 +48,7 @@ function routedFrom(request) {
   return request[PUBLIC_URL];
 }
 
-module.exports = { routedFrom, routeOAuthEndpointsDirectly };
+module.exports = { OAUTH_ENDPOINT_ROUTES, routedFrom, routeOAuthEndpointsDirectly };
 
 // Loaded with `--require`: install at once.
 if (process.env.GATEHOUSE_PRELOAD_OAUTH_ENDPOINT_ROUTES === "1") routeOAuthEndpointsDirectly();

@@ -5,9 +5,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 
 import { NextRequest } from "next/server";
 
-import { ApiError, apiErrorResponse } from "./api-error";
 import { oauthErrorResponse } from "@/server/oauth/oauth-response";
 
+import { ApiError, apiErrorResponse } from "./api-error";
 import { apiRoute, unhandledErrorResponse } from "./api-route";
 import { methodsNotAllowed } from "./methods-not-allowed";
 import { routedFrom } from "./oauth-endpoint-routes.cjs";
@@ -30,9 +30,9 @@ import { routedFrom } from "./oauth-endpoint-routes.cjs";
  *   export default pagesApiRoute("/api/v1/me", "api", { GET });
  *   export const config = { api: { bodyParser: false } };   // the handler reads its own body, within limits
  *
- * and this adapter answers only at the route's public path, answers the methods it leaves out (405 with Allow in the endpoint's error shape,
- * OPTIONS 204), HEAD from GET without the body, and runs what the request scheduled for after its answer
- * (the audit log's writes) once it is sent.
+ * and this adapter answers only at the route's public path; answers the methods it leaves out (405 with
+ * Allow in the endpoint's error shape, OPTIONS 204) and HEAD from GET without the body; and runs what the
+ * request scheduled for after its answer (the audit log's writes) once it is sent.
  */
 
 type Method = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -52,14 +52,15 @@ const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
  *   `context.params` come from the path alone.
  */
 export function pagesApiRoute(path: string, boundary: "api" | "oauth", handlers: Partial<Record<Method, Handler>>): PagesApiHandler {
-  const pattern = path.split("/");
+  const pattern = compilePath(path);
   const served = Object.keys(handlers) as Method[];
   const refusals = methodsNotAllowed(served, boundary);
   const noSuchRoute: Handler = apiRoute(() => apiErrorResponse(new ApiError("not_found", "There is no such API route.")));
 
   return async (req, res) => {
     const method = (req.method ?? "GET").toUpperCase();
-    const url = publicUrlOf(req);
+    const initUrl = initUrlOf(req);
+    const url = publicUrlOf(req, initUrl);
     const params = paramsFromPath(pattern, url.split("?", 1)[0]!);
     const handler: Handler =
       params === null
@@ -70,7 +71,7 @@ export function pagesApiRoute(path: string, boundary: "api" | "oauth", handlers:
     try {
       // A method fetch cannot carry only ever meets a refusal (server/http/refuse-malformed-paths.cjs
       // answers it first where that hook runs): its request is built as a GET, which the refusal ignores.
-      const request = nextRequestFrom(req, url, FORBIDDEN_METHODS.has(method) ? "GET" : method);
+      const request = nextRequestFrom(req, new URL(url, initUrl ?? "http://n"), FORBIDDEN_METHODS.has(method) ? "GET" : method);
       const context: Context = { params: Promise.resolve(params ?? {}) };
       response = await afterResponseQueue().run(queue, () => handler(request, context));
     } catch (error) {
@@ -132,11 +133,9 @@ function runAfterResponse(queue: AfterResponseQueue): void {
 /**
  * The request as an App Router route handler would get it: the same URL (Next.js's own, with the
  * public host and scheme it worked out; the path as the client asked, before any rewrite or the
- * oauth-endpoint-routes.cjs hook), the headers
- * as Node joined them, and the body as a stream that never destroys the socket (see requestBody).
+ * oauth-endpoint-routes.cjs hook), the headers as Node joined them, and the body as a stream that never destroys the socket (see requestBody).
  */
-function nextRequestFrom(req: IncomingMessage, publicUrl: string, method: string): NextRequest {
-  const url = new URL(publicUrl, requestBase(req));
+function nextRequestFrom(req: IncomingMessage, url: URL, method: string): NextRequest {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -160,21 +159,14 @@ function initUrlOf(req: IncomingMessage): URL | undefined {
   }
 }
 
-function requestBase(req: IncomingMessage): string {
-  return initUrlOf(req)?.href ?? "http://n";
-}
-
 /**
  * The path (and query) the client asked for. Not `req.url`: by the time a Pages Router route runs,
  * Next.js has rewritten it, filling a dynamic segment from the query (`/api/v1/notes/[id]?id=X` arrives
  * as `/api/v1/notes/X`). The OAuth hook's record comes first (it changed the URL Next.js saw), then the
  * URL Next.js built before routing (dot segments resolved, as WHATWG URLs do), then `req.url`.
  */
-function publicUrlOf(req: IncomingMessage): string {
-  const routed = routedFrom(req);
-  if (routed !== undefined) return routed;
-  const initURL = initUrlOf(req);
-  return initURL ? initURL.pathname + initURL.search : (req.url ?? "/");
+function publicUrlOf(req: IncomingMessage, initUrl: URL | undefined): string {
+  return routedFrom(req) ?? (initUrl ? initUrl.pathname + initUrl.search : (req.url ?? "/"));
 }
 
 /**
@@ -253,11 +245,21 @@ function releaseBody(req: IncomingMessage): void {
   req.once("close", done);
 }
 
+/** A route's path, segment by segment: a literal, or a dynamic segment's name (`[id]`). */
+type PathPattern = ReadonlyArray<{ literal: string } | { param: string }>;
+
+function compilePath(path: string): PathPattern {
+  return path.split("/").map((segment) => {
+    const dynamic = /^\[(\w+)\]$/.exec(segment);
+    return dynamic ? { param: dynamic[1]! } : { literal: segment };
+  });
+}
+
 /**
- * The route's dynamic segments if `pathname` is a path of `pattern` (both split on "/"; each segment
- * compared percent-decoded, as Next.js matches routes), else null.
+ * The route's dynamic segments if `pathname` is a path of `pattern` (split on "/"; each segment compared
+ * percent-decoded, as Next.js matches routes), else null.
  */
-function paramsFromPath(pattern: readonly string[], pathname: string): Record<string, string> | null {
+function paramsFromPath(pattern: PathPattern, pathname: string): Record<string, string> | null {
   const segments = pathname.split("/");
   if (segments.length !== pattern.length) return null;
   const params: Record<string, string> = {};
@@ -268,11 +270,10 @@ function paramsFromPath(pattern: readonly string[], pathname: string): Record<st
     } catch {
       return null;
     }
-    const dynamic = /^\[(\w+)\]$/.exec(expected);
-    if (dynamic) {
+    if ("param" in expected) {
       if (segment === "") return null;
-      params[dynamic[1]!] = segment;
-    } else if (segment !== expected) {
+      params[expected.param] = segment;
+    } else if (segment !== expected.literal) {
       return null;
     }
   }
@@ -281,7 +282,6 @@ function paramsFromPath(pattern: readonly string[], pathname: string): Record<st
 
 async function send(res: ServerResponse, response: Response, headOnly: boolean): Promise<void> {
   res.statusCode = response.status;
-
   for (const [name, value] of response.headers) if (name !== "set-cookie") res.setHeader(name, value);
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);

@@ -123,7 +123,8 @@ function refusalFor(path, message, status) {
   return { type: "text/plain; charset=utf-8", body: `${status === 405 ? "Method Not Allowed" : "Bad Request"}: ${message}\n` };
 }
 
-function refuse(request, response, message, status = 400, extraHeaders = {}) {
+/** A refusal's body and headers, in the shape of the path it answers (for a response or a raw socket alike). */
+function refusal(request, message, status, extraHeaders) {
   const { type, body } = refusalFor(pathOf(request.url), message, status);
   const headers = {
     ...extraHeaders,
@@ -136,8 +137,13 @@ function refuse(request, response, message, status = 400, extraHeaders = {}) {
     Connection: "close",
   };
   if (process.env.NODE_ENV === "production") headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains";
+  return { headers, body: request.method === "HEAD" ? "" : body };
+}
+
+function refuse(request, response, message, status = 400, extraHeaders = {}) {
+  const { headers, body } = refusal(request, message, status, extraHeaders);
   response.writeHead(status, headers);
-  response.end(request.method === "HEAD" ? undefined : body);
+  response.end(body);
 }
 
 /**
@@ -156,15 +162,14 @@ function isDevelopmentUpgrade(request) {
  * server allows half-open sockets).
  */
 function refuseOnSocket(request, socket, message, status, extraHeaders = {}) {
-  const { type, body } = refusalFor(pathOf(request.url), message, status);
+  const { headers, body } = refusal(request, message, status, extraHeaders);
   socket.on("error", () => {});
   socket.resume();
   const timer = setTimeout(() => socket.destroy(), 1000);
   timer.unref?.();
   socket.once("close", () => clearTimeout(timer));
-  const headers = { ...extraHeaders, "Content-Type": type, "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", Connection: "close" };
   const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
-  socket.end(`HTTP/1.1 ${status} ${status === 405 ? "Method Not Allowed" : "Bad Request"}\r\n${head}\r\n${request.method === "HEAD" ? "" : body}`);
+  socket.end(`HTTP/1.1 ${status} ${status === 405 ? "Method Not Allowed" : "Bad Request"}\r\n${head}\r\n${body}`);
 }
 
 const UPGRADE_MESSAGE = "This site does not switch protocols.";

@@ -1,3 +1,4 @@
+import { contentTypeOf, isContentEncoded } from "@/server/http/content-type";
 import { readBodyAtMost } from "@/server/http/read-body";
 import { OAuthError } from "@/server/tokens/errors";
 
@@ -13,13 +14,11 @@ const MAX_FORM_BYTES = 8 * 1024;
  * @throws {OAuthError} invalid_request, never anything that would become a 500.
  */
 export async function readOAuthForm(request: Request): Promise<Record<string, string>> {
-  const [mediaType = "", ...parameters] = (request.headers.get("content-type") ?? "").split(";");
-  if (mediaType.trim().toLowerCase() !== "application/x-www-form-urlencoded") {
+  const { mediaType, charset } = contentTypeOf(request.headers);
+  if (mediaType !== "application/x-www-form-urlencoded") {
     throw new OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded.");
   }
-  const charset = parameters.map((parameter) => /^\s*charset\s*=\s*"?([^";\s]*)"?\s*$/i.exec(parameter)?.[1]).find((value) => value !== undefined);
-  const encoding = request.headers.get("content-encoding")?.trim().toLowerCase();
-  if (encoding && encoding !== "identity") throw new OAuthError("invalid_request", "The body must not be content-encoded.");
+  if (isContentEncoded(request.headers)) throw new OAuthError("invalid_request", "The body must not be content-encoded.");
   const bytes = await readBodyAtMost(request, MAX_FORM_BYTES, {
     tooLarge: () => new OAuthError("invalid_request", "The request body is too large."),
     unreadable: () => new OAuthError("invalid_request", "The request body could not be read."),

@@ -150,8 +150,7 @@ export class RedisSessionCache implements SessionCache {
         this.mustPurge = false;
       } catch (error) {
         this.onError("purge", error);
-        // Tried again on the next "ready", the next lookup, or in a second, whichever comes first.
-        setTimeout(() => this.purgeWhenReady(), PURGE_RETRY_MS).unref();
+        // Tried again on the next "ready", the next lookup, or by the owed purge's retry, whichever comes first.
       } finally {
         this.purging = undefined;
       }

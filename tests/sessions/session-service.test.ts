@@ -289,15 +289,21 @@ describe("session service", () => {
     expect(await redis.get(`gatehouse:session:${hashSessionToken(forged)}`)).toBe("-");
   });
 
-  it("purges the cache when a delete fails while Redis is connected, with no reconnect to prompt it", async () => {
-    // A command lost with its connection can fail after the reconnect's "ready" has come and gone.
+  /** A session cached in Redis, behind a cache that records which of its operations failed. */
+  async function sessionCachedInRedis() {
     const errors: string[] = [];
     const sessions = service(new RedisSessionCache(redis, (operation) => void errors.push(operation)));
     const user = await newUser();
     const revoked = await sessions.create(user.id, client);
-    await sessions.resolve(revoked.token); // cached in Redis
+    await sessions.resolve(revoked.token);
     const key = sessionCacheKey(hashSessionToken(revoked.token));
     expect(await redis.exists(key)).toBe(1);
+    return { errors, sessions, user, revoked, key };
+  }
+
+  it("purges the cache when a delete fails while Redis is connected, with no reconnect to prompt it", async () => {
+    // A command lost with its connection can fail after the reconnect's "ready" has come and gone.
+    const { errors, sessions, user, revoked, key } = await sessionCachedInRedis();
 
     const del = vi.spyOn(redis, "del").mockRejectedValueOnce(new Error("Connection is closed."));
     try {
@@ -314,13 +320,7 @@ describe("session service", () => {
 
   it("purges the cache once Redis is usable again, even if no reconnect event and no lookup prompts it", async () => {
     // The delete finds Redis not ready, and Redis is usable again without a "ready" event reaching the cache.
-    const errors: string[] = [];
-    const sessions = service(new RedisSessionCache(redis, (operation) => void errors.push(operation)));
-    const user = await newUser();
-    const revoked = await sessions.create(user.id, client);
-    await sessions.resolve(revoked.token); // cached in Redis
-    const key = sessionCacheKey(hashSessionToken(revoked.token));
-    expect(await redis.exists(key)).toBe(1);
+    const { errors, sessions, user, revoked, key } = await sessionCachedInRedis();
 
     const status = redis.status;
     (redis as { status: string }).status = "reconnecting";
